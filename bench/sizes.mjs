@@ -1,0 +1,27 @@
+// The size section of BENCHMARKS.md: the built package's wasm and JS glue, raw / gzip -9 / brotli -q 11.
+// The numbers come from scripts/sizes.mjs (Node's zlib), the same code build-pkg.sh prints with.
+//
+//   node bench/sizes.mjs    # prints the markdown section
+import { fileURLToPath } from "node:url";
+import { measure, markdownTable } from "../scripts/sizes.mjs";
+
+/** Markdown for the sizes of the package as it is in pkg/ now. */
+export function sizesSection() {
+  const m = measure();
+  const missing = m.rows.flatMap((r) => r.missing);
+  const lines = [
+    "## Size",
+    "",
+    "What a browser downloads: the optimised wasm (`wasm-opt -Oz`, binaryen 132) and the JS glue",
+    "(wasm-bindgen's `--target web` output plus the package entry `pkg/index.js`). Each file is compressed",
+    "on its own with Node's zlib (gzip level 9, brotli quality 11) and the results are summed.",
+    "",
+    markdownTable(m),
+  ];
+  if (missing.length) lines.push("", `Missing when measured (counted as 0): ${missing.map((f) => "`" + f + "`").join(", ")}.`);
+  return { markdown: lines.join("\n"), data: m };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(sizesSection().markdown);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The bench command: rebuilds pkg/, measures stack-parsing throughput of errorbeacon against
+# @sentry/browser and error-stack-parser in one Node process, and writes BENCHMARKS.md.
+#
+#   scripts/bench.sh [--setup] [--rounds N] [--round-ms MS]
+#
+# --setup runs scripts/setup.sh first; the other options go to bench/parse.mjs (defaults: 5 rounds of >= 1000 ms).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_args=()
+bench_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --setup) build_args+=(--setup) ;;
+    --rounds|--round-ms) [ $# -ge 2 ] || { echo "bench: $1 needs a value" >&2; exit 2; }; bench_args+=("$1" "$2"); shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scripts/build-pkg.sh "${build_args[@]}"
+echo
+node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the npm package's wasm into pkg/wasm/ and prints its size.
+#
+#   scripts/build-pkg.sh [--setup]
+#
+#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon
+#   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
+#   3. wasm-opt -Oz (npm binaryen 132) in place on errorbeacon_bg.wasm; drops the name section too
+#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the glue (pkg/wasm/errorbeacon.js + pkg/index.js)
+#
+# --setup runs scripts/setup.sh first (installs wasm-bindgen-cli, npm devDependencies, ...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
+
+for arg in "$@"; do
+  case "$arg" in
+    --setup) scripts/setup.sh ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "build-pkg: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+# The features rustc 1.95 enables by default for wasm32-unknown-unknown (its `target_features` section).
+# wasm-opt must be allowed exactly these: fewer and it refuses to parse the module (e.g. `table.fill`
+# from wasm-bindgen's externref table needs reference-types + bulk-memory), more and it could emit
+# instructions that the engines rustc targets do not promise to support.
+WASM_FEATURES=(
+  --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
+  --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext
+)
+
+OUT=pkg/wasm
+WASM="$OUT/errorbeacon_bg.wasm"
+T0=$(date +%s.%N)
+STEP_T0=$T0
+step_start() { STEP_T0=$(date +%s.%N); }
+step_done() {
+  awk -v s="$1" -v a="$STEP_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "build-pkg: %-14s %6.1f s\n", s, b - a }'
+}
+
+command -v wasm-bindgen >/dev/null 2>&1 || { echo "build-pkg: wasm-bindgen not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+[ -x node_modules/.bin/wasm-opt ] || { echo "build-pkg: node_modules/.bin/wasm-opt not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+
+step_start
+cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon
+step_done "cargo build"
+
+step_start
+# Remove stale outputs first so that a renamed export cannot survive in an old file.
+rm -rf "$OUT"
+wasm-bindgen target/wasm32-unknown-unknown/release/errorbeacon.wasm \
+  --target web --out-dir "$OUT" --out-name errorbeacon
+step_done "wasm-bindgen"
+
+step_start
+node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" "$WASM" -o "$WASM"
+step_done "wasm-opt -Oz"
+
+node scripts/sizes.mjs

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Installs everything scripts/test.sh, scripts/build-pkg.sh, scripts/run.sh and scripts/bench.sh need,
+# skipping what is already present. Idempotent; fails loudly (never skips silently) when an install fails.
+#
+#   rustup: wasm32-unknown-unknown target, clippy, rustfmt
+#   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
+#   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents)
+#   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator)
+#
+# Why these choices (measured on this machine kind, see the toolchain notes):
+# - wasm-bindgen-cli is built with --no-default-features (no TLS: ~20 % less to compile, nothing lost,
+#   the test runner only talks plain HTTP to local drivers) and without --locked, because the crates.io
+#   mirror lacks a crate version (webpki-roots 1.0.11) that the CLI's own lockfile pins.
+# - wasm-opt comes from npm `binaryen@132`: Debian's binaryen 108 and the `wasm-opt` crate (116) cannot
+#   parse rustc 1.95 + wasm-bindgen output (`table.fill`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
+
+RELAY_VERSION=0.10.1
+T0=$(date +%s.%N)
+STEP_T0=$T0
+
+die() { echo "setup: ERROR: $*" >&2; exit 1; }
+step_start() { STEP_T0=$(date +%s.%N); }
+# step_done <step> <what happened>
+step_done() {
+  local now; now=$(date +%s.%N)
+  awk -v s="$1" -v w="$2" -v a="$STEP_T0" -v b="$now" 'BEGIN { printf "setup: %-18s %-44s %6.1f s\n", s, w, b - a }'
+}
+
+for tool in rustup cargo node npm python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not on PATH; install it first (this script installs only project tooling)"
+done
+
+# 1. Rust target and components -------------------------------------------------------------------
+step_start
+installed_targets=$(rustup target list --installed)
+if grep -qx 'wasm32-unknown-unknown' <<<"$installed_targets"; then
+  target_state="present"
+else
+  rustup target add wasm32-unknown-unknown
+  target_state="installed"
+fi
+installed_components=$(rustup component list --installed)
+added=()
+for comp in clippy rustfmt; do
+  if ! grep -q "^$comp" <<<"$installed_components"; then
+    rustup component add "$comp"
+    added+=("$comp")
+  fi
+done
+step_done "rustup" "wasm32 target $target_state; components ${added[*]:-present}"
+
+# 2. wasm-bindgen-cli, same version as the wasm-bindgen crate in Cargo.lock ---------------------------
+step_start
+if [ ! -f Cargo.lock ]; then
+  # Cargo.lock is committed; this only happens mid-development before the first build.
+  echo "setup: Cargo.lock is missing, generating it" >&2
+  cargo generate-lockfile
+fi
+WB_VERSION=$(awk '
+  /^\[\[package\]\]/ { name = "" }
+  /^name = / { name = $3; gsub(/"/, "", name) }
+  /^version = / && name == "wasm-bindgen" { v = $3; gsub(/"/, "", v); print v; exit }
+' Cargo.lock)
+[ -n "$WB_VERSION" ] || die "no wasm-bindgen package in Cargo.lock"
+have_wb=$( (wasm-bindgen --version 2>/dev/null || true) | head -n 1)
+if [ "$have_wb" = "wasm-bindgen $WB_VERSION" ]; then
+  step_done "wasm-bindgen-cli" "$WB_VERSION present"
+else
+  echo "setup: installing wasm-bindgen-cli $WB_VERSION (found: '${have_wb:-none}'); this builds from source, ~5-10 min" >&2
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --no-default-features --force
+  have_wb=$(wasm-bindgen --version 2>/dev/null | head -n 1 || true)
+  [ "$have_wb" = "wasm-bindgen $WB_VERSION" ] || die "after install, 'wasm-bindgen --version' says '$have_wb', want $WB_VERSION"
+  step_done "wasm-bindgen-cli" "$WB_VERSION installed"
+fi
+
+# 3. npm devDependencies ------------------------------------------------------------------------------
+step_start
+[ -f package-lock.json ] || die "package-lock.json is missing"
+# npm keeps a copy of the lockfile it installed in node_modules/.package-lock.json. It is the same as
+# package-lock.json minus the root ("") entry, so compare everything else; also make sure the root entry
+# still matches package.json (otherwise `npm ci` must run, and will fail loudly on a stale lock).
+npm_state=$(node -e '
+  const fs = require("fs");
+  const read = (p) => { try { return JSON.parse(fs.readFileSync(p, "utf8")); } catch { return null; } };
+  const lock = read("package-lock.json"), hidden = read("node_modules/.package-lock.json"), pj = read("package.json");
+  if (!lock || !hidden || !pj) { console.log("stale"); process.exit(0); }
+  const root = lock.packages[""] || {};
+  const same = (a, b) => JSON.stringify(a || {}) === JSON.stringify(b || {});
+  const pkgs = (l) => Object.fromEntries(Object.entries(l.packages || {}).filter(([k]) => k !== ""));
+  const ok = same(root.devDependencies, pj.devDependencies) && same(root.dependencies, pj.dependencies)
+    && JSON.stringify(pkgs(lock)) === JSON.stringify(pkgs(hidden));
+  console.log(ok ? "fresh" : "stale");
+')
+if [ "$npm_state" = "fresh" ] && [ -x node_modules/.bin/wasm-opt ]; then
+  step_done "npm ci" "node_modules up to date"
+else
+  npm ci --no-audit --no-fund
+  [ -x node_modules/.bin/wasm-opt ] || die "npm ci finished but node_modules/.bin/wasm-opt is missing"
+  step_done "npm ci" "installed"
+fi
+
+# 4. Python venv with sentry-relay ---------------------------------------------------------------------
+step_start
+if .venv/bin/python -c 'import sentry_relay' >/dev/null 2>&1; then
+  step_done "python venv" "sentry-relay present"
+else
+  if ! .venv/bin/python -c 'pass' >/dev/null 2>&1; then
+    python3 -m venv --clear .venv
+  fi
+  .venv/bin/python -m pip install --disable-pip-version-check --quiet "sentry-relay==$RELAY_VERSION"
+  .venv/bin/python -c 'import sentry_relay' || die "sentry_relay does not import after install"
+  step_done "python venv" "sentry-relay $RELAY_VERSION installed"
+fi
+
+STEP_T0=$T0
+step_done "total" ""

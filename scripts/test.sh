@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then runs every check and prints a summary.
+#
+#   scripts/test.sh
+#
+# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host), build-pkg.sh,
+# node --test tests/node/. A failing step does not stop the independent ones after it (so one run shows
+# every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
+# The Rust tests validate events with Relay's normalizer from this venv (installed by setup.sh).
+export ERRORBEACON_PYTHON="$PWD/.venv/bin/python"
+
+SUMMARY=()
+FAILED=0
+T0=$(date +%s.%N)
+
+# run_step <name> <command...>: runs the command, records PASS/FAIL and its time; returns its status.
+run_step() {
+  local name=$1; shift
+  local t0 rc
+  echo
+  echo "=== $name: $*"
+  t0=$(date +%s.%N)
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  local secs; secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  if [ "$rc" -eq 0 ]; then
+    SUMMARY+=("$(printf 'PASS  %-22s %7s s' "$name" "$secs")")
+  else
+    SUMMARY+=("$(printf 'FAIL  %-22s %7s s  (exit %d)' "$name" "$secs" "$rc")")
+    FAILED=1
+  fi
+  return "$rc"
+}
+skip_step() { SUMMARY+=("$(printf 'SKIP  %-22s %9s  (%s)' "$1" "" "$2")"); }
+
+print_summary() {
+  local total; total=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  echo
+  echo "=== summary"
+  printf '%s\n' "${SUMMARY[@]}"
+  if [ "$FAILED" -eq 0 ]; then
+    echo "ALL PASSED in $total s"
+  else
+    echo "FAILED (total $total s)"
+  fi
+}
+
+if ! run_step "setup" scripts/setup.sh; then
+  skip_step "everything else" "setup failed"
+  print_summary
+  exit 1
+fi
+
+run_step "cargo fmt --check" cargo fmt --all --check || true
+run_step "cargo clippy" cargo clippy --all-targets -- -D warnings || true
+run_step "cargo test (host)" cargo test || true
+if run_step "build-pkg" scripts/build-pkg.sh; then
+  run_step "node --test" node --test tests/node/ || true
+else
+  skip_step "node --test" "build-pkg failed"
+fi
+
+print_summary
+exit "$FAILED"

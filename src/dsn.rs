@@ -1,0 +1,272 @@
+//! The DSN: where events go and with which key.
+//!
+//! `{scheme}://{public_key}[:{secret}]@{host}[:{port}]/[{path}/]{project_id}`. Parsed by hand
+//! (no URL crate: it would cost the wasm build more than this whole file), with one error per
+//! malformed part.
+
+use crate::limits::MAX_DSN_BYTES;
+use std::fmt;
+use std::str::FromStr;
+
+/// A parsed DSN.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Dsn {
+    scheme: String,
+    public_key: String,
+    secret_key: Option<String>,
+    host: String,
+    port: Option<u16>,
+    path: String,
+    project_id: String,
+}
+
+/// Why a DSN string is not a DSN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DsnError {
+    /// Occurs when the string is empty or longer than any real DSN.
+    Empty,
+    /// Occurs when the string is longer than any real DSN.
+    TooLong(usize),
+    /// Occurs when there is no `scheme://`.
+    MissingScheme,
+    /// Occurs when the scheme is not `http` or `https`.
+    UnsupportedScheme(String),
+    /// Occurs when there is no `public_key@` before the host.
+    MissingPublicKey,
+    /// Occurs when there is nothing between `@` and the path.
+    MissingHost,
+    /// Occurs when the port is not a number from 1 to 65535.
+    InvalidPort(String),
+    /// Occurs when the path has no last segment to be the project id.
+    MissingProjectId,
+    /// Occurs when the project id is not a number.
+    InvalidProjectId(String),
+    /// Occurs when the DSN contains whitespace, a query string or a fragment.
+    InvalidCharacter(char),
+}
+
+impl fmt::Display for DsnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DsnError::Empty => write!(f, "dsn is empty"),
+            DsnError::TooLong(n) => write!(f, "dsn is {n} bytes long, more than {MAX_DSN_BYTES}"),
+            DsnError::MissingScheme => write!(f, "dsn has no scheme (expected https://KEY@HOST/PROJECT_ID)"),
+            DsnError::UnsupportedScheme(s) => write!(f, "dsn scheme {s:?} is not http or https"),
+            DsnError::MissingPublicKey => write!(f, "dsn has no public key before the host (KEY@HOST)"),
+            DsnError::MissingHost => write!(f, "dsn has no host"),
+            DsnError::InvalidPort(p) => write!(f, "dsn port {p:?} is not a number from 1 to 65535"),
+            DsnError::MissingProjectId => write!(f, "dsn has no project id at the end of its path"),
+            DsnError::InvalidProjectId(p) => write!(f, "dsn project id {p:?} is not a number"),
+            DsnError::InvalidCharacter(c) => write!(f, "dsn contains {c:?}, which no dsn has"),
+        }
+    }
+}
+
+impl std::error::Error for DsnError {}
+
+impl FromStr for Dsn {
+    type Err = DsnError;
+
+    fn from_str(s: &str) -> Result<Dsn, DsnError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(DsnError::Empty);
+        }
+        if s.len() > MAX_DSN_BYTES {
+            return Err(DsnError::TooLong(s.len()));
+        }
+        if let Some(c) = s.chars().find(|c| c.is_whitespace() || matches!(c, '?' | '#')) {
+            return Err(DsnError::InvalidCharacter(c));
+        }
+        let (scheme, rest) = s.split_once("://").ok_or(DsnError::MissingScheme)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(DsnError::UnsupportedScheme(scheme));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let (userinfo, hostport) = authority.rsplit_once('@').ok_or(DsnError::MissingPublicKey)?;
+        let (public_key, secret_key) = match userinfo.split_once(':') {
+            Some((k, s)) => (k, Some(s.to_owned()).filter(|s| !s.is_empty())),
+            None => (userinfo, None),
+        };
+        if public_key.is_empty() {
+            return Err(DsnError::MissingPublicKey);
+        }
+        let (host, port) = split_port(hostport)?;
+        if host.is_empty() {
+            return Err(DsnError::MissingHost);
+        }
+        let path = path.trim_end_matches('/');
+        let (prefix, project_id) = path.rsplit_once('/').unwrap_or(("", path));
+        if project_id.is_empty() {
+            return Err(DsnError::MissingProjectId);
+        }
+        if !project_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DsnError::InvalidProjectId(project_id.to_owned()));
+        }
+        Ok(Dsn {
+            scheme,
+            public_key: public_key.to_owned(),
+            secret_key,
+            host: host.to_owned(),
+            port,
+            path: prefix.to_owned(),
+            project_id: project_id.to_owned(),
+        })
+    }
+}
+
+/// `host:port`, `[v6]:port`, or a bare host.
+fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
+    let colon = if hostport.starts_with('[') {
+        hostport.find("]:").map(|i| i + 1)
+    } else {
+        hostport.rfind(':')
+    };
+    match colon {
+        Some(i) => {
+            let port = &hostport[i + 1..];
+            match port.parse::<u16>() {
+                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok((&hostport[..i], Some(p))),
+                _ => Err(DsnError::InvalidPort(port.to_owned())),
+            }
+        }
+        None => Ok((hostport, None)),
+    }
+}
+
+impl Dsn {
+    /// The public key.
+    pub fn public_key(&self) -> &str {
+        &self.public_key
+    }
+
+    /// The project id.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The host (without port).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// `scheme://host[:port][/path]`: where the server is.
+    pub fn origin_and_path(&self) -> String {
+        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+        format!("{}://{}{}{}", self.scheme, self.host, port, self.path)
+    }
+
+    /// `…/api/{project_id}/envelope/`, where envelopes are POSTed.
+    pub fn envelope_url(&self) -> String {
+        format!("{}/api/{}/envelope/", self.origin_and_path(), self.project_id)
+    }
+
+    /// `…/api/{project_id}/store/`, the legacy single-event endpoint.
+    pub fn store_url(&self) -> String {
+        format!("{}/api/{}/store/", self.origin_and_path(), self.project_id)
+    }
+
+    /// The `X-Sentry-Auth` header value for a client named `client` (`name/version`).
+    pub fn auth_header(&self, client: &str) -> String {
+        let mut h = format!("Sentry sentry_version=7, sentry_client={client}, sentry_key={}", self.public_key);
+        if let Some(secret) = &self.secret_key {
+            h.push_str(", sentry_secret=");
+            h.push_str(secret);
+        }
+        h
+    }
+
+    /// The envelope URL with auth in the query string, for `sendBeacon`, which cannot set
+    /// headers.
+    pub fn envelope_url_with_auth(&self, client: &str) -> String {
+        format!(
+            "{}?sentry_key={}&sentry_version=7&sentry_client={}",
+            self.envelope_url(),
+            percent_encode(&self.public_key),
+            percent_encode(client)
+        )
+    }
+}
+
+impl fmt::Display for Dsn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.public_key)?;
+        if let Some(secret) = &self.secret_key {
+            write!(f, ":{secret}")?;
+        }
+        write!(f, "@{}", self.host)?;
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        write!(f, "{}/{}", self.path, self.project_id)
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_derives_urls() {
+        let d: Dsn = "https://abc123@o1.ingest.sentry.io/42".parse().expect("dsn");
+        assert_eq!(d.envelope_url(), "https://o1.ingest.sentry.io/api/42/envelope/");
+        assert_eq!(d.store_url(), "https://o1.ingest.sentry.io/api/42/store/");
+        assert_eq!(d.auth_header("errorbeacon/0.1.0"), "Sentry sentry_version=7, sentry_client=errorbeacon/0.1.0, sentry_key=abc123");
+        assert_eq!(
+            d.envelope_url_with_auth("errorbeacon/0.1.0"),
+            "https://o1.ingest.sentry.io/api/42/envelope/?sentry_key=abc123&sentry_version=7&sentry_client=errorbeacon/0.1.0"
+        );
+        assert_eq!(d.to_string(), "https://abc123@o1.ingest.sentry.io/42");
+    }
+
+    #[test]
+    fn keeps_port_path_and_secret() {
+        let d: Dsn = "http://k:s@127.0.0.1:8765/sub/path/7/".parse().expect("dsn");
+        assert_eq!(d.envelope_url(), "http://127.0.0.1:8765/sub/path/api/7/envelope/");
+        assert!(d.auth_header("c/1").ends_with("sentry_key=k, sentry_secret=s"));
+        assert_eq!(d.to_string(), "http://k:s@127.0.0.1:8765/sub/path/7");
+        let v6: Dsn = "http://k@[::1]:9000/3".parse().expect("dsn");
+        assert_eq!(v6.envelope_url(), "http://[::1]:9000/api/3/envelope/");
+    }
+
+    #[test]
+    fn each_malformed_part_has_its_error() {
+        let cases: &[(&str, DsnError)] = &[
+            ("", DsnError::Empty),
+            ("abc@host/1", DsnError::MissingScheme),
+            ("ftp://k@host/1", DsnError::UnsupportedScheme("ftp".into())),
+            ("https://host/1", DsnError::MissingPublicKey),
+            ("https://@host/1", DsnError::MissingPublicKey),
+            ("https://k@/1", DsnError::MissingHost),
+            ("https://k@host:99999/1", DsnError::InvalidPort("99999".into())),
+            ("https://k@host:/1", DsnError::InvalidPort("".into())),
+            ("https://k@host", DsnError::MissingProjectId),
+            ("https://k@host/", DsnError::MissingProjectId),
+            ("https://k@host/abc", DsnError::InvalidProjectId("abc".into())),
+            ("https://k@host/1?x=1", DsnError::InvalidCharacter('?')),
+            ("https://k@ho st/1", DsnError::InvalidCharacter(' ')),
+        ];
+        for (s, want) in cases {
+            assert_eq!(s.parse::<Dsn>().as_ref(), Err(want), "{s}");
+            assert!(!want.to_string().is_empty());
+        }
+        assert!(matches!("x".repeat(5000).parse::<Dsn>(), Err(DsnError::TooLong(5000))));
+    }
+}

@@ -1,0 +1,116 @@
+//! The location part of a frame, shared by every engine: `url:line:col`, a bare `url`, or a
+//! WebAssembly location `url:wasm-function[N]:0xADDR`.
+
+/// Where a frame points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc<'a> {
+    /// Nothing printed (`Promise.all (index 1)`, Bun's `unknown`).
+    None,
+    /// A builtin with no source: `<anonymous>`, `native`, `[native code]`.
+    Native(&'a str),
+    /// A script location.
+    Source { path: &'a str, line: Option<u32>, col: Option<u32> },
+    /// A WebAssembly location: module URL (or engine's name for it), function index, offset.
+    Wasm { path: &'a str, index: Option<u32>, addr: Option<u64> },
+}
+
+const WASM_FUNCTION: &str = ":wasm-function[";
+
+/// Parses a location as engines print it after the function name.
+pub(crate) fn parse(s: &str) -> Loc<'_> {
+    let s = s.trim();
+    match s {
+        "" | "unknown" => return Loc::None,
+        "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
+        _ => {}
+    }
+    if let Some(i) = s.find(WASM_FUNCTION) {
+        return parse_wasm(s, i);
+    }
+    // JavaScriptCore prints wasm frames of page modules as `<?>.wasm-function[N]`.
+    if let Some(i) = s.find(".wasm-function[") {
+        return parse_wasm(s, i);
+    }
+    let (path, line, col) = split_line_col(s);
+    if path.is_empty() {
+        return Loc::None;
+    }
+    Loc::Source { path, line, col }
+}
+
+/// `path:wasm-function[N]:0xADDR` (also without the offset, as JavaScriptCore prints it);
+/// `i` is where `:wasm-function[` starts.
+fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
+    let path = &s[..i];
+    let rest = &s[i + WASM_FUNCTION.len()..];
+    let (index, rest) = match rest.find(']') {
+        Some(end) => (rest[..end].parse().ok(), &rest[end + 1..]),
+        None => (None, ""),
+    };
+    let addr = rest
+        .strip_prefix(":0x")
+        .filter(|h| !h.is_empty() && h.len() <= 16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok());
+    Loc::Wasm { path, index, addr }
+}
+
+/// Splits `path:line:col`, `path:line` or `path`. A number after `scheme://host:` is a port,
+/// not a line.
+pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
+    let Some((rest, last)) = split_number_suffix(s) else {
+        return (s, None, None);
+    };
+    if is_bare_origin(rest) {
+        return (s, None, None);
+    }
+    match split_number_suffix(rest) {
+        Some((path, line)) if !is_bare_origin(path) => (path, Some(line), Some(last)),
+        _ => (rest, Some(last), None),
+    }
+}
+
+/// `"…:123"` → `("…", 123)`; `None` unless the suffix is all digits and fits a `u32`.
+fn split_number_suffix(s: &str) -> Option<(&str, u32)> {
+    let colon = s.rfind(':')?;
+    let digits = &s[colon + 1..];
+    if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((&s[..colon], digits.parse().ok()?))
+}
+
+/// `http://host` with no port and no path: a following `:N` is a port.
+fn is_bare_origin(s: &str) -> bool {
+    match s.find("://") {
+        Some(i) => {
+            let after = &s[i + 3..];
+            !after.is_empty() && !after.contains(['/', ':'])
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_line_and_column_but_not_ports() {
+        assert_eq!(split_line_col("http://127.0.0.1:8765/app-a/:10:21"), ("http://127.0.0.1:8765/app-a/", Some(10), Some(21)));
+        assert_eq!(split_line_col("/srv/a.js:3"), ("/srv/a.js", Some(3), None));
+        assert_eq!(split_line_col("http://host:8080"), ("http://host:8080", None, None));
+        assert_eq!(split_line_col("http://host:8080:5"), ("http://host:8080", Some(5), None));
+        assert_eq!(split_line_col("a.js:99999999999:1"), ("a.js:99999999999", Some(1), None));
+    }
+
+    #[test]
+    fn parses_wasm_locations() {
+        assert_eq!(
+            parse("http://h/x_bg.wasm:wasm-function[29]:0x39f8"),
+            Loc::Wasm { path: "http://h/x_bg.wasm", index: Some(29), addr: Some(0x39f8) }
+        );
+        assert_eq!(parse("probe.wasm:wasm-function[126]"), Loc::Wasm { path: "probe.wasm", index: Some(126), addr: None });
+        assert_eq!(parse("<?>.wasm-function[126]"), Loc::Wasm { path: "<?>", index: Some(126), addr: None });
+        assert_eq!(parse("x:wasm-function[zz]:0xzz"), Loc::Wasm { path: "x", index: None, addr: None });
+    }
+}

@@ -1,0 +1,203 @@
+//! `parseStack` for JavaScript: input and output buffers shared with the glue.
+//!
+//! Protocol with `pkg/index.js` (keep both in sync):
+//! 1. `inputBuffer(n)` returns a pointer to `n` writable bytes; JS writes the stack's UTF-8
+//!    there with `TextEncoder.encodeInto`.
+//! 2. `parseInput(len)` parses those `len` bytes and returns the frame count.
+//! 3. `framesPtr()` points at `count × RECORD` `u32`s, one record per frame, oldest first;
+//!    string fields are UTF-16 offsets into the original JS string, or into `sideStrings()`
+//!    when the field's `*_SIDE` flag is set (names changed by demangling).
+
+use crate::stack::{parse_frames, ParseOptions, ParsedFrame};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+const RECORD: usize = 13;
+const HAS_FN: u32 = 1;
+const FN_SIDE: u32 = 2;
+const HAS_RAW: u32 = 4;
+const HAS_ABS: u32 = 8;
+const HAS_FILE: u32 = 16;
+const HAS_LINE: u32 = 32;
+const HAS_COL: u32 = 64;
+const IN_APP: u32 = 128;
+const WASM: u32 = 256;
+const HAS_ADDR: u32 = 512;
+const HAS_FUNC_ID: u32 = 1024;
+
+#[derive(Default)]
+struct State {
+    input: Vec<u8>,
+    table: Vec<u32>,
+    side: String,
+    side_units: u32,
+    options: ParseOptions,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// Makes room for `len` input bytes and returns where JS should write them.
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(len: usize) -> *mut u8 {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let len = len.min(crate::limits::MAX_STACK_BYTES * 3);
+        if s.input.len() < len {
+            s.input.resize(len, 0);
+        }
+        s.input.as_mut_ptr()
+    })
+}
+
+/// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's).
+#[wasm_bindgen(js_name = setSdkUrlPrefix)]
+pub fn set_sdk_url_prefix(prefix: &str) {
+    STATE.with(|s| s.borrow_mut().options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty()));
+}
+
+/// Parses the first `len` bytes of the input buffer; returns the number of frames.
+#[wasm_bindgen(js_name = parseInput)]
+pub fn parse_input(len: usize) -> u32 {
+    STATE.with(|s| {
+        let Ok(mut s) = s.try_borrow_mut() else { return 0 };
+        let State { input, table, side, side_units, options } = &mut *s;
+        let bytes = input.get(..len).unwrap_or_default();
+        // encodeInto may stop mid-character at the end of a cut string; keep the valid part.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let mut frames = Vec::new();
+        parse_frames(text, options, &mut frames);
+        table.clear();
+        side.clear();
+        *side_units = 0;
+        let units = Utf16Offsets::new(text);
+        for f in &frames {
+            encode(f, text, &units, table, side, side_units);
+        }
+        frames.len() as u32
+    })
+}
+
+/// The frame table of the last `parseInput`.
+#[wasm_bindgen(js_name = framesPtr)]
+pub fn frames_ptr() -> *const u32 {
+    STATE.with(|s| s.try_borrow().map_or(std::ptr::null(), |s| s.table.as_ptr()))
+}
+
+/// Strings of the last `parseInput` that are not slices of the input.
+#[wasm_bindgen(js_name = sideStrings)]
+pub fn side_strings() -> String {
+    STATE.with(|s| s.try_borrow().map(|s| s.side.clone()).unwrap_or_default())
+}
+
+fn encode(f: &ParsedFrame<'_>, text: &str, units: &Utf16Offsets<'_>, table: &mut Vec<u32>, side: &mut String, side_units: &mut u32) {
+    let mut rec = [0u32; RECORD];
+    let mut flags = 0;
+    let mut slice = |s: &str, at: usize, flag: u32, flags: &mut u32, rec: &mut [u32; RECORD]| {
+        if let Some((a, b)) = span(text, s) {
+            rec[at] = units.at(a);
+            rec[at + 1] = units.at(b);
+            *flags |= flag;
+        }
+    };
+    if let Some(func) = &f.function {
+        if span(text, func).is_some() {
+            slice(func, 0, HAS_FN, &mut flags, &mut rec);
+        } else {
+            let n = func.encode_utf16().count() as u32;
+            rec[0] = *side_units;
+            rec[1] = *side_units + n;
+            side.push_str(func);
+            *side_units += n;
+            flags |= HAS_FN | FN_SIDE;
+        }
+    }
+    if let Some(raw) = f.raw_function {
+        slice(raw, 2, HAS_RAW, &mut flags, &mut rec);
+    }
+    if let Some(abs) = f.abs_path {
+        slice(abs, 4, HAS_ABS, &mut flags, &mut rec);
+    }
+    if let Some(file) = f.filename {
+        slice(file, 6, HAS_FILE, &mut flags, &mut rec);
+    }
+    if let Some(l) = f.lineno {
+        rec[8] = l;
+        flags |= HAS_LINE;
+    }
+    if let Some(c) = f.colno {
+        rec[9] = c;
+        flags |= HAS_COL;
+    }
+    if f.in_app {
+        flags |= IN_APP;
+    }
+    if f.wasm {
+        flags |= WASM;
+    }
+    if let Some(addr) = f.instruction_addr.and_then(|a| u32::try_from(a).ok()) {
+        rec[11] = addr;
+        flags |= HAS_ADDR;
+    }
+    if let Some(i) = f.function_index {
+        rec[12] = i;
+        flags |= HAS_FUNC_ID;
+    }
+    rec[10] = flags;
+    table.extend_from_slice(&rec);
+}
+
+/// Byte range of `part` within `whole`, when `part` is a slice of it.
+fn span(whole: &str, part: &str) -> Option<(usize, usize)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some((start, end))
+}
+
+/// Byte offsets to UTF-16 offsets. ASCII input (the common case) maps one to one; other
+/// input uses a checkpoint every [`Self::STEP`] bytes, so each lookup costs at most one step.
+struct Utf16Offsets<'a> {
+    text: &'a [u8],
+    checkpoints: Vec<u32>,
+}
+
+impl<'a> Utf16Offsets<'a> {
+    const STEP: usize = 256;
+
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        if text.is_ascii() {
+            return Utf16Offsets { text: bytes, checkpoints: Vec::new() };
+        }
+        let mut checkpoints = Vec::with_capacity(bytes.len() / Self::STEP + 1);
+        let mut units = 0u32;
+        for chunk in bytes.chunks(Self::STEP) {
+            checkpoints.push(units);
+            units += chunk.iter().map(|&b| utf16_weight(b)).sum::<u32>();
+        }
+        Utf16Offsets { text: bytes, checkpoints }
+    }
+
+    fn at(&self, byte: usize) -> u32 {
+        if self.checkpoints.is_empty() {
+            return byte as u32;
+        }
+        let k = byte / Self::STEP;
+        let base = self.checkpoints.get(k).copied().unwrap_or(0);
+        let from = k * Self::STEP;
+        base + self.text.get(from..byte).unwrap_or_default().iter().map(|&b| utf16_weight(b)).sum::<u32>()
+    }
+}
+
+/// UTF-16 units contributed by a UTF-8 byte: one per character start, two for 4-byte ones.
+fn utf16_weight(b: u8) -> u32 {
+    match b {
+        0x80..=0xBF => 0,
+        0xF0..=0xFF => 2,
+        _ => 1,
+    }
+}
