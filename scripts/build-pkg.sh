@@ -23,10 +23,12 @@ for arg in "$@"; do
   esac
 done
 
-# The features rustc 1.95 enables by default for wasm32-unknown-unknown (its `target_features` section).
-# wasm-opt must be allowed exactly these: fewer and it refuses to parse the module (e.g. `table.fill`
-# from wasm-bindgen's externref table needs reference-types + bulk-memory), more and it could emit
-# instructions that the engines rustc targets do not promise to support.
+# The features rustc 1.95 enables by default for wasm32-unknown-unknown. binaryen 132 also reads them from
+# the module's `target_features` section (which wasm-bindgen keeps), so today these flags only restate
+# it; they make the build independent of that section (`strip = true` or another tool dropping it).
+# Without the section, each of these is needed by our module: memory.copy/fill (bulk-memory-opt),
+# multi-value returns (multivalue), a second table for wasm-bindgen's externrefs (reference-types), ...
+# More features than rustc's would let wasm-opt emit instructions that rustc's target does not promise.
 WASM_FEATURES=(
   --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
   --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext
@@ -56,7 +58,9 @@ wasm-bindgen target/wasm32-unknown-unknown/release/errorbeacon.wasm \
 step_done "wasm-bindgen"
 
 step_start
-node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" "$WASM" -o "$WASM"
+# Without -g, wasm-opt drops the name section; the producers and target_features sections are
+# metadata that no engine reads, so they go too (~260 bytes).
+node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" --strip-producers --strip-target-features "$WASM" -o "$WASM"
 step_done "wasm-opt -Oz"
 
 node scripts/sizes.mjs

@@ -71,7 +71,7 @@ have_wb=$( (wasm-bindgen --version 2>/dev/null || true) | head -n 1)
 if [ "$have_wb" = "wasm-bindgen $WB_VERSION" ]; then
   step_done "wasm-bindgen-cli" "$WB_VERSION present"
 else
-  echo "setup: installing wasm-bindgen-cli $WB_VERSION (found: '${have_wb:-none}'); this builds from source, ~5-10 min" >&2
+  echo "setup: installing wasm-bindgen-cli $WB_VERSION (found: '${have_wb:-none}'); building from source (~2 min on an idle 2-core machine, more under load)" >&2
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --no-default-features --force
   have_wb=$(wasm-bindgen --version 2>/dev/null | head -n 1 || true)
   [ "$have_wb" = "wasm-bindgen $WB_VERSION" ] || die "after install, 'wasm-bindgen --version' says '$have_wb', want $WB_VERSION"

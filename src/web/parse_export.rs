@@ -13,6 +13,8 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 const RECORD: usize = 13;
+/// Set in `parseInput`'s result when `sideStrings()` has something to read.
+const SIDE_PRESENT: u32 = 0x8000_0000;
 const HAS_FN: u32 = 1;
 const FN_SIDE: u32 = 2;
 const HAS_RAW: u32 = 4;
@@ -78,7 +80,12 @@ pub fn parse_input(len: usize) -> u32 {
         for f in &frames {
             encode(f, text, &units, table, side, side_units);
         }
-        frames.len() as u32
+        let count = frames.len() as u32;
+        if side.is_empty() {
+            count
+        } else {
+            count | SIDE_PRESENT
+        }
     })
 }
 
@@ -97,7 +104,7 @@ pub fn side_strings() -> String {
 fn encode(f: &ParsedFrame<'_>, text: &str, units: &Utf16Offsets<'_>, table: &mut Vec<u32>, side: &mut String, side_units: &mut u32) {
     let mut rec = [0u32; RECORD];
     let mut flags = 0;
-    let mut slice = |s: &str, at: usize, flag: u32, flags: &mut u32, rec: &mut [u32; RECORD]| {
+    let slice = |s: &str, at: usize, flag: u32, flags: &mut u32, rec: &mut [u32; RECORD]| {
         if let Some((a, b)) = span(text, s) {
             rec[at] = units.at(a);
             rec[at + 1] = units.at(b);
