@@ -13,8 +13,10 @@ export function sizesSection() {
     "## Size",
     "",
     "What a browser downloads: the optimised wasm (`wasm-opt -Oz`, binaryen 132) and the JS glue",
-    "(wasm-bindgen's `--target web` output plus the package entry `pkg/index.js`). Each file is compressed",
-    "on its own with Node's zlib (gzip level 9, brotli quality 11) and the results are summed.",
+    "(the browser entry `pkg/index.js` and every module it imports, wasm-bindgen's `--target web` glue",
+    "included). Each file is compressed on its own with Node's zlib (gzip level 9, brotli quality 11)",
+    "and the results are summed.",
+    "The budget is 20 KiB gzip for wasm + glue together.",
     "",
     markdownTable(m),
   ];

@@ -6,7 +6,8 @@
 #   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon
 #   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
 #   3. wasm-opt -Oz (npm binaryen 132) in place on errorbeacon_bg.wasm; drops the name section too
-#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the glue (pkg/wasm/errorbeacon.js + pkg/index.js)
+#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser glue (pkg/index.js and the
+#      modules it imports, pkg/wasm/errorbeacon.js included), via scripts/sizes.mjs
 #
 # --setup runs scripts/setup.sh first (installs wasm-bindgen-cli, npm devDependencies, ...).
 set -euo pipefail

@@ -20,6 +20,9 @@ pub mod envelope;
 pub mod limits;
 pub mod protocol;
 mod stack;
+mod text;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod utf16;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

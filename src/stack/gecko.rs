@@ -3,17 +3,18 @@
 
 use super::location::{self, Loc};
 use super::RawFrame;
+use crate::text::{from, to};
 
 /// Parses a `function@location` line whose location has a line number or is a wasm location.
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim();
     let at = location_at(line)?;
-    let loc = location::parse(&line[at + 1..]);
+    let loc = location::parse(from(line, at + 1));
     match loc {
         Loc::Source { line: Some(_), .. } | Loc::Wasm { .. } => {}
         _ => return None,
     }
-    let function = Some(&line[..at]).filter(|f| !f.is_empty());
+    let function = Some(to(line, at)).filter(|f| !f.is_empty());
     Some(RawFrame { function, loc, is_async: false })
 }
 
@@ -22,12 +23,12 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
 /// names and URLs (`user@host`) can both contain `@`.
 pub(crate) fn location_at(line: &str) -> Option<usize> {
     let first = line.find('@')?;
-    let mut from = first;
-    while let Some(i) = line[from..].find('@').map(|i| i + from) {
-        if starts_location(&line[i + 1..]) {
+    let mut start = first;
+    while let Some(i) = from(line, start).find('@').map(|i| i + start) {
+        if starts_location(from(line, i + 1)) {
             return Some(i);
         }
-        from = i + 1;
+        start = i + 1;
     }
     Some(first)
 }

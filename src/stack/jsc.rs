@@ -5,6 +5,7 @@
 use super::gecko::location_at;
 use super::location::{self, Loc};
 use super::RawFrame;
+use crate::text::{from, to};
 
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
@@ -13,8 +14,8 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         return Some(RawFrame { function: None, loc: Loc::Native(line), is_async: false });
     }
     let at = location_at(line)?;
-    let function = Some(&line[..at]).filter(|f| !f.is_empty());
-    let loc = match location::parse(&line[at + 1..]) {
+    let function = Some(to(line, at)).filter(|f| !f.is_empty());
+    let loc = match location::parse(from(line, at + 1)) {
         Loc::None => return None,
         loc => loc,
     };

@@ -1,6 +1,8 @@
 //! The location part of a frame, shared by every engine: `url:line:col`, a bare `url`, or a
 //! WebAssembly location `url:wasm-function[N]:0xADDR`.
 
+use crate::text::{find, from, to};
+
 /// Where a frame points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Loc<'a> {
@@ -24,11 +26,11 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
         "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
         _ => {}
     }
-    if let Some(i) = s.find(WASM_FUNCTION) {
+    if let Some(i) = find(s, WASM_FUNCTION) {
         return parse_wasm(s, i);
     }
     // JavaScriptCore prints wasm frames of page modules as `<?>.wasm-function[N]`.
-    if let Some(i) = s.find(".wasm-function[") {
+    if let Some(i) = find(s, ".wasm-function[") {
         return parse_wasm(s, i);
     }
     let (path, line, col) = split_line_col(s);
@@ -41,16 +43,13 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
 /// `path:wasm-function[N]:0xADDR` (also without the offset, as JavaScriptCore prints it);
 /// `i` is where `:wasm-function[` starts.
 fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
-    let path = &s[..i];
-    let rest = &s[i + WASM_FUNCTION.len()..];
+    let path = to(s, i);
+    let rest = from(s, i + WASM_FUNCTION.len());
     let (index, rest) = match rest.find(']') {
-        Some(end) => (rest[..end].parse().ok(), &rest[end + 1..]),
+        Some(end) => (parse_u32(to(rest, end)), from(rest, end + 1)),
         None => (None, ""),
     };
-    let addr = rest
-        .strip_prefix(":0x")
-        .filter(|h| !h.is_empty() && h.len() <= 16)
-        .and_then(|h| u64::from_str_radix(h, 16).ok());
+    let addr = rest.strip_prefix(":0x").and_then(parse_hex);
     Loc::Wasm { path, index, addr }
 }
 
@@ -69,21 +68,33 @@ pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
     }
 }
 
+/// Decimal digits only, checked: `None` for anything else or on overflow.
+pub(crate) fn parse_u32(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u32, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u32::from(b - b'0')) } else { None })
+}
+
+/// Hex digits only (1 to 16), checked.
+fn parse_hex(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 16 {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| Some(n << 4 | u64::from((b as char).to_digit(16)?)))
+}
+
 /// `"…:123"` → `("…", 123)`; `None` unless the suffix is all digits and fits a `u32`.
 fn split_number_suffix(s: &str) -> Option<(&str, u32)> {
     let colon = s.rfind(':')?;
-    let digits = &s[colon + 1..];
-    if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((&s[..colon], digits.parse().ok()?))
+    Some((to(s, colon), parse_u32(from(s, colon + 1))?))
 }
 
 /// `http://host` with no port and no path: a following `:N` is a port.
 fn is_bare_origin(s: &str) -> bool {
-    match s.find("://") {
+    match find(s, "://") {
         Some(i) => {
-            let after = &s[i + 3..];
+            let after = from(s, i + 3);
             !after.is_empty() && !after.contains(['/', ':'])
         }
         None => false,

@@ -6,6 +6,7 @@
 //! demangling for WebAssembly frames, and errorbeacon's own frames stripped from the crash
 //! end. Everything is a single forward pass over the bounded input with no backtracking.
 
+mod demangle;
 mod gecko;
 mod jsc;
 mod location;
@@ -99,7 +100,7 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
     let stack = truncate_at_char_boundary(stack, MAX_STACK_BYTES);
     // V8 and Bun indent frames as `    at `; that decides the engine for the whole stack, so
     // that a message line that happens to look like a Firefox frame is not taken for one.
-    let is_v8 = stack.starts_with("    at ") || stack.contains("\n    at ") || stack.trim_start().starts_with("at ");
+    let is_v8 = stack.starts_with("    at ") || crate::text::contains(stack, "\n    at ") || stack.trim_start().starts_with("at ");
     for line in stack.split('\n') {
         if out.len() >= MAX_FRAMES {
             break;
@@ -194,7 +195,7 @@ pub(crate) fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    &s[..end]
+    crate::text::to(s, end)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Function names of WebAssembly frames: the module prefix engines add, Rust symbol
 //! demangling, and which names are Rust's panic machinery or wasm-bindgen glue.
 
+use crate::text::{contains, find, from, rfind, to};
 use std::borrow::Cow;
 
 /// The name Sentry should show for a wasm frame's printed function text.
@@ -10,8 +11,8 @@ use std::borrow::Cow;
 /// disambiguators (`std[a543…]::panicking::f`, v0). Toolchains that keep raw symbols give
 /// `_ZN…E` / `_R…`, which are demangled here. Returns a borrowed slice whenever it can.
 pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
-    let name = match printed.find(".wasm.") {
-        Some(i) => &printed[i + ".wasm.".len()..],
+    let name = match find(printed, ".wasm.") {
+        Some(i) => from(printed, i + ".wasm.".len()),
         None => printed,
     };
     let (symbol, suffix) = match name.find(' ') {
@@ -19,8 +20,8 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
         None => (name, ""),
     };
     if symbol.starts_with("_ZN") || symbol.starts_with("__ZN") || symbol.starts_with("_R") {
-        if let Ok(d) = rustc_demangle::try_demangle(symbol) {
-            return Cow::Owned(format!("{d:#}{suffix}"));
+        if let Some(d) = super::demangle::demangle(symbol) {
+            return Cow::Owned(d + suffix);
         }
     }
     let symbol = strip_legacy_hash(symbol);
@@ -41,11 +42,11 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
 
 /// `a::b::h0123456789abcdef` → `a::b` (the legacy mangling's hash component).
 fn strip_legacy_hash(s: &str) -> &str {
-    match s.rfind("::h") {
+    match rfind(s, "::h") {
         Some(i) => {
-            let hash = &s[i + 3..];
+            let hash = from(s, i + 3);
             if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                &s[..i]
+                to(s, i)
             } else {
                 s
             }
@@ -59,17 +60,17 @@ fn strip_disambiguators(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
+        let after = from(rest, open + 1);
         let close = after.find(']');
-        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && after[..c].bytes().all(|b| b.is_ascii_hexdigit()));
-        let prev_is_ident = rest[..open].bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
+        let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
         match close {
             Some(c) if is_hash && prev_is_ident => {
-                out.push_str(&rest[..open]);
-                rest = &after[c + 1..];
+                out.push_str(to(rest, open));
+                rest = from(after, c + 1);
             }
             _ => {
-                out.push_str(&rest[..=open]);
+                out.push_str(to(rest, open + 1));
                 rest = after;
             }
         }
@@ -100,7 +101,7 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
 
 /// wasm-bindgen's generated glue, in JS (`__wbg_call_…`) and in wasm (`… externref shim`).
 pub(crate) fn is_wasm_bindgen_glue(name: &str) -> bool {
-    name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.ends_with(" shim") || name.contains("::__wbg_")
+    name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.ends_with(" shim") || contains(name, "::__wbg_")
 }
 
 #[cfg(test)]

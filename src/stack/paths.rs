@@ -1,20 +1,22 @@
 //! What a frame's path says: its short `filename`, whether it is a builtin, a dependency, or
 //! errorbeacon's own code.
 
+use crate::text::{contains, from, to};
+
 /// The short name Sentry shows: the URL's path for `http(s):`/`file:` URLs (no query or
 /// fragment), the media type for `data:` URLs, the path as printed otherwise. Always a slice
 /// of `abs_path`.
 pub(crate) fn filename(abs_path: &str) -> &str {
     if let Some(rest) = abs_path.strip_prefix("data:") {
         let end = rest.find([',', ';']).map_or(abs_path.len(), |i| i + "data:".len());
-        return &abs_path[..end];
+        return to(abs_path, end);
     }
     for scheme in ["http://", "https://", "file://"] {
         if let Some(rest) = abs_path.strip_prefix(scheme) {
             let path_start = rest.find('/').map_or(abs_path.len(), |i| i + scheme.len());
-            let path = &abs_path[path_start..];
+            let path = from(abs_path, path_start);
             let end = path.find(['?', '#']).unwrap_or(path.len());
-            return match &path[..end] {
+            return match to(path, end) {
                 "" => abs_path,
                 p => p,
             };
@@ -38,16 +40,16 @@ pub(crate) fn is_library_path(path: &str) -> bool {
     ];
     matches!(path, "<anonymous>" | "native" | "[native code]" | "unknown" | "")
         || PREFIXES.iter().any(|p| path.starts_with(p))
-        || path.contains("/node_modules/")
-        || path.contains("webpack:///webpack/")
+        || contains(path, "/node_modules/")
+        || contains(path, "webpack:///webpack/")
 }
 
 /// errorbeacon's own files: the npm package in `node_modules`, or the module's wasm/glue by
 /// their file names.
 pub(crate) fn is_sdk_path(path: &str) -> bool {
-    path.contains("/node_modules/errorbeacon/")
-        || path.contains("/errorbeacon_bg.wasm")
-        || path.contains("errorbeacon.wasm")
+    contains(path, "/node_modules/errorbeacon/")
+        || contains(path, "/errorbeacon_bg.wasm")
+        || contains(path, "errorbeacon.wasm")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use super::location::{self, Loc};
 use super::RawFrame;
+use crate::text::{from, to};
 
 /// Parses one line that starts (after indentation) with `at `.
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
@@ -16,9 +17,9 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     };
     if let Some(inner) = rest.strip_suffix(')') {
         if let Some(open) = matching_open(inner) {
-            let before = &inner[..open];
+            let before = to(inner, open);
             if let Some(function) = before.strip_suffix(' ').filter(|f| !f.is_empty()) {
-                return Some(RawFrame { function: Some(function), loc: parse_location(&inner[open + 1..]), is_async });
+                return Some(RawFrame { function: Some(function), loc: parse_location(from(inner, open + 1)), is_async });
             }
         }
     }
@@ -64,7 +65,7 @@ fn after_eval_origin(s: &str) -> Option<&str> {
         match b {
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
-            b',' if depth == 0 => return Some(s[i + 1..].trim_start()),
+            b',' if depth == 0 => return Some(from(s, i + 1).trim_start()),
             _ => {}
         }
     }

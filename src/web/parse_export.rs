@@ -9,6 +9,7 @@
 //!    when the field's `*_SIDE` flag is set (names changed by demangling).
 
 use crate::stack::{parse_frames, ParseOptions, ParsedFrame};
+use crate::utf16::{utf16_len, Utf16Offsets};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -69,7 +70,7 @@ pub fn parse_input(len: usize) -> u32 {
         // encodeInto may stop mid-character at the end of a cut string; keep the valid part.
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
-            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+            Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
         };
         let mut frames = Vec::new();
         parse_frames(text, options, &mut frames);
@@ -115,7 +116,7 @@ fn encode(f: &ParsedFrame<'_>, text: &str, units: &Utf16Offsets<'_>, table: &mut
         if span(text, func).is_some() {
             slice(func, 0, HAS_FN, &mut flags, &mut rec);
         } else {
-            let n = func.encode_utf16().count() as u32;
+            let n = utf16_len(func) as u32;
             rec[0] = *side_units;
             rec[1] = *side_units + n;
             side.push_str(func);
@@ -163,48 +164,4 @@ fn span(whole: &str, part: &str) -> Option<(usize, usize)> {
     let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
     let end = start.checked_add(part.len())?;
     (end <= whole.len()).then_some((start, end))
-}
-
-/// Byte offsets to UTF-16 offsets. ASCII input (the common case) maps one to one; other
-/// input uses a checkpoint every [`Self::STEP`] bytes, so each lookup costs at most one step.
-struct Utf16Offsets<'a> {
-    text: &'a [u8],
-    checkpoints: Vec<u32>,
-}
-
-impl<'a> Utf16Offsets<'a> {
-    const STEP: usize = 256;
-
-    fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        if text.is_ascii() {
-            return Utf16Offsets { text: bytes, checkpoints: Vec::new() };
-        }
-        let mut checkpoints = Vec::with_capacity(bytes.len() / Self::STEP + 1);
-        let mut units = 0u32;
-        for chunk in bytes.chunks(Self::STEP) {
-            checkpoints.push(units);
-            units += chunk.iter().map(|&b| utf16_weight(b)).sum::<u32>();
-        }
-        Utf16Offsets { text: bytes, checkpoints }
-    }
-
-    fn at(&self, byte: usize) -> u32 {
-        if self.checkpoints.is_empty() {
-            return byte as u32;
-        }
-        let k = byte / Self::STEP;
-        let base = self.checkpoints.get(k).copied().unwrap_or(0);
-        let from = k * Self::STEP;
-        base + self.text.get(from..byte).unwrap_or_default().iter().map(|&b| utf16_weight(b)).sum::<u32>()
-    }
-}
-
-/// UTF-16 units contributed by a UTF-8 byte: one per character start, two for 4-byte ones.
-fn utf16_weight(b: u8) -> u32 {
-    match b {
-        0x80..=0xBF => 0,
-        0xF0..=0xFF => 2,
-        _ => 1,
-    }
 }

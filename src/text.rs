@@ -1,0 +1,80 @@
+//! Panic-free string helpers.
+//!
+//! Indexing a `str` (`&s[i..]`) compiles to a bounds and char-boundary check whose failure
+//! path formats the offending string with `Debug`, pulling Unicode tables and the formatting
+//! machinery into the wasm build (about 5 KB). `str::find(&str)` brings the Two-Way searcher
+//! (about 3 KB). These helpers do the same jobs with checks that cannot panic, so the browser
+//! module stays small; every index here comes from a search for an ASCII byte, so the checks
+//! never fail in practice.
+
+/// `s[start..end]`, or `""` when the range is not valid.
+#[inline]
+pub(crate) fn sub(s: &str, start: usize, end: usize) -> &str {
+    s.get(start..end).unwrap_or_default()
+}
+
+/// `s[start..]`, or `""` when `start` is not valid.
+#[inline]
+pub(crate) fn from(s: &str, start: usize) -> &str {
+    s.get(start..).unwrap_or_default()
+}
+
+/// `s[..end]`, or `""` when `end` is not valid.
+#[inline]
+pub(crate) fn to(s: &str, end: usize) -> &str {
+    s.get(..end).unwrap_or_default()
+}
+
+/// Byte offset of the first occurrence of `needle` in `hay`. Needles here are short ASCII
+/// markers, so the simple scan (first byte, then compare) is linear in practice.
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let (&first, rest) = n.split_first()?;
+    let last_start = h.len().checked_sub(n.len())?;
+    let mut i = 0;
+    while i <= last_start {
+        let at = h.get(i..=last_start)?.iter().position(|&b| b == first)? + i;
+        if h.get(at + 1..at + n.len()) == Some(rest) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Byte offset of the last occurrence of `needle` in `hay`.
+pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let last_start = h.len().checked_sub(n.len())?;
+    (0..=last_start).rev().find(|&i| h.get(i..i + n.len()) == Some(n))
+}
+
+/// Whether `hay` contains `needle`.
+pub(crate) fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_agrees_with_std() {
+        let hays = ["", "a", "abcabc", "::h::h0123", "x.wasm.y.wasm.z", "ééé:wasm-function[1]"];
+        let needles = ["a", "bc", "::h", ".wasm.", ":wasm-function[", "zz", "abcabcabc"];
+        for h in hays {
+            for n in needles {
+                assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");
+                assert_eq!(rfind(h, n), h.rfind(n), "{h:?} {n:?}");
+            }
+        }
+        assert_eq!(find("abc", ""), None);
+    }
+
+    #[test]
+    fn slicing_never_panics() {
+        assert_eq!(sub("héllo", 1, 2), "");
+        assert_eq!(from("abc", 10), "");
+        assert_eq!(to("abc", 2), "ab");
+    }
+}
