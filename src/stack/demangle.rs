@@ -305,10 +305,8 @@ impl V0<'_> {
         match tag {
             b'R' | b'Q' => {
                 self.push(if tag == b'R' { "&" } else { "&mut " })?;
-                if self.eat(b'L') {
-                    if self.base62()? != 0 {
-                        return None;
-                    }
+                if self.eat(b'L') && self.base62()? != 0 {
+                    return None;
                 }
                 self.ty()?;
             }
