@@ -30,5 +30,7 @@ mod web;
 pub use capture::{event_from_thrown, message_event, ErrorLike, Primitive, Thrown};
 pub use dsn::{Dsn, DsnError};
 pub use envelope::{Envelope, EnvelopeError, Item};
-pub use protocol::{Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User};
+pub use protocol::{
+    Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User,
+};
 pub use stack::{parse_stack, parse_stack_with, ParseOptions};

@@ -46,7 +46,9 @@ pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
 pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let last_start = h.len().checked_sub(n.len())?;
-    (0..=last_start).rev().find(|&i| h.get(i..i + n.len()) == Some(n))
+    (0..=last_start)
+        .rev()
+        .find(|&i| h.get(i..i + n.len()) == Some(n))
 }
 
 /// Whether `hay` contains `needle`.
@@ -60,8 +62,23 @@ mod tests {
 
     #[test]
     fn find_agrees_with_std() {
-        let hays = ["", "a", "abcabc", "::h::h0123", "x.wasm.y.wasm.z", "ééé:wasm-function[1]"];
-        let needles = ["a", "bc", "::h", ".wasm.", ":wasm-function[", "zz", "abcabcabc"];
+        let hays = [
+            "",
+            "a",
+            "abcabc",
+            "::h::h0123",
+            "x.wasm.y.wasm.z",
+            "ééé:wasm-function[1]",
+        ];
+        let needles = [
+            "a",
+            "bc",
+            "::h",
+            ".wasm.",
+            ":wasm-function[",
+            "zz",
+            "abcabcabc",
+        ];
         for h in hays {
             for n in needles {
                 assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");

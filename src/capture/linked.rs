@@ -8,7 +8,12 @@ use crate::protocol::{Exception, Mechanism};
 /// The exception list for `thrown` (whose own exception is `root`): children first, the root
 /// last, at most `limit` linked exceptions besides the root, cycles (already cut into
 /// [`Thrown::Circular`] by the binding) left out.
-pub(crate) fn link(thrown: &Thrown, root: Exception, limit: usize, make: impl Fn(&Thrown) -> Exception) -> Vec<Exception> {
+pub(crate) fn link(
+    thrown: &Thrown,
+    root: Exception,
+    limit: usize,
+    make: impl Fn(&Thrown) -> Exception,
+) -> Vec<Exception> {
     let mut out = vec![root];
     walk(thrown, 0, limit, &make, &mut out);
     if out.len() > 1 {
@@ -26,10 +31,25 @@ fn is_group(t: &Thrown) -> bool {
 }
 
 /// Appends the children of `parent` (whose id is `parent_id`) depth-first.
-fn walk(parent: &Thrown, parent_id: u32, limit: usize, make: &impl Fn(&Thrown) -> Exception, out: &mut Vec<Exception>) {
+fn walk(
+    parent: &Thrown,
+    parent_id: u32,
+    limit: usize,
+    make: &impl Fn(&Thrown) -> Exception,
+    out: &mut Vec<Exception>,
+) {
     let Thrown::Error(e) = parent else { return };
-    let children = e.cause.as_deref().map(|c| ("cause".to_owned(), c)).into_iter();
-    let children = children.chain(e.errors.iter().enumerate().map(|(i, c)| (format!("errors[{i}]"), c)));
+    let children = e
+        .cause
+        .as_deref()
+        .map(|c| ("cause".to_owned(), c))
+        .into_iter();
+    let children = children.chain(
+        e.errors
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("errors[{i}]"), c)),
+    );
     for (source, child) in children {
         if out.len() > limit {
             return;

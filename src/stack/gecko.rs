@@ -15,7 +15,11 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         _ => return None,
     }
     let function = Some(to(line, at)).filter(|f| !f.is_empty());
-    Some(RawFrame { function, loc, is_async: false })
+    Some(RawFrame {
+        function,
+        loc,
+        is_async: false,
+    })
 }
 
 /// The `@` that separates the function from the location: the first one followed by
@@ -37,7 +41,9 @@ fn starts_location(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b'/' | b'[' | b'<') => true,
         Some(c) if c.is_ascii_alphabetic() => {
-            let scheme_end = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
+            let scheme_end = s
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
             scheme_end.is_some_and(|e| s.as_bytes().get(e) == Some(&b':'))
         }
         _ => false,
@@ -52,23 +58,57 @@ mod tests {
     fn function_and_anonymous_frames() {
         let r = parse_line("convertAll/converted<@http://h/p.js:26:110").expect("frame");
         assert_eq!(r.function, Some("convertAll/converted<"));
-        assert_eq!(r.loc, Loc::Source { path: "http://h/p.js", line: Some(26), col: Some(110) });
-        assert_eq!(parse_line("@http://h/:10:21").map(|r| r.function), Some(None));
+        assert_eq!(
+            r.loc,
+            Loc::Source {
+                path: "http://h/p.js",
+                line: Some(26),
+                col: Some(110)
+            }
+        );
+        assert_eq!(
+            parse_line("@http://h/:10:21").map(|r| r.function),
+            Some(None)
+        );
     }
 
     #[test]
     fn at_signs_in_names_and_urls() {
         let r = parse_line("obj@fn@http://u@h/p.js:1:2").expect("frame");
         assert_eq!(r.function, Some("obj@fn"));
-        assert_eq!(r.loc, Loc::Source { path: "http://u@h/p.js", line: Some(1), col: Some(2) });
+        assert_eq!(
+            r.loc,
+            Loc::Source {
+                path: "http://u@h/p.js",
+                line: Some(1),
+                col: Some(2)
+            }
+        );
     }
 
     #[test]
     fn eval_and_wasm_locations() {
         let r = parse_line("@http://h/p.js line 41 > eval:6:27").expect("frame");
-        assert_eq!(r.loc, Loc::Source { path: "http://h/p.js line 41 > eval", line: Some(6), col: Some(27) });
-        let r = parse_line("m.wasm.f@http://h/g.js line 221 > WebAssembly.instantiate:wasm-function[70]:0x4668").expect("frame");
-        assert_eq!(r.loc, Loc::Wasm { path: "http://h/g.js line 221 > WebAssembly.instantiate", index: Some(70), addr: Some(0x4668) });
+        assert_eq!(
+            r.loc,
+            Loc::Source {
+                path: "http://h/p.js line 41 > eval",
+                line: Some(6),
+                col: Some(27)
+            }
+        );
+        let r = parse_line(
+            "m.wasm.f@http://h/g.js line 221 > WebAssembly.instantiate:wasm-function[70]:0x4668",
+        )
+        .expect("frame");
+        assert_eq!(
+            r.loc,
+            Loc::Wasm {
+                path: "http://h/g.js line 221 > WebAssembly.instantiate",
+                index: Some(70),
+                addr: Some(0x4668)
+            }
+        );
     }
 
     #[test]

@@ -11,9 +11,17 @@ pub(crate) enum Loc<'a> {
     /// A builtin with no source: `<anonymous>`, `native`, `[native code]`.
     Native(&'a str),
     /// A script location.
-    Source { path: &'a str, line: Option<u32>, col: Option<u32> },
+    Source {
+        path: &'a str,
+        line: Option<u32>,
+        col: Option<u32>,
+    },
     /// A WebAssembly location: module URL (or engine's name for it), function index, offset.
-    Wasm { path: &'a str, index: Option<u32>, addr: Option<u64> },
+    Wasm {
+        path: &'a str,
+        index: Option<u32>,
+        addr: Option<u64>,
+    },
 }
 
 const WASM_FUNCTION: &str = ":wasm-function[";
@@ -26,12 +34,15 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
         "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
         _ => {}
     }
-    if let Some(i) = find(s, WASM_FUNCTION) {
-        return parse_wasm(s, i);
-    }
-    // JavaScriptCore prints wasm frames of page modules as `<?>.wasm-function[N]`.
-    if let Some(i) = find(s, ".wasm-function[") {
-        return parse_wasm(s, i);
+    // Every wasm location has a `[`, which script URLs rarely do: test that first.
+    if s.as_bytes().contains(&b'[') {
+        if let Some(i) = find(s, WASM_FUNCTION) {
+            return parse_wasm(s, i);
+        }
+        // JavaScriptCore prints wasm frames of page modules as `<?>.wasm-function[N]`.
+        if let Some(i) = find(s, ".wasm-function[") {
+            return parse_wasm(s, i);
+        }
     }
     let (path, line, col) = split_line_col(s);
     if path.is_empty() {
@@ -73,7 +84,13 @@ pub(crate) fn parse_u32(s: &str) -> Option<u32> {
     if s.is_empty() {
         return None;
     }
-    s.bytes().try_fold(0u32, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u32::from(b - b'0')) } else { None })
+    s.bytes().try_fold(0u32, |n, b| {
+        if b.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// Hex digits only (1 to 16), checked.
@@ -81,7 +98,9 @@ fn parse_hex(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 16 {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| Some(n << 4 | u64::from((b as char).to_digit(16)?)))
+    s.bytes().try_fold(0u64, |n, b| {
+        Some(n << 4 | u64::from((b as char).to_digit(16)?))
+    })
 }
 
 /// `"…:123"` → `("…", 123)`; `None` unless the suffix is all digits and fits a `u32`.
@@ -107,21 +126,58 @@ mod tests {
 
     #[test]
     fn splits_line_and_column_but_not_ports() {
-        assert_eq!(split_line_col("http://127.0.0.1:8765/app-a/:10:21"), ("http://127.0.0.1:8765/app-a/", Some(10), Some(21)));
+        assert_eq!(
+            split_line_col("http://127.0.0.1:8765/app-a/:10:21"),
+            ("http://127.0.0.1:8765/app-a/", Some(10), Some(21))
+        );
         assert_eq!(split_line_col("/srv/a.js:3"), ("/srv/a.js", Some(3), None));
-        assert_eq!(split_line_col("http://host:8080"), ("http://host:8080", None, None));
-        assert_eq!(split_line_col("http://host:8080:5"), ("http://host:8080", Some(5), None));
-        assert_eq!(split_line_col("a.js:99999999999:1"), ("a.js:99999999999", Some(1), None));
+        assert_eq!(
+            split_line_col("http://host:8080"),
+            ("http://host:8080", None, None)
+        );
+        assert_eq!(
+            split_line_col("http://host:8080:5"),
+            ("http://host:8080", Some(5), None)
+        );
+        assert_eq!(
+            split_line_col("a.js:99999999999:1"),
+            ("a.js:99999999999", Some(1), None)
+        );
     }
 
     #[test]
     fn parses_wasm_locations() {
         assert_eq!(
             parse("http://h/x_bg.wasm:wasm-function[29]:0x39f8"),
-            Loc::Wasm { path: "http://h/x_bg.wasm", index: Some(29), addr: Some(0x39f8) }
+            Loc::Wasm {
+                path: "http://h/x_bg.wasm",
+                index: Some(29),
+                addr: Some(0x39f8)
+            }
         );
-        assert_eq!(parse("probe.wasm:wasm-function[126]"), Loc::Wasm { path: "probe.wasm", index: Some(126), addr: None });
-        assert_eq!(parse("<?>.wasm-function[126]"), Loc::Wasm { path: "<?>", index: Some(126), addr: None });
-        assert_eq!(parse("x:wasm-function[zz]:0xzz"), Loc::Wasm { path: "x", index: None, addr: None });
+        assert_eq!(
+            parse("probe.wasm:wasm-function[126]"),
+            Loc::Wasm {
+                path: "probe.wasm",
+                index: Some(126),
+                addr: None
+            }
+        );
+        assert_eq!(
+            parse("<?>.wasm-function[126]"),
+            Loc::Wasm {
+                path: "<?>",
+                index: Some(126),
+                addr: None
+            }
+        );
+        assert_eq!(
+            parse("x:wasm-function[zz]:0xzz"),
+            Loc::Wasm {
+                path: "x",
+                index: None,
+                addr: None
+            }
+        );
     }
 }

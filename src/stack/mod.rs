@@ -42,6 +42,8 @@ pub(crate) struct ParsedFrame<'a> {
     pub wasm: bool,
     pub instruction_addr: Option<u64>,
     pub function_index: Option<u32>,
+    /// The frame is errorbeacon's own.
+    pub sdk: bool,
 }
 
 impl ParsedFrame<'_> {
@@ -95,12 +97,19 @@ pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
 }
 
 /// The composer: fills `out` (cleared first) with the frames of `stack`, oldest first.
-pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut Vec<ParsedFrame<'a>>) {
+pub(crate) fn parse_frames<'a>(
+    stack: &'a str,
+    options: &ParseOptions,
+    out: &mut Vec<ParsedFrame<'a>>,
+) {
     out.clear();
     let stack = truncate_at_char_boundary(stack, MAX_STACK_BYTES);
     // V8 and Bun indent frames as `    at `; that decides the engine for the whole stack, so
     // that a message line that happens to look like a Firefox frame is not taken for one.
-    let is_v8 = stack.starts_with("    at ") || crate::text::contains(stack, "\n    at ") || stack.trim_start().starts_with("at ");
+    let is_v8 = stack.starts_with("    at ")
+        || crate::text::contains(stack, "\n    at ")
+        || stack.trim_start().starts_with("at ");
+    let mut paths = PathCache::default();
     for line in stack.split('\n') {
         if out.len() >= MAX_FRAMES {
             break;
@@ -109,23 +118,27 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
             continue;
         }
         let raw = if is_v8 {
-            if !line.trim_start().starts_with("at ") {
-                continue;
+            match line.trim_start().strip_prefix("at ") {
+                Some(rest) => v8::parse_line(rest),
+                None => continue,
             }
-            v8::parse_line(line)
         } else {
             gecko::parse_line(line).or_else(|| jsc::parse_line(line))
         };
         if let Some(raw) = raw {
-            out.push(finish(raw, options));
+            out.push(finish(raw, options, &mut paths));
         }
     }
-    strip_sdk_frames(out, options);
+    strip_sdk_frames(out);
     out.reverse();
 }
 
 /// Decides what a raw frame means: names, filename, in-app.
-fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
+fn finish<'a>(
+    raw: RawFrame<'a>,
+    options: &ParseOptions,
+    paths: &mut PathCache<'a>,
+) -> ParsedFrame<'a> {
     let mut f = ParsedFrame {
         function: raw.function.map(Cow::Borrowed),
         raw_function: None,
@@ -137,6 +150,7 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
         wasm: false,
         instruction_addr: None,
         function_index: None,
+        sdk: false,
     };
     match raw.loc {
         Loc::None => {}
@@ -145,16 +159,20 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
             f.filename = Some(path);
         }
         Loc::Source { path, line, col } => {
+            let facts = paths.get(path, options);
             f.abs_path = Some(path);
-            f.filename = Some(paths::filename(path));
+            f.filename = Some(facts.filename);
             f.lineno = line;
             f.colno = col;
+            f.sdk = facts.sdk;
             let glue = raw.function.is_some_and(names::is_wasm_bindgen_glue);
-            f.in_app = !glue && !paths::is_library_path(path) && !is_sdk(path, options);
+            f.in_app = !glue && facts.app;
         }
         Loc::Wasm { path, index, addr } => {
+            let facts = paths.get(path, options);
             f.abs_path = Some(path);
-            f.filename = Some(paths::filename(path));
+            f.filename = Some(facts.filename);
+            f.sdk = facts.sdk;
             f.wasm = true;
             f.instruction_addr = addr;
             f.function_index = index;
@@ -166,21 +184,63 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
                 f.function = Some(clean);
             }
             let name = f.function.as_deref().unwrap_or("");
-            f.in_app = !names::is_rust_runtime(name) && !names::is_wasm_bindgen_glue(name) && !is_sdk(path, options);
+            f.in_app =
+                !names::is_rust_runtime(name) && !names::is_wasm_bindgen_glue(name) && !facts.sdk;
         }
     }
     f
 }
 
 fn is_sdk(path: &str, options: &ParseOptions) -> bool {
-    paths::is_sdk_path(path) || options.sdk_url_prefix.as_deref().is_some_and(|p| !p.is_empty() && path.starts_with(p))
+    paths::is_sdk_path(path)
+        || options
+            .sdk_url_prefix
+            .as_deref()
+            .is_some_and(|p| !p.is_empty() && path.starts_with(p))
+}
+
+/// What a path says, worked out once per distinct path in a stack.
+#[derive(Clone, Copy)]
+struct PathFacts<'a> {
+    path: &'a str,
+    filename: &'a str,
+    /// Neither a library nor the SDK.
+    app: bool,
+    sdk: bool,
+}
+
+/// The last few distinct paths of a stack: frames mostly repeat a handful of files, and the
+/// path checks cost more than the rest of a frame's parse.
+#[derive(Default)]
+struct PathCache<'a> {
+    entries: [Option<PathFacts<'a>>; 4],
+    next: usize,
+}
+
+impl<'a> PathCache<'a> {
+    fn get(&mut self, path: &'a str, options: &ParseOptions) -> PathFacts<'a> {
+        if let Some(hit) = self.entries.iter().flatten().find(|e| e.path == path) {
+            return *hit;
+        }
+        let sdk = is_sdk(path, options);
+        let facts = PathFacts {
+            path,
+            filename: paths::filename(path),
+            app: !sdk && !paths::is_library_path(path),
+            sdk,
+        };
+        if let Some(slot) = self.entries.get_mut(self.next % 4) {
+            *slot = Some(facts);
+        }
+        self.next += 1;
+        facts
+    }
 }
 
 /// Removes errorbeacon's own frames from the newest end (`frames` is newest first here), as
 /// long as some other frame remains.
-fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>, options: &ParseOptions) {
-    let own = |f: &ParsedFrame<'_>| f.abs_path.is_some_and(|p| is_sdk(p, options));
-    let n = frames.iter().take_while(|f| own(f)).count();
+fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
+    let n = frames.iter().take_while(|f| f.sdk).count();
     if n > 0 && n < frames.len() {
         frames.drain(..n);
     }
@@ -211,7 +271,10 @@ mod tests {
         assert_eq!(f[0].function, None);
         assert_eq!(f[1].function.as_deref(), Some("assertPositive"));
         assert_eq!(f[1].filename.as_deref(), Some("/src/cart.js"));
-        assert_eq!((f[1].lineno, f[1].colno, f[1].in_app), (Some(26), Some(40), Some(true)));
+        assert_eq!(
+            (f[1].lineno, f[1].colno, f[1].in_app),
+            (Some(26), Some(40), Some(true))
+        );
     }
 
     #[test]
@@ -225,12 +288,18 @@ mod tests {
         let s = "RuntimeError: unreachable\n    at m.wasm.std[a543996e6e7dbf1e]::panicking::panic_with_hook (wasm://wasm/m.wasm-0001b9f2:wasm-function[24]:0x374e)\n    at m.wasm.app::level3::ha1b51f36a762e82b (wasm://wasm/m.wasm-0001b9f2:wasm-function[39]:0x3ef4)";
         let f = parse_stack(s);
         assert_eq!(f[0].function.as_deref(), Some("app::level3"));
-        assert_eq!(f[0].raw_function.as_deref(), Some("m.wasm.app::level3::ha1b51f36a762e82b"));
+        assert_eq!(
+            f[0].raw_function.as_deref(),
+            Some("m.wasm.app::level3::ha1b51f36a762e82b")
+        );
         assert_eq!(f[0].platform.as_deref(), Some("native"));
         assert_eq!(f[0].instruction_addr, Some(Addr(0x3ef4)));
         assert_eq!(f[0].function_id, Some(Addr(39)));
         assert_eq!(f[0].in_app, Some(true));
-        assert_eq!(f[1].function.as_deref(), Some("std::panicking::panic_with_hook"));
+        assert_eq!(
+            f[1].function.as_deref(),
+            Some("std::panicking::panic_with_hook")
+        );
         assert_eq!(f[1].in_app, Some(false));
     }
 
@@ -238,13 +307,25 @@ mod tests {
     fn sdk_frames_are_stripped_from_the_crash_end_only() {
         let s = "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)\n    at app (http://h/app.js:2:2)\n    at cb (http://h/node_modules/errorbeacon/index.js:3:3)\n    at main (http://h/app.js:4:4)";
         let f = parse_stack(s);
-        let names: Vec<_> = f.iter().map(|f| f.function.as_deref().unwrap_or("")).collect();
+        let names: Vec<_> = f
+            .iter()
+            .map(|f| f.function.as_deref().unwrap_or(""))
+            .collect();
         assert_eq!(names, ["main", "cb", "app"]);
         assert_eq!(f[1].in_app, Some(false));
         let only_sdk = "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)";
         assert_eq!(parse_stack(only_sdk).len(), 1);
-        let opts = ParseOptions { sdk_url_prefix: Some("http://h/pkg/".into()) };
-        assert_eq!(parse_stack_with("Error\n    at a (http://h/pkg/index.js:1:1)\n    at b (http://h/x.js:1:1)", &opts).len(), 1);
+        let opts = ParseOptions {
+            sdk_url_prefix: Some("http://h/pkg/".into()),
+        };
+        assert_eq!(
+            parse_stack_with(
+                "Error\n    at a (http://h/pkg/index.js:1:1)\n    at b (http://h/x.js:1:1)",
+                &opts
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]

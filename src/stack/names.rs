@@ -62,8 +62,13 @@ fn strip_disambiguators(s: &str) -> String {
     while let Some(open) = rest.find('[') {
         let after = from(rest, open + 1);
         let close = after.find(']');
-        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
-        let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let is_hash = close.is_some_and(|c| {
+            c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        let prev_is_ident = to(rest, open)
+            .bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
         match close {
             Some(c) if is_hash && prev_is_ident => {
                 out.push_str(to(rest, open));
@@ -94,14 +99,20 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
         "__rust_",
     ];
     PREFIXES.iter().any(|p| name.starts_with(p))
-        || matches!(name, "rust_begin_unwind" | "rust_panic" | "__rust_start_panic" | "__rust_abort" | "abort")
+        || matches!(
+            name,
+            "rust_begin_unwind" | "rust_panic" | "__rust_start_panic" | "__rust_abort" | "abort"
+        )
         || name.starts_with("console_error_panic_hook::")
         || name.starts_with("errorbeacon::")
 }
 
 /// wasm-bindgen's generated glue, in JS (`__wbg_call_…`) and in wasm (`… externref shim`).
 pub(crate) fn is_wasm_bindgen_glue(name: &str) -> bool {
-    name.starts_with("__wbg_") || name.starts_with("__wbindgen_") || name.ends_with(" shim") || contains(name, "::__wbg_")
+    name.starts_with("__wbg_")
+        || name.starts_with("__wbindgen_")
+        || name.ends_with(" shim")
+        || contains(name, "::__wbg_")
 }
 
 #[cfg(test)]
@@ -110,8 +121,14 @@ mod tests {
 
     #[test]
     fn cleans_module_prefix_hash_and_disambiguators() {
-        assert_eq!(clean_wasm_function("stackfix_wasm.wasm.stackfix_wasm::alpha_inner::hb5ab39174e8490f7"), "stackfix_wasm::alpha_inner");
-        assert!(matches!(clean_wasm_function("m.wasm.alpha_call_js externref shim"), Cow::Borrowed("alpha_call_js externref shim")));
+        assert_eq!(
+            clean_wasm_function("stackfix_wasm.wasm.stackfix_wasm::alpha_inner::hb5ab39174e8490f7"),
+            "stackfix_wasm::alpha_inner"
+        );
+        assert!(matches!(
+            clean_wasm_function("m.wasm.alpha_call_js externref shim"),
+            Cow::Borrowed("alpha_call_js externref shim")
+        ));
         assert_eq!(
             clean_wasm_function("m.wasm.stackfix_wasm::JsCallback::invoke::__wbg_call_7::hf3cac5822aebee6d externref shim"),
             "stackfix_wasm::JsCallback::invoke::__wbg_call_7 externref shim"
@@ -125,8 +142,14 @@ mod tests {
 
     #[test]
     fn demangles_raw_symbols() {
-        assert_eq!(clean_wasm_function("_ZN4core9panicking9panic_fmt17h0123456789abcdefE"), "core::panicking::panic_fmt");
-        assert_eq!(clean_wasm_function("m.wasm._RNvCs1234_7mycrate3foo"), "mycrate::foo");
+        assert_eq!(
+            clean_wasm_function("_ZN4core9panicking9panic_fmt17h0123456789abcdefE"),
+            "core::panicking::panic_fmt"
+        );
+        assert_eq!(
+            clean_wasm_function("m.wasm._RNvCs1234_7mycrate3foo"),
+            "mycrate::foo"
+        );
         assert_eq!(clean_wasm_function("_ZNnot-mangled"), "_ZNnot-mangled");
     }
 

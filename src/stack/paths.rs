@@ -8,14 +8,20 @@ use crate::text::{contains, from, to};
 /// of `abs_path`.
 pub(crate) fn filename(abs_path: &str) -> &str {
     if let Some(rest) = abs_path.strip_prefix("data:") {
-        let end = rest.find([',', ';']).map_or(abs_path.len(), |i| i + "data:".len());
+        let end = rest
+            .bytes()
+            .position(|b| b == b',' || b == b';')
+            .map_or(abs_path.len(), |i| i + "data:".len());
         return to(abs_path, end);
     }
     for scheme in ["http://", "https://", "file://"] {
         if let Some(rest) = abs_path.strip_prefix(scheme) {
             let path_start = rest.find('/').map_or(abs_path.len(), |i| i + scheme.len());
             let path = from(abs_path, path_start);
-            let end = path.find(['?', '#']).unwrap_or(path.len());
+            let end = path
+                .bytes()
+                .position(|b| b == b'?' || b == b'#')
+                .unwrap_or(path.len());
             return match to(path, end) {
                 "" => abs_path,
                 p => p,
@@ -38,8 +44,10 @@ pub(crate) fn is_library_path(path: &str) -> bool {
         "webpack/bootstrap",
         "ext:",
     ];
-    matches!(path, "<anonymous>" | "native" | "[native code]" | "unknown" | "")
-        || PREFIXES.iter().any(|p| path.starts_with(p))
+    matches!(
+        path,
+        "<anonymous>" | "native" | "[native code]" | "unknown" | ""
+    ) || PREFIXES.iter().any(|p| path.starts_with(p))
         || contains(path, "/node_modules/")
         || contains(path, "webpack:///webpack/")
 }
@@ -47,9 +55,10 @@ pub(crate) fn is_library_path(path: &str) -> bool {
 /// errorbeacon's own files: the npm package in `node_modules`, or the module's wasm/glue by
 /// their file names.
 pub(crate) fn is_sdk_path(path: &str) -> bool {
-    contains(path, "/node_modules/errorbeacon/")
-        || contains(path, "/errorbeacon_bg.wasm")
-        || contains(path, "errorbeacon.wasm")
+    path.ends_with("/errorbeacon_bg.wasm")
+        || path.ends_with("/errorbeacon.wasm")
+        || path.starts_with("wasm://wasm/errorbeacon.wasm-")
+        || contains(path, "/node_modules/errorbeacon/")
 }
 
 #[cfg(test)]
@@ -58,12 +67,21 @@ mod tests {
 
     #[test]
     fn filenames() {
-        assert_eq!(filename("http://127.0.0.1:8765/app-a/src/cart.js?v=2#x"), "/app-a/src/cart.js");
+        assert_eq!(
+            filename("http://127.0.0.1:8765/app-a/src/cart.js?v=2#x"),
+            "/app-a/src/cart.js"
+        );
         assert_eq!(filename("http://127.0.0.1:8765"), "http://127.0.0.1:8765");
         assert_eq!(filename("file:///srv/app-a/x.mjs"), "/srv/app-a/x.mjs");
-        assert_eq!(filename("data:text/javascript,function%20f()"), "data:text/javascript");
+        assert_eq!(
+            filename("data:text/javascript,function%20f()"),
+            "data:text/javascript"
+        );
         assert_eq!(filename("/srv/app-a/x.js"), "/srv/app-a/x.js");
-        assert_eq!(filename("http://h/p.js line 41 > eval"), "/p.js line 41 > eval");
+        assert_eq!(
+            filename("http://h/p.js line 41 > eval"),
+            "/p.js line 41 > eval"
+        );
         assert_eq!(filename("wasm://wasm/0001403a"), "wasm://wasm/0001403a");
     }
 
