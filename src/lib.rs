@@ -30,7 +30,14 @@ mod web;
 pub use capture::{event_from_thrown, message_event, ErrorLike, Primitive, Thrown};
 pub use dsn::{Dsn, DsnError};
 pub use envelope::{Envelope, EnvelopeError, Item};
-pub use protocol::{
-    Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User,
-};
+pub use protocol::{Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User};
 pub use stack::{parse_stack, parse_stack_with, ParseOptions};
+
+/// Parses `stack` without building owned frames and returns the frame count: what the wasm
+/// binding does per call. For profiling (`examples/parse_bench.rs`); not part of the API.
+#[doc(hidden)]
+pub fn __parse_frame_count(stack: &str) -> usize {
+    let mut out = Vec::new();
+    stack::parse_frames(stack, &ParseOptions::default(), &mut out);
+    out.len()
+}

@@ -25,30 +25,35 @@ pub(crate) fn to(s: &str, end: usize) -> &str {
     s.get(..end).unwrap_or_default()
 }
 
-/// Byte offset of the first occurrence of `needle` in `hay`. Needles here are short ASCII
-/// markers, so the simple scan (first byte, then compare) is linear in practice.
+/// Byte offset of the first occurrence of `needle` (a short ASCII marker) in `hay`. A plain
+/// byte loop: the strings searched are short (one frame's location), where `str::find`'s
+/// searcher setup costs more than the scan.
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let (&first, rest) = n.split_first()?;
     let last_start = h.len().checked_sub(n.len())?;
-    let mut i = 0;
-    while i <= last_start {
-        let at = h.get(i..=last_start)?.iter().position(|&b| b == first)? + i;
-        if h.get(at + 1..at + n.len()) == Some(rest) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
+    let starts = h.get(..=last_start)?;
+    starts.iter().enumerate().find(|&(i, &b)| b == first && h.get(i + 1..i + n.len()) == Some(rest)).map(|(i, _)| i)
 }
 
 /// Byte offset of the last occurrence of `needle` in `hay`.
 pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let last_start = h.len().checked_sub(n.len())?;
-    (0..=last_start)
-        .rev()
-        .find(|&i| h.get(i..i + n.len()) == Some(n))
+    (0..=last_start).rev().find(|&i| h.get(i..i + n.len()) == Some(n))
+}
+
+/// Byte offset of the first `b` in `s`: a plain loop, cheaper than `str::find(char)`'s
+/// searcher on the short strings searched here.
+#[inline]
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
+}
+
+/// Byte offset of the last `b` in `s`.
+#[inline]
+pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().rposition(|x| x == b)
 }
 
 /// Whether `hay` contains `needle`.
@@ -62,23 +67,8 @@ mod tests {
 
     #[test]
     fn find_agrees_with_std() {
-        let hays = [
-            "",
-            "a",
-            "abcabc",
-            "::h::h0123",
-            "x.wasm.y.wasm.z",
-            "ééé:wasm-function[1]",
-        ];
-        let needles = [
-            "a",
-            "bc",
-            "::h",
-            ".wasm.",
-            ":wasm-function[",
-            "zz",
-            "abcabcabc",
-        ];
+        let hays = ["", "a", "abcabc", "::h::h0123", "x.wasm.y.wasm.z", "ééé:wasm-function[1]"];
+        let needles = ["a", "bc", "::h", ".wasm.", ":wasm-function[", "zz", "abcabcabc"];
         for h in hays {
             for n in needles {
                 assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");

@@ -32,10 +32,7 @@ impl<'a> Utf16Offsets<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         if text.is_ascii() {
-            return Utf16Offsets {
-                text: bytes,
-                checkpoints: Vec::new(),
-            };
+            return Utf16Offsets { text: bytes, checkpoints: Vec::new() };
         }
         let mut checkpoints = Vec::with_capacity(bytes.len() / Self::STEP + 1);
         let mut units = 0u32;
@@ -43,10 +40,7 @@ impl<'a> Utf16Offsets<'a> {
             checkpoints.push(units);
             units += chunk.iter().map(|&b| utf16_weight(b)).sum::<u32>();
         }
-        Utf16Offsets {
-            text: bytes,
-            checkpoints,
-        }
+        Utf16Offsets { text: bytes, checkpoints }
     }
 
     pub(crate) fn at(&self, byte: usize) -> u32 {
@@ -56,13 +50,7 @@ impl<'a> Utf16Offsets<'a> {
         let k = byte / Self::STEP;
         let base = self.checkpoints.get(k).copied().unwrap_or(0);
         let from = k * Self::STEP;
-        base + self
-            .text
-            .get(from..byte)
-            .unwrap_or_default()
-            .iter()
-            .map(|&b| utf16_weight(b))
-            .sum::<u32>()
+        base + self.text.get(from..byte).unwrap_or_default().iter().map(|&b| utf16_weight(b)).sum::<u32>()
     }
 }
 
@@ -72,22 +60,10 @@ mod tests {
 
     #[test]
     fn offsets_match_javascript_lengths() {
-        for text in [
-            "plain ascii",
-            "é at start",
-            "mixed € and 😀 and more",
-            &"ü😀x".repeat(300),
-        ] {
+        for text in ["plain ascii", "é at start", "mixed € and 😀 and more", &"ü😀x".repeat(300)] {
             let map = Utf16Offsets::new(text);
-            for (i, _) in text
-                .char_indices()
-                .chain(std::iter::once((text.len(), ' ')))
-            {
-                assert_eq!(
-                    map.at(i) as usize,
-                    text[..i].encode_utf16().count(),
-                    "{text:?} at {i}"
-                );
+            for (i, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                assert_eq!(map.at(i) as usize, text[..i].encode_utf16().count(), "{text:?} at {i}");
             }
             assert_eq!(utf16_len(text), text.encode_utf16().count());
         }

@@ -22,12 +22,7 @@ fn field<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
 
 fn compare(expected: &[Value], got: &[Frame]) -> Result<(), String> {
     if expected.len() != got.len() {
-        return Err(format!(
-            "{} frames expected, {} parsed: {:#?}",
-            expected.len(),
-            got.len(),
-            got
-        ));
+        return Err(format!("{} frames expected, {} parsed: {:#?}", expected.len(), got.len(), got));
     }
     for (i, (e, g)) in expected.iter().zip(got).enumerate() {
         let name = g.raw_function.as_deref().or(g.function.as_deref());
@@ -35,9 +30,7 @@ fn compare(expected: &[Value], got: &[Frame]) -> Result<(), String> {
         let want_path = field(e, "abs_path").and_then(Value::as_str);
         let want_line = field(e, "lineno").and_then(Value::as_u64).map(|n| n as u32);
         let want_col = field(e, "colno").and_then(Value::as_u64).map(|n| n as u32);
-        let in_wasm = field(e, "in_wasm")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let in_wasm = field(e, "in_wasm").and_then(Value::as_bool).unwrap_or(false);
         let mut diffs = Vec::new();
         if name != want_name {
             diffs.push(format!("function {name:?} != {want_name:?}"));
@@ -46,19 +39,14 @@ fn compare(expected: &[Value], got: &[Frame]) -> Result<(), String> {
             diffs.push(format!("abs_path {:?} != {want_path:?}", g.abs_path));
         }
         if g.lineno != want_line || g.colno != want_col {
-            diffs.push(format!(
-                "line:col {:?}:{:?} != {want_line:?}:{want_col:?}",
-                g.lineno, g.colno
-            ));
+            diffs.push(format!("line:col {:?}:{:?} != {want_line:?}:{want_col:?}", g.lineno, g.colno));
         }
         if g.is_wasm() != in_wasm {
             diffs.push(format!("wasm {} != {in_wasm}", g.is_wasm()));
         }
         if in_wasm {
             let addr = g.instruction_addr.map(|a| a.to_string());
-            let want_addr = field(e, "instruction_addr")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            let want_addr = field(e, "instruction_addr").and_then(Value::as_str).map(str::to_owned);
             if addr != want_addr {
                 diffs.push(format!("instruction_addr {addr:?} != {want_addr:?}"));
             }
@@ -93,13 +81,7 @@ fn check_record(id: &str, record: &Value, tally: &mut Tally, failures: &mut Vec<
     if let Some(cause) = field(record, "cause") {
         check_record(&format!("{id} (cause)"), cause, tally, failures);
     }
-    for (i, child) in record
-        .get("errors")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, child) in record.get("errors").and_then(Value::as_array).into_iter().flatten().enumerate() {
         check_record(&format!("{id} (errors[{i}])"), child, tally, failures);
     }
 }
@@ -114,8 +96,7 @@ fn every_fixture_stack_parses_to_its_expected_frames() {
         let engine_dir = engine_dir.expect("entry").path();
         for file in std::fs::read_dir(&engine_dir).expect("engine dir") {
             let file = file.expect("entry").path();
-            let doc: Value =
-                serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+            let doc: Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
             files += 1;
             let engine = doc["engine"].as_str().expect("engine").to_owned();
             let tally = tallies.entry(engine).or_default();
@@ -125,31 +106,14 @@ fn every_fixture_stack_parses_to_its_expected_frames() {
             }
         }
     }
-    assert!(
-        files >= 10,
-        "expected the fixture corpus, found {files} files"
-    );
-    println!(
-        "{:<10} {:>7} {:>7} {:>9}",
-        "engine", "passed", "failed", "no truth"
-    );
+    assert!(files >= 10, "expected the fixture corpus, found {files} files");
+    println!("{:<10} {:>7} {:>7} {:>9}", "engine", "passed", "failed", "no truth");
     for (engine, t) in &tallies {
-        println!(
-            "{engine:<10} {:>7} {:>7} {:>9}",
-            t.passed, t.failed, t.no_truth
-        );
+        println!("{engine:<10} {:>7} {:>7} {:>9}", t.passed, t.failed, t.no_truth);
     }
     let passed: usize = tallies.values().map(|t| t.passed).sum();
-    println!(
-        "fixture records: {passed} passed, {} failed",
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    println!("fixture records: {passed} passed, {} failed", failures.len());
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n\n"));
 }
 
 /// Cases without established truth must still parse without trouble, into frames that each
@@ -160,21 +124,12 @@ fn cases_without_truth_still_parse() {
     for engine_dir in std::fs::read_dir(&root).expect("fixtures dir") {
         for file in std::fs::read_dir(engine_dir.expect("entry").path()).expect("engine dir") {
             let doc: Value =
-                serde_json::from_slice(&std::fs::read(file.expect("entry").path()).expect("read"))
-                    .expect("json");
+                serde_json::from_slice(&std::fs::read(file.expect("entry").path()).expect("read")).expect("json");
             for case in doc["cases"].as_array().expect("cases") {
                 if let Some(stack) = case.get("stack").and_then(Value::as_str) {
                     let frames = parse_stack(stack);
-                    let lines = stack
-                        .lines()
-                        .filter(|l| l.trim_start().starts_with("at ") || l.contains('@'))
-                        .count();
-                    assert!(
-                        frames.len() <= lines.max(1),
-                        "{}: {} frames from {lines} lines",
-                        case["id"],
-                        frames.len()
-                    );
+                    let lines = stack.lines().filter(|l| l.trim_start().starts_with("at ") || l.contains('@')).count();
+                    assert!(frames.len() <= lines.max(1), "{}: {} frames from {lines} lines", case["id"], frames.len());
                 }
             }
         }

@@ -44,11 +44,7 @@ fn bound(v: &Value, depth: usize, budget: &mut usize) -> Value {
             if depth >= MAX_EXTRA_DEPTH {
                 return Value::from("[Array]");
             }
-            let mut out: Vec<Value> = a
-                .iter()
-                .take(MAX_EXTRA_BREADTH)
-                .map(|x| bound(x, depth + 1, budget))
-                .collect();
+            let mut out: Vec<Value> = a.iter().take(MAX_EXTRA_BREADTH).map(|x| bound(x, depth + 1, budget)).collect();
             if a.len() > MAX_EXTRA_BREADTH {
                 out.push(Value::from("[MaxProperties ~]"));
             }
@@ -98,9 +94,7 @@ mod tests {
         let b = serde_json::to_string(&bound_value(&deep)).expect("json");
         assert_eq!(b, r#"{"k":{"k":{"k":"[Object]"}}}"#);
         let wide = Value::Array((0..1000).map(Value::Int).collect());
-        let Value::Array(a) = bound_value(&wide) else {
-            panic!("array")
-        };
+        let Value::Array(a) = bound_value(&wide) else { panic!("array") };
         assert_eq!(a.len(), MAX_EXTRA_BREADTH + 1);
         let big = Value::Array(vec![Value::from("x".repeat(5000)); 100]);
         let out = serde_json::to_string(&bound_value(&big)).expect("json");

@@ -11,9 +11,7 @@ mod thrown;
 pub use thrown::{ErrorLike, Primitive, Thrown};
 
 use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS};
-use crate::protocol::{
-    Event, EventId, Exception, Level, LogEntry, Mechanism, Stacktrace, Timestamp, Value, Values,
-};
+use crate::protocol::{Event, EventId, Exception, Level, LogEntry, Mechanism, Stacktrace, Timestamp, Value, Values};
 use crate::stack::{parse_frames, ParseOptions};
 use bound::{bound_value, truncate_chars};
 
@@ -50,12 +48,7 @@ const SCRIPT_ERROR_HINT: &str = "the error came from a cross-origin script: serv
     Access-Control-Allow-Origin and load it with crossorigin=\"anonymous\" to see its message and stack";
 
 /// Builds the event for a thrown value.
-pub fn event_from_thrown(
-    thrown: &Thrown,
-    ctx: &CaptureContext,
-    event_id: EventId,
-    timestamp: Timestamp,
-) -> Event {
+pub fn event_from_thrown(thrown: &Thrown, ctx: &CaptureContext, event_id: EventId, timestamp: Timestamp) -> Event {
     let mut event = Event::new(event_id, timestamp);
     event.level = Some(Level::Error);
     let mut root = exception_from(thrown, ctx, true);
@@ -67,59 +60,38 @@ pub fn event_from_thrown(
     match thrown {
         Thrown::Error(e) => {
             if let Some(code) = e.dom_code {
-                event
-                    .tags
-                    .insert("DOMException.code".into(), code.to_string());
+                event.tags.insert("DOMException.code".into(), code.to_string());
             }
         }
         Thrown::ErrorEvent { message, .. } => {
-            if message
-                .as_deref()
-                .is_some_and(|m| m.trim_end_matches('.') == "Script error")
-            {
-                mechanism
-                    .data
-                    .insert("hint".into(), Value::from(SCRIPT_ERROR_HINT));
+            if message.as_deref().is_some_and(|m| m.trim_end_matches('.') == "Script error") {
+                mechanism.data.insert("hint".into(), Value::from(SCRIPT_ERROR_HINT));
             }
         }
         Thrown::Object { value, .. } => {
-            event
-                .extra
-                .insert("__serialized__".into(), bound_value(value));
+            event.extra.insert("__serialized__".into(), bound_value(value));
             mark_synthetic(&mut mechanism, "object");
         }
         Thrown::Primitive(p) => mark_synthetic(&mut mechanism, p.type_name()),
         Thrown::Function { .. } => mark_synthetic(&mut mechanism, "function"),
-        Thrown::Unreadable { .. } | Thrown::Circular => {
-            mark_synthetic(&mut mechanism, "unreadable")
-        }
+        Thrown::Unreadable { .. } | Thrown::Circular => mark_synthetic(&mut mechanism, "unreadable"),
     }
     root.mechanism = Some(mechanism);
-    let values = linked::link(thrown, root, ctx.linked_limit, |t| {
-        exception_from(t, ctx, false)
-    });
+    let values = linked::link(thrown, root, ctx.linked_limit, |t| exception_from(t, ctx, false));
     event.exception = Some(Values { values });
     event
 }
 
 fn mark_synthetic(m: &mut Mechanism, thrown_type: &str) {
     m.synthetic = Some(true);
-    m.data
-        .insert("thrown_type".into(), Value::from(thrown_type));
+    m.data.insert("thrown_type".into(), Value::from(thrown_type));
 }
 
 /// A message event (`captureMessage`).
-pub fn message_event(
-    message: &str,
-    level: Level,
-    event_id: EventId,
-    timestamp: Timestamp,
-) -> Event {
+pub fn message_event(message: &str, level: Level, event_id: EventId, timestamp: Timestamp) -> Event {
     let mut event = Event::new(event_id, timestamp);
     event.level = Some(level);
-    event.logentry = Some(LogEntry {
-        formatted: truncate_chars(message, MAX_VALUE_CHARS),
-    });
+    event.logentry = Some(LogEntry { formatted: truncate_chars(message, MAX_VALUE_CHARS) });
     event
 }
 
@@ -136,38 +108,20 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
     };
     let (ty, value, stack) = match thrown {
         Thrown::Error(e) => {
-            let ty = e
-                .name
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .or(e.class.as_deref())
-                .unwrap_or("Error")
-                .to_owned();
+            let ty = e.name.as_deref().filter(|n| !n.is_empty()).or(e.class.as_deref()).unwrap_or("Error").to_owned();
             let frames = stacktrace(e.stack.as_deref(), &ctx.parse).or_else(synthetic);
             (ty, e.message.clone().unwrap_or_default(), frames)
         }
-        Thrown::ErrorEvent {
-            message,
-            filename,
-            lineno,
-            colno,
-        } => {
+        Thrown::ErrorEvent { message, filename, lineno, colno } => {
             let frame = filename.as_deref().filter(|f| !f.is_empty()).map(|f| {
                 let line = format!("    at {f}:{}:{}", lineno.unwrap_or(0), colno.unwrap_or(0));
                 stacktrace(Some(&line), &ctx.parse)
             });
-            (
-                "Error".to_owned(),
-                message.clone().unwrap_or_default(),
-                frame.flatten().or_else(synthetic),
-            )
+            ("Error".to_owned(), message.clone().unwrap_or_default(), frame.flatten().or_else(synthetic))
         }
         Thrown::Primitive(p) => {
             let value = if rejection && is_root {
-                format!(
-                    "Non-Error promise rejection captured with value: {}",
-                    p.display()
-                )
+                format!("Non-Error promise rejection captured with value: {}", p.display())
             } else {
                 p.display()
             };
@@ -178,19 +132,10 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
                 Some(c) if c != "Object" => format!("'{c}'"),
                 _ => "Object".to_owned(),
             };
-            let what = if rejection && is_root {
-                "promise rejection"
-            } else {
-                "exception"
-            };
+            let what = if rejection && is_root { "promise rejection" } else { "exception" };
             let mut listed: Vec<&str> = keys.iter().map(String::as_str).collect();
             listed.sort_unstable();
-            let mut names = listed
-                .iter()
-                .take(MAX_KEYS_IN_MESSAGE)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut names = listed.iter().take(MAX_KEYS_IN_MESSAGE).copied().collect::<Vec<_>>().join(", ");
             if listed.len() > MAX_KEYS_IN_MESSAGE {
                 names.push_str(", …");
             }
@@ -202,10 +147,7 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
             (non_error_type(rejection && is_root), value, synthetic())
         }
         Thrown::Function { name } => {
-            let value = format!(
-                "Function captured as exception: {}",
-                name.as_deref().unwrap_or("<anonymous>")
-            );
+            let value = format!("Function captured as exception: {}", name.as_deref().unwrap_or("<anonymous>"));
             (non_error_type(rejection && is_root), value, synthetic())
         }
         Thrown::Unreadable { reason } => (
@@ -225,21 +167,14 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
 
 /// Sentry's type for non-Error values: `UnhandledRejection` for rejections, else `Error`.
 fn non_error_type(rejection: bool) -> String {
-    if rejection {
-        "UnhandledRejection"
-    } else {
-        "Error"
-    }
-    .to_owned()
+    if rejection { "UnhandledRejection" } else { "Error" }.to_owned()
 }
 
 /// Frames of a stack string, or `None` when it has none (Relay rejects empty frame lists).
 fn stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<Stacktrace> {
     let mut parsed = Vec::new();
     parse_frames(stack?, options, &mut parsed);
-    (!parsed.is_empty()).then(|| Stacktrace {
-        frames: parsed.iter().map(|f| f.to_frame()).collect(),
-    })
+    (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
 }
 
 #[cfg(test)]

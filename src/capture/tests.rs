@@ -23,23 +23,14 @@ fn build(t: &Thrown, c: &CaptureContext) -> Event {
 
 #[test]
 fn error_with_stack() {
-    let e = build(
-        &Thrown::Error(err(
-            "TypeError",
-            "x is undefined",
-            "TypeError: x\n    at f (http://h/a.js:1:2)",
-        )),
-        &ctx(),
-    );
+    let e =
+        build(&Thrown::Error(err("TypeError", "x is undefined", "TypeError: x\n    at f (http://h/a.js:1:2)")), &ctx());
     let ex = e.main_exception().expect("exception");
     assert_eq!(ex.ty.as_deref(), Some("TypeError"));
     assert_eq!(ex.value.as_deref(), Some("x is undefined"));
     assert_eq!(ex.stacktrace.as_ref().map(|s| s.frames.len()), Some(1));
     let m = ex.mechanism.as_ref().expect("mechanism");
-    assert_eq!(
-        (m.ty.as_str(), m.handled, m.synthetic, m.exception_id),
-        ("generic", Some(true), None, None)
-    );
+    assert_eq!((m.ty.as_str(), m.handled, m.synthetic, m.exception_id), ("generic", Some(true), None, None));
 }
 
 #[test]
@@ -67,18 +58,11 @@ fn primitives_keep_value_type_and_where_seen() {
 
 #[test]
 fn rejections_of_non_errors_read_as_sentry_does() {
-    let c = CaptureContext {
-        mechanism: "onunhandledrejection".into(),
-        handled: false,
-        ..ctx()
-    };
+    let c = CaptureContext { mechanism: "onunhandledrejection".into(), handled: false, ..ctx() };
     let e = build(&Thrown::Primitive(Primitive::Number("42".into())), &c);
     let ex = e.main_exception().expect("exception");
     assert_eq!(ex.ty.as_deref(), Some("UnhandledRejection"));
-    assert_eq!(
-        ex.value.as_deref(),
-        Some("Non-Error promise rejection captured with value: 42")
-    );
+    assert_eq!(ex.value.as_deref(), Some("Non-Error promise rejection captured with value: 42"));
     assert_eq!(ex.mechanism.as_ref().and_then(|m| m.handled), Some(false));
 }
 
@@ -87,48 +71,26 @@ fn plain_objects_list_keys_and_keep_data() {
     let mut m = Map::new();
     m.insert("code".into(), Value::Int(3));
     m.insert("a".into(), Value::from("b"));
-    let t = Thrown::Object {
-        class: None,
-        keys: vec!["code".into(), "a".into()],
-        value: Value::Object(m),
-    };
+    let t = Thrown::Object { class: None, keys: vec!["code".into(), "a".into()], value: Value::Object(m) };
     let e = build(&t, &ctx());
     assert_eq!(
         e.main_exception().and_then(|x| x.value.as_deref()),
         Some("Object captured as exception with keys: a, code")
     );
     assert!(e.extra.contains_key("__serialized__"));
-    let t = Thrown::Object {
-        class: Some("Foo".into()),
-        keys: vec![],
-        value: Value::Null,
-    };
+    let t = Thrown::Object { class: Some("Foo".into()), keys: vec![], value: Value::Null };
     assert_eq!(
-        build(&t, &ctx())
-            .main_exception()
-            .and_then(|x| x.value.clone())
-            .as_deref(),
+        build(&t, &ctx()).main_exception().and_then(|x| x.value.clone()).as_deref(),
         Some("'Foo' captured as exception with no keys")
     );
 }
 
 #[test]
 fn cause_chain_and_aggregate_children_are_linked() {
-    let inner = Thrown::Error(err(
-        "Error",
-        "db down",
-        "Error: db down\n    at db (http://h/a.js:1:1)",
-    ));
-    let mid = Thrown::Error(ErrorLike {
-        cause: Some(Box::new(inner)),
-        ..err("Error", "save failed", "")
-    });
+    let inner = Thrown::Error(err("Error", "db down", "Error: db down\n    at db (http://h/a.js:1:1)"));
+    let mid = Thrown::Error(ErrorLike { cause: Some(Box::new(inner)), ..err("Error", "save failed", "") });
     let root = Thrown::Error(ErrorLike {
-        errors: vec![
-            mid,
-            Thrown::Primitive(Primitive::String("plain".into())),
-            Thrown::Circular,
-        ],
+        errors: vec![mid, Thrown::Primitive(Primitive::String("plain".into())), Thrown::Circular],
         ..err("AggregateError", "all failed", "")
     });
     let e = build(&root, &ctx());
@@ -137,12 +99,7 @@ fn cause_chain_and_aggregate_children_are_linked() {
         .iter()
         .map(|x| {
             let m = x.mechanism.as_ref().expect("mechanism");
-            (
-                x.value.clone().unwrap_or_default(),
-                m.exception_id,
-                m.parent_id,
-                m.source.clone(),
-            )
+            (x.value.clone().unwrap_or_default(), m.exception_id, m.parent_id, m.source.clone())
         })
         .collect();
     assert_eq!(
@@ -150,19 +107,11 @@ fn cause_chain_and_aggregate_children_are_linked() {
         vec![
             ("plain".into(), Some(3), Some(0), Some("errors[1]".into())),
             ("db down".into(), Some(2), Some(1), Some("cause".into())),
-            (
-                "save failed".into(),
-                Some(1),
-                Some(0),
-                Some("errors[0]".into())
-            ),
+            ("save failed".into(), Some(1), Some(0), Some("errors[0]".into())),
             ("all failed".into(), Some(0), None, None),
         ]
     );
-    assert_eq!(
-        v[3].mechanism.as_ref().and_then(|m| m.is_exception_group),
-        Some(true)
-    );
+    assert_eq!(v[3].mechanism.as_ref().and_then(|m| m.is_exception_group), Some(true));
     // Only the root falls back to the synthetic stack.
     assert!(v[0].stacktrace.is_none());
 }
@@ -171,16 +120,10 @@ fn cause_chain_and_aggregate_children_are_linked() {
 fn linked_limit_and_deep_chains_are_bounded() {
     let mut t = Thrown::Error(err("Error", "0", ""));
     for i in 1..1_000 {
-        t = Thrown::Error(ErrorLike {
-            cause: Some(Box::new(t)),
-            ..err("Error", &i.to_string(), "")
-        });
+        t = Thrown::Error(ErrorLike { cause: Some(Box::new(t)), ..err("Error", &i.to_string(), "") });
     }
     let e = build(&t, &ctx());
-    assert_eq!(
-        e.exception.as_ref().map(|x| x.values.len()),
-        Some(1 + crate::limits::MAX_LINKED_ERRORS)
-    );
+    assert_eq!(e.exception.as_ref().map(|x| x.values.len()), Some(1 + crate::limits::MAX_LINKED_ERRORS));
     // A deep description must also drop without overflowing the stack.
     drop(t);
 }
@@ -190,14 +133,8 @@ fn long_values_are_trimmed() {
     let big = "x".repeat(5_000_000);
     let e = build(&Thrown::Error(err(&big, &big, &big)), &ctx());
     let ex = e.main_exception().expect("exception");
-    assert_eq!(
-        ex.value.as_ref().map(|v| v.chars().count()),
-        Some(MAX_VALUE_CHARS)
-    );
-    assert_eq!(
-        ex.ty.as_ref().map(|v| v.chars().count()),
-        Some(MAX_TYPE_CHARS)
-    );
+    assert_eq!(ex.value.as_ref().map(|v| v.chars().count()), Some(MAX_VALUE_CHARS));
+    assert_eq!(ex.ty.as_ref().map(|v| v.chars().count()), Some(MAX_TYPE_CHARS));
 }
 
 #[test]
@@ -208,24 +145,11 @@ fn script_error_gets_a_hint_and_its_location() {
         lineno: Some(3),
         colno: Some(4),
     };
-    let e = build(
-        &t,
-        &CaptureContext {
-            mechanism: "onerror".into(),
-            handled: false,
-            ..ctx()
-        },
-    );
+    let e = build(&t, &CaptureContext { mechanism: "onerror".into(), handled: false, ..ctx() });
     let ex = e.main_exception().expect("exception");
-    assert!(ex
-        .mechanism
-        .as_ref()
-        .is_some_and(|m| m.data.contains_key("hint")));
+    assert!(ex.mechanism.as_ref().is_some_and(|m| m.data.contains_key("hint")));
     let f = &ex.stacktrace.as_ref().expect("frame").frames[0];
-    assert_eq!(
-        (f.abs_path.as_deref(), f.lineno, f.colno),
-        (Some("http://cdn/x.js"), Some(3), Some(4))
-    );
+    assert_eq!((f.abs_path.as_deref(), f.lineno, f.colno), (Some("http://cdn/x.js"), Some(3), Some(4)));
 }
 
 #[test]

@@ -53,11 +53,6 @@ pub struct Item {
 impl Item {
     /// An item whose payload is `value` as JSON.
     pub fn json<T: Serialize>(ty: &str, value: &T) -> Result<Item, serde_json::Error> {
-        Ok(Item {
-            ty: ty.into(),
-            content_type: None,
-            filename: None,
-            payload: serde_json::to_vec(value)?,
-        })
+        Ok(Item { ty: ty.into(), content_type: None, filename: None, payload: serde_json::to_vec(value)? })
     }
 }

@@ -64,19 +64,13 @@ impl fmt::Display for EnvelopeError {
         match self {
             EnvelopeError::MissingHeader => write!(f, "envelope is empty: no header line"),
             EnvelopeError::InvalidHeader(e) => write!(f, "envelope header is not valid json: {e}"),
-            EnvelopeError::HeaderTooLarge { item } => write!(
-                f,
-                "{} is larger than {MAX_ENVELOPE_HEADER_BYTES} bytes",
-                which(item)
-            ),
-            EnvelopeError::MissingNewline { item: None, offset } => write!(
-                f,
-                "envelope header not terminated by newline or end of input at byte {offset}"
-            ),
-            EnvelopeError::MissingNewline {
-                item: Some(i),
-                offset,
-            } => {
+            EnvelopeError::HeaderTooLarge { item } => {
+                write!(f, "{} is larger than {MAX_ENVELOPE_HEADER_BYTES} bytes", which(item))
+            }
+            EnvelopeError::MissingNewline { item: None, offset } => {
+                write!(f, "envelope header not terminated by newline or end of input at byte {offset}")
+            }
+            EnvelopeError::MissingNewline { item: Some(i), offset } => {
                 write!(f, "item {i} header or payload not terminated by newline or end of input at byte {offset}")
             }
             EnvelopeError::InvalidItemHeader { item, reason } => {
@@ -88,11 +82,7 @@ impl fmt::Display for EnvelopeError {
             EnvelopeError::UnexpectedEof { item } => {
                 write!(f, "input ended where item {item} header was expected")
             }
-            EnvelopeError::PayloadTooShort {
-                item,
-                expected,
-                available,
-            } => {
+            EnvelopeError::PayloadTooShort { item, expected, available } => {
                 write!(f, "item {item} declares length {expected} but only {available} bytes follow its header")
             }
         }
@@ -111,20 +101,14 @@ struct ItemHeaderIn {
 }
 
 /// Reads one JSON value at the start of `bytes`; returns it and where it ended.
-fn read_json<'a, T: Deserialize<'a>>(
-    bytes: &'a [u8],
-) -> Option<Result<(T, usize), serde_json::Error>> {
+fn read_json<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<Result<(T, usize), serde_json::Error>> {
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
     let value = stream.next()?;
     Some(value.map(|v| (v, stream.byte_offset())))
 }
 
 /// `Ok` when `offset` is `\n` or the end of `bytes`.
-fn require_termination(
-    bytes: &[u8],
-    offset: usize,
-    item: Option<usize>,
-) -> Result<(), EnvelopeError> {
+fn require_termination(bytes: &[u8], offset: usize, item: Option<usize>) -> Result<(), EnvelopeError> {
     match bytes.get(offset) {
         Some(b'\n') | None => Ok(()),
         Some(_) => Err(EnvelopeError::MissingNewline { item, offset }),
@@ -136,10 +120,7 @@ fn require_termination(
 fn header_slice(bytes: &[u8], start: usize, item: Option<usize>) -> Result<&[u8], EnvelopeError> {
     let rest = bytes.get(start..).unwrap_or_default();
     let limit = rest.len().min(MAX_ENVELOPE_HEADER_BYTES + 1);
-    let end = rest[..limit]
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(limit);
+    let end = rest[..limit].iter().position(|&b| b == b'\n').unwrap_or(limit);
     if end > MAX_ENVELOPE_HEADER_BYTES {
         return Err(EnvelopeError::HeaderTooLarge { item });
     }
@@ -163,39 +144,24 @@ impl Envelope {
             let line = header_slice(bytes, offset, Some(index))?;
             let (header, header_len) = match read_json::<ItemHeaderIn>(line) {
                 None => return Err(EnvelopeError::UnexpectedEof { item: index }),
-                Some(Err(e)) => {
-                    return Err(EnvelopeError::InvalidItemHeader {
-                        item: index,
-                        reason: e.to_string(),
-                    })
-                }
+                Some(Err(e)) => return Err(EnvelopeError::InvalidItemHeader { item: index, reason: e.to_string() }),
                 Some(Ok(v)) => v,
             };
             let header_end = offset + header_len;
             require_termination(bytes, header_end, Some(index))?;
-            let ty = header
-                .ty
-                .ok_or(EnvelopeError::MissingItemType { item: index })?;
+            let ty = header.ty.ok_or(EnvelopeError::MissingItemType { item: index })?;
             let payload_start = (header_end + 1).min(bytes.len());
             let payload_end = match header.length {
                 Some(len) => {
                     let available = bytes.len() - payload_start;
-                    let end = usize::try_from(len)
-                        .ok()
-                        .filter(|&l| l <= available)
-                        .map(|l| payload_start + l);
-                    let end = end.ok_or(EnvelopeError::PayloadTooShort {
-                        item: index,
-                        expected: len,
-                        available,
-                    })?;
+                    let end = usize::try_from(len).ok().filter(|&l| l <= available).map(|l| payload_start + l);
+                    let end = end.ok_or(EnvelopeError::PayloadTooShort { item: index, expected: len, available })?;
                     require_termination(bytes, end, Some(index))?;
                     end
                 }
-                None => bytes[payload_start..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(bytes.len(), |p| payload_start + p),
+                None => {
+                    bytes[payload_start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| payload_start + p)
+                }
             };
             items.push(Item {
                 ty,

@@ -21,11 +21,7 @@ struct ItemHeaderOut<'a> {
 impl Envelope {
     /// An envelope with one `event` item, its header carrying the event id, `sent_at`, the
     /// DSN (when known) and the SDK.
-    pub fn from_event(
-        event: &Event,
-        dsn: Option<&Dsn>,
-        sent_at: Timestamp,
-    ) -> Result<Envelope, serde_json::Error> {
+    pub fn from_event(event: &Event, dsn: Option<&Dsn>, sent_at: Timestamp) -> Result<Envelope, serde_json::Error> {
         Ok(Envelope {
             headers: EnvelopeHeaders {
                 event_id: Some(event.event_id),
@@ -38,10 +34,7 @@ impl Envelope {
     }
 
     /// An envelope with one `client_report` item.
-    pub fn from_client_report(
-        report: &ClientReport,
-        dsn: Option<&Dsn>,
-    ) -> Result<Envelope, serde_json::Error> {
+    pub fn from_client_report(report: &ClientReport, dsn: Option<&Dsn>) -> Result<Envelope, serde_json::Error> {
         Ok(Envelope {
             headers: EnvelopeHeaders {
                 event_id: None,
@@ -75,13 +68,7 @@ impl Envelope {
 
     /// The envelope as bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            self.items
-                .iter()
-                .map(|i| i.payload.len() + 64)
-                .sum::<usize>()
-                + 256,
-        );
+        let mut out = Vec::with_capacity(self.items.iter().map(|i| i.payload.len() + 64).sum::<usize>() + 256);
         // Writing to a Vec cannot fail, and our types always serialize.
         let _ = self.write_to(&mut out);
         out

@@ -47,12 +47,5 @@ fn debug_id_from_build_id(hex: &str) -> Option<String> {
     if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    Some(format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    ))
+    Some(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
 }

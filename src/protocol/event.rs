@@ -78,12 +78,7 @@ pub struct Event {
 impl Event {
     /// An empty event with the id and time the caller chose.
     pub fn new(event_id: EventId, timestamp: Timestamp) -> Self {
-        Event {
-            event_id,
-            timestamp,
-            platform: "javascript".into(),
-            ..Default::default()
-        }
+        Event { event_id, timestamp, platform: "javascript".into(), ..Default::default() }
     }
 
     /// The exception that was thrown (the last in `exception.values`).

@@ -12,9 +12,7 @@ impl Addr {
     /// Parses `0x…` hex (as engines print wasm offsets) or plain decimal.
     pub fn parse(s: &str) -> Option<Addr> {
         match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-            Some(hex) if !hex.is_empty() && hex.len() <= 16 => {
-                u64::from_str_radix(hex, 16).ok().map(Addr)
-            }
+            Some(hex) if !hex.is_empty() && hex.len() <= 16 => u64::from_str_radix(hex, 16).ok().map(Addr),
             Some(_) => None,
             None => s.parse().ok().map(Addr),
         }

@@ -101,14 +101,9 @@ impl Timestamp {
             if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            part.iter().try_fold(0u64, |acc, d| {
-                acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-            })
+            part.iter().try_fold(0u64, |acc, d| acc.checked_mul(10)?.checked_add(u64::from(d - b'0')))
         };
-        if b.get(4) != Some(&b'-')
-            || b.get(7) != Some(&b'-')
-            || !matches!(b.get(10), Some(b'T' | b't' | b' '))
-        {
+        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
             return None;
         }
         let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
@@ -150,9 +145,7 @@ impl Timestamp {
         }
         let days = days_from_civil(y as i64, mo as u32, d as u32);
         let secs = days.checked_mul(86_400)? + (h * 3600 + mi * 60 + sec) as i64;
-        u64::try_from(secs)
-            .ok()
-            .map(|s| Timestamp(s * 1000 + millis))
+        u64::try_from(secs).ok().map(|s| Timestamp(s * 1000 + millis))
     }
 }
 
@@ -162,13 +155,7 @@ impl fmt::Display for Timestamp {
         let millis = self.0 % 1000;
         let (y, m, d) = civil_from_days((secs / 86_400) as i64);
         let rem = secs % 86_400;
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-            rem / 3600,
-            (rem / 60) % 60,
-            rem % 60
-        )
+        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, (rem / 60) % 60, rem % 60)
     }
 }
 
@@ -193,9 +180,7 @@ impl<'de> Deserialize<'de> for Timestamp {
                 Ok(Timestamp(v.saturating_mul(1000)))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
-                Ok(Timestamp(
-                    u64::try_from(v).unwrap_or(0).saturating_mul(1000),
-                ))
+                Ok(Timestamp(u64::try_from(v).unwrap_or(0).saturating_mul(1000)))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Timestamp, E> {
                 Ok(Timestamp::from_millis_f64(v * 1000.0))
@@ -240,31 +225,16 @@ mod tests {
             let t = Timestamp(ms);
             assert_eq!(Timestamp::parse_rfc3339(&t.to_string()), Some(t), "{t}");
         }
-        assert_eq!(
-            Timestamp(1_795_469_269_123).to_string(),
-            "2026-11-23T21:27:49.123Z"
-        );
-        assert_eq!(
-            Timestamp(951_782_400_000).to_string(),
-            "2000-02-29T00:00:00.000Z"
-        );
+        assert_eq!(Timestamp(1_795_469_269_123).to_string(), "2026-11-23T21:27:49.123Z");
+        assert_eq!(Timestamp(951_782_400_000).to_string(), "2000-02-29T00:00:00.000Z");
     }
 
     #[test]
     fn timestamp_parse_rejects_garbage() {
-        for s in [
-            "",
-            "yesterday",
-            "2026-13-01T00:00:00Z",
-            "2026-11-23T21:27:49.Z",
-            "2026-11-23T21:27:49+02:00",
-        ] {
+        for s in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-11-23T21:27:49.Z", "2026-11-23T21:27:49+02:00"] {
             assert_eq!(Timestamp::parse_rfc3339(s), None, "{s}");
         }
-        assert_eq!(
-            Timestamp::parse_rfc3339("2026-11-23T21:27:49Z").map(|t| t.0 % 1000),
-            Some(0)
-        );
+        assert_eq!(Timestamp::parse_rfc3339("2026-11-23T21:27:49Z").map(|t| t.0 % 1000), Some(0));
     }
 
     #[test]
@@ -275,9 +245,7 @@ mod tests {
         assert_eq!(&s[12..13], "4");
         assert_eq!(EventId::parse(&s), Some(id));
         assert_eq!(
-            EventId::parse("fc6d8c0c-43fc-4630-ad85-0b6c6a5a1eb8")
-                .map(|i| i.to_string())
-                .as_deref(),
+            EventId::parse("fc6d8c0c-43fc-4630-ad85-0b6c6a5a1eb8").map(|i| i.to_string()).as_deref(),
             Some("fc6d8c0c43fc4630ad850b6c6a5a1eb8")
         );
         assert_eq!(EventId::parse("xyz"), None);

@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Event and breadcrumb severity, as Relay accepts it (lower case only).
-#[derive(
-    Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
-)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Diagnostic detail.

@@ -24,8 +24,6 @@ pub use frame::{Addr, Frame, Stacktrace};
 pub use ids::{EventId, Timestamp};
 pub use level::Level;
 pub use request::Request;
-pub use sdk::{
-    ClientReport, ClientSdkInfo, ClientSdkPackage, DiscardedEvent, SDK_NAME, SDK_VERSION,
-};
+pub use sdk::{ClientReport, ClientSdkInfo, ClientSdkPackage, DiscardedEvent, SDK_NAME, SDK_VERSION};
 pub use user::User;
 pub use value::{Map, Value};

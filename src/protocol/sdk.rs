@@ -30,10 +30,7 @@ impl ClientSdkInfo {
             name: SDK_NAME.into(),
             version: SDK_VERSION.into(),
             integrations: Vec::new(),
-            packages: vec![ClientSdkPackage {
-                name: "npm:errorbeacon".into(),
-                version: SDK_VERSION.into(),
-            }],
+            packages: vec![ClientSdkPackage { name: "npm:errorbeacon".into(), version: SDK_VERSION.into() }],
         }
     }
 }

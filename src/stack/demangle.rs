@@ -12,34 +12,20 @@ use crate::text::{find, from, to};
 /// The demangled name, or `None` when `symbol` is not a mangled Rust symbol this can read.
 pub(crate) fn demangle(symbol: &str) -> Option<String> {
     let symbol = strip_vendor_suffix(symbol);
-    if let Some(rest) = symbol
-        .strip_prefix("_ZN")
-        .or_else(|| symbol.strip_prefix("__ZN"))
-        .or_else(|| symbol.strip_prefix("ZN"))
+    if let Some(rest) =
+        symbol.strip_prefix("_ZN").or_else(|| symbol.strip_prefix("__ZN")).or_else(|| symbol.strip_prefix("ZN"))
     {
         return legacy(rest);
     }
-    let inner = symbol
-        .strip_prefix("_R")
-        .or_else(|| symbol.strip_prefix("__R"))?;
+    let inner = symbol.strip_prefix("_R").or_else(|| symbol.strip_prefix("__R"))?;
     if !inner.as_bytes().first()?.is_ascii_uppercase() {
         return None;
     }
-    let mut p = V0 {
-        sym: inner.as_bytes(),
-        next: 0,
-        depth: 0,
-        out: String::new(),
-    };
+    let mut p = V0 { sym: inner.as_bytes(), next: 0, depth: 0, out: String::new() };
     p.path(true)?;
     // What may follow is the instantiating crate (not printed) and nothing else.
     if p.peek().is_some_and(|b| b.is_ascii_uppercase()) {
-        let mut skip = V0 {
-            sym: p.sym,
-            next: p.next,
-            depth: 0,
-            out: String::new(),
-        };
+        let mut skip = V0 { sym: p.sym, next: p.next, depth: 0, out: String::new() };
         skip.path(false)?;
         p.next = skip.next;
     }
@@ -98,9 +84,7 @@ fn legacy(mut rest: &str) -> Option<String> {
 
 /// `$LT$` → `<`, `..` → `::`, `$u20$` → ` `, a leading `_$` → `$`.
 fn unescape_legacy(part: &str, out: &mut String) -> Option<()> {
-    let mut rest = part
-        .strip_prefix("_$")
-        .map_or(part, |r| from(part, part.len() - r.len() - 1));
+    let mut rest = part.strip_prefix("_$").map_or(part, |r| from(part, part.len() - r.len() - 1));
     while let Some(c) = rest.chars().next() {
         if let Some(r) = rest.strip_prefix("..") {
             out.push_str("::");
@@ -117,10 +101,7 @@ fn unescape_legacy(part: &str, out: &mut String) -> Option<()> {
                 "LP" => '(',
                 "RP" => ')',
                 "C" => ',',
-                _ => esc
-                    .strip_prefix('u')
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .and_then(char::from_u32)?,
+                _ => esc.strip_prefix('u').and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32)?,
             };
             out.push(ch);
             rest = from(rest, end + 1);
@@ -200,10 +181,7 @@ impl V0<'_> {
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             self.next += 1;
         }
-        let len: usize = std::str::from_utf8(self.sym.get(start..self.next)?)
-            .ok()?
-            .parse()
-            .ok()?;
+        let len: usize = std::str::from_utf8(self.sym.get(start..self.next)?).ok()?.parse().ok()?;
         if len > 0 && self.sym.get(start) == Some(&b'0') {
             return None;
         }
@@ -269,12 +247,7 @@ impl V0<'_> {
             tag @ (b'M' | b'X' | b'Y') => {
                 if tag != b'Y' {
                     self.disambiguator()?;
-                    let mut skip = V0 {
-                        sym: self.sym,
-                        next: self.next,
-                        depth: self.depth,
-                        out: String::new(),
-                    };
+                    let mut skip = V0 { sym: self.sym, next: self.next, depth: self.depth, out: String::new() };
                     skip.path(false)?;
                     self.next = skip.next;
                 }
@@ -398,11 +371,7 @@ impl V0<'_> {
             self.push("unsafe ")?;
         }
         if self.eat(b'K') {
-            let abi = if self.eat(b'C') {
-                "C".to_owned()
-            } else {
-                self.ident()?.replace('_', "-")
-            };
+            let abi = if self.eat(b'C') { "C".to_owned() } else { self.ident()?.replace('_', "-") };
             self.push(&format!("extern \"{abi}\" "))?;
         }
         self.push("fn(")?;
@@ -455,21 +424,14 @@ impl V0<'_> {
         let ty = self.bump()?;
         let negative = matches!(ty, b'a' | b's' | b'l' | b'x' | b'n' | b'i') && self.eat(b'n');
         let start = self.next;
-        while self
-            .peek()
-            .is_some_and(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        {
+        while self.peek().is_some_and(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
             self.next += 1;
         }
         let hex = std::str::from_utf8(self.sym.get(start..self.next)?).ok()?;
         if !self.eat(b'_') || hex.len() > 16 {
             return None;
         }
-        let v = if hex.is_empty() {
-            0
-        } else {
-            u64::from_str_radix(hex, 16).ok()?
-        };
+        let v = if hex.is_empty() { 0 } else { u64::from_str_radix(hex, 16).ok()? };
         let text = match ty {
             b'h' | b't' | b'm' | b'y' | b'o' | b'j' | b'a' | b's' | b'l' | b'x' | b'n' | b'i' => {
                 format!("{}{v}", if negative { "-" } else { "" })
@@ -534,10 +496,7 @@ mod tests {
             }
         }
         println!("demangled {same} symbols like rustc-demangle, declined {declined}");
-        assert!(
-            same >= 430 && declined <= 5,
-            "same {same}, declined {declined}"
-        );
+        assert!(same >= 430 && declined <= 5, "same {same}, declined {declined}");
     }
 
     #[test]
@@ -546,21 +505,18 @@ mod tests {
             demangle("_ZN4core9panicking9panic_fmt17h0123456789abcdefE").as_deref(),
             Some("core::panicking::panic_fmt")
         );
-        assert_eq!(demangle("_ZN70_$LT$alloc..vec..Vec$LT$T$C$A$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE").as_deref(), Some("<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop"));
+        assert_eq!(
+            demangle(
+                "_ZN70_$LT$alloc..vec..Vec$LT$T$C$A$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE"
+            )
+            .as_deref(),
+            Some("<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop")
+        );
     }
 
     #[test]
     fn hostile_symbols_are_declined_not_crashed() {
-        for s in [
-            "_R",
-            "_RNvC",
-            "_RB_",
-            "_RBz_",
-            "_ZN99999999999999999999E",
-            "_ZN3abc",
-            "_RNvCu3abc1x",
-            "_ZN1$E",
-        ] {
+        for s in ["_R", "_RNvC", "_RB_", "_RBz_", "_ZN99999999999999999999E", "_ZN3abc", "_RNvCu3abc1x", "_ZN1$E"] {
             assert_eq!(demangle(s), None, "{s}");
         }
         // Back-references that point at themselves or forward must not loop.

@@ -3,11 +3,11 @@
 
 use super::location::{self, Loc};
 use super::RawFrame;
-use crate::text::{from, to};
+use crate::text::{find_byte, from, to};
 
 /// Parses a `function@location` line whose location has a line number or is a wasm location.
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
-    let line = line.trim();
+    let line = line.trim_ascii();
     let at = location_at(line)?;
     let loc = location::parse(from(line, at + 1));
     match loc {
@@ -15,20 +15,16 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         _ => return None,
     }
     let function = Some(to(line, at)).filter(|f| !f.is_empty());
-    Some(RawFrame {
-        function,
-        loc,
-        is_async: false,
-    })
+    Some(RawFrame { function, loc, is_async: false })
 }
 
 /// The `@` that separates the function from the location: the first one followed by
 /// something that starts a location (`scheme:`, `/`, `[`, `<`), else the first one. Function
 /// names and URLs (`user@host`) can both contain `@`.
 pub(crate) fn location_at(line: &str) -> Option<usize> {
-    let first = line.find('@')?;
+    let first = find_byte(line, b'@')?;
     let mut start = first;
-    while let Some(i) = from(line, start).find('@').map(|i| i + start) {
+    while let Some(i) = find_byte(from(line, start), b'@').map(|i| i + start) {
         if starts_location(from(line, i + 1)) {
             return Some(i);
         }
@@ -41,9 +37,7 @@ fn starts_location(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b'/' | b'[' | b'<') => true,
         Some(c) if c.is_ascii_alphabetic() => {
-            let scheme_end = s
-                .bytes()
-                .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
+            let scheme_end = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
             scheme_end.is_some_and(|e| s.as_bytes().get(e) == Some(&b':'))
         }
         _ => false,
@@ -58,56 +52,26 @@ mod tests {
     fn function_and_anonymous_frames() {
         let r = parse_line("convertAll/converted<@http://h/p.js:26:110").expect("frame");
         assert_eq!(r.function, Some("convertAll/converted<"));
-        assert_eq!(
-            r.loc,
-            Loc::Source {
-                path: "http://h/p.js",
-                line: Some(26),
-                col: Some(110)
-            }
-        );
-        assert_eq!(
-            parse_line("@http://h/:10:21").map(|r| r.function),
-            Some(None)
-        );
+        assert_eq!(r.loc, Loc::Source { path: "http://h/p.js", line: Some(26), col: Some(110) });
+        assert_eq!(parse_line("@http://h/:10:21").map(|r| r.function), Some(None));
     }
 
     #[test]
     fn at_signs_in_names_and_urls() {
         let r = parse_line("obj@fn@http://u@h/p.js:1:2").expect("frame");
         assert_eq!(r.function, Some("obj@fn"));
-        assert_eq!(
-            r.loc,
-            Loc::Source {
-                path: "http://u@h/p.js",
-                line: Some(1),
-                col: Some(2)
-            }
-        );
+        assert_eq!(r.loc, Loc::Source { path: "http://u@h/p.js", line: Some(1), col: Some(2) });
     }
 
     #[test]
     fn eval_and_wasm_locations() {
         let r = parse_line("@http://h/p.js line 41 > eval:6:27").expect("frame");
+        assert_eq!(r.loc, Loc::Source { path: "http://h/p.js line 41 > eval", line: Some(6), col: Some(27) });
+        let r = parse_line("m.wasm.f@http://h/g.js line 221 > WebAssembly.instantiate:wasm-function[70]:0x4668")
+            .expect("frame");
         assert_eq!(
             r.loc,
-            Loc::Source {
-                path: "http://h/p.js line 41 > eval",
-                line: Some(6),
-                col: Some(27)
-            }
-        );
-        let r = parse_line(
-            "m.wasm.f@http://h/g.js line 221 > WebAssembly.instantiate:wasm-function[70]:0x4668",
-        )
-        .expect("frame");
-        assert_eq!(
-            r.loc,
-            Loc::Wasm {
-                path: "http://h/g.js line 221 > WebAssembly.instantiate",
-                index: Some(70),
-                addr: Some(0x4668)
-            }
+            Loc::Wasm { path: "http://h/g.js line 221 > WebAssembly.instantiate", index: Some(70), addr: Some(0x4668) }
         );
     }
 

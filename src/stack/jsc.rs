@@ -9,13 +9,9 @@ use crate::text::{from, to};
 
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
-    let line = line.trim();
+    let line = line.trim_ascii();
     if line == "[native code]" {
-        return Some(RawFrame {
-            function: None,
-            loc: Loc::Native(line),
-            is_async: false,
-        });
+        return Some(RawFrame { function: None, loc: Loc::Native(line), is_async: false });
     }
     let at = location_at(line)?;
     let function = Some(to(line, at)).filter(|f| !f.is_empty());
@@ -23,11 +19,7 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         Loc::None => return None,
         loc => loc,
     };
-    Some(RawFrame {
-        function,
-        loc,
-        is_async: false,
-    })
+    Some(RawFrame { function, loc, is_async: false })
 }
 
 #[cfg(test)]
@@ -37,21 +29,11 @@ mod tests {
     #[test]
     fn native_code_and_lineless_frames() {
         let r = parse_line("structuredClone@[native code]").expect("frame");
-        assert_eq!(
-            (r.function, r.loc),
-            (Some("structuredClone"), Loc::Native("[native code]"))
-        );
+        assert_eq!((r.function, r.loc), (Some("structuredClone"), Loc::Native("[native code]")));
         let r = parse_line("[native code]").expect("frame");
         assert_eq!(r.loc, Loc::Native("[native code]"));
         let r = parse_line("global code@http://h/a.js").expect("frame");
-        assert_eq!(
-            r.loc,
-            Loc::Source {
-                path: "http://h/a.js",
-                line: None,
-                col: None
-            }
-        );
+        assert_eq!(r.loc, Loc::Source { path: "http://h/a.js", line: None, col: None });
         assert!(parse_line("no frame here").is_none());
     }
 }

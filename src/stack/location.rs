@@ -1,7 +1,7 @@
 //! The location part of a frame, shared by every engine: `url:line:col`, a bare `url`, or a
 //! WebAssembly location `url:wasm-function[N]:0xADDR`.
 
-use crate::text::{find, from, to};
+use crate::text::{find, find_byte, from, rfind_byte, to};
 
 /// Where a frame points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,24 +11,16 @@ pub(crate) enum Loc<'a> {
     /// A builtin with no source: `<anonymous>`, `native`, `[native code]`.
     Native(&'a str),
     /// A script location.
-    Source {
-        path: &'a str,
-        line: Option<u32>,
-        col: Option<u32>,
-    },
+    Source { path: &'a str, line: Option<u32>, col: Option<u32> },
     /// A WebAssembly location: module URL (or engine's name for it), function index, offset.
-    Wasm {
-        path: &'a str,
-        index: Option<u32>,
-        addr: Option<u64>,
-    },
+    Wasm { path: &'a str, index: Option<u32>, addr: Option<u64> },
 }
 
 const WASM_FUNCTION: &str = ":wasm-function[";
 
 /// Parses a location as engines print it after the function name.
 pub(crate) fn parse(s: &str) -> Loc<'_> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     match s {
         "" | "unknown" => return Loc::None,
         "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
@@ -56,7 +48,7 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
 fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
     let path = to(s, i);
     let rest = from(s, i + WASM_FUNCTION.len());
-    let (index, rest) = match rest.find(']') {
+    let (index, rest) = match find_byte(rest, b']') {
         Some(end) => (parse_u32(to(rest, end)), from(rest, end + 1)),
         None => (None, ""),
     };
@@ -98,25 +90,24 @@ fn parse_hex(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 16 {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| {
-        Some(n << 4 | u64::from((b as char).to_digit(16)?))
-    })
+    s.bytes().try_fold(0u64, |n, b| Some(n << 4 | u64::from((b as char).to_digit(16)?)))
 }
 
 /// `"…:123"` → `("…", 123)`; `None` unless the suffix is all digits and fits a `u32`.
 fn split_number_suffix(s: &str) -> Option<(&str, u32)> {
-    let colon = s.rfind(':')?;
+    let colon = rfind_byte(s, b':')?;
     Some((to(s, colon), parse_u32(from(s, colon + 1))?))
 }
 
-/// `http://host` with no port and no path: a following `:N` is a port.
+/// `http://host` with no port and no path: a following `:N` is a port. (The last `/` is the
+/// one of `://`, and no `:` follows it.)
 fn is_bare_origin(s: &str) -> bool {
-    match find(s, "://") {
-        Some(i) => {
-            let after = from(s, i + 3);
-            !after.is_empty() && !after.contains(['/', ':'])
+    match rfind_byte(s, b'/') {
+        Some(i) if i >= 2 && s.as_bytes().get(i - 2..i) == Some(b":/") => {
+            let host = from(s, i + 1);
+            !host.is_empty() && find_byte(host, b':').is_none()
         }
-        None => false,
+        _ => false,
     }
 }
 
@@ -131,53 +122,22 @@ mod tests {
             ("http://127.0.0.1:8765/app-a/", Some(10), Some(21))
         );
         assert_eq!(split_line_col("/srv/a.js:3"), ("/srv/a.js", Some(3), None));
-        assert_eq!(
-            split_line_col("http://host:8080"),
-            ("http://host:8080", None, None)
-        );
-        assert_eq!(
-            split_line_col("http://host:8080:5"),
-            ("http://host:8080", Some(5), None)
-        );
-        assert_eq!(
-            split_line_col("a.js:99999999999:1"),
-            ("a.js:99999999999", Some(1), None)
-        );
+        assert_eq!(split_line_col("http://host:8080"), ("http://host:8080", None, None));
+        assert_eq!(split_line_col("http://host:8080:5"), ("http://host:8080", Some(5), None));
+        assert_eq!(split_line_col("a.js:99999999999:1"), ("a.js:99999999999", Some(1), None));
     }
 
     #[test]
     fn parses_wasm_locations() {
         assert_eq!(
             parse("http://h/x_bg.wasm:wasm-function[29]:0x39f8"),
-            Loc::Wasm {
-                path: "http://h/x_bg.wasm",
-                index: Some(29),
-                addr: Some(0x39f8)
-            }
+            Loc::Wasm { path: "http://h/x_bg.wasm", index: Some(29), addr: Some(0x39f8) }
         );
         assert_eq!(
             parse("probe.wasm:wasm-function[126]"),
-            Loc::Wasm {
-                path: "probe.wasm",
-                index: Some(126),
-                addr: None
-            }
+            Loc::Wasm { path: "probe.wasm", index: Some(126), addr: None }
         );
-        assert_eq!(
-            parse("<?>.wasm-function[126]"),
-            Loc::Wasm {
-                path: "<?>",
-                index: Some(126),
-                addr: None
-            }
-        );
-        assert_eq!(
-            parse("x:wasm-function[zz]:0xzz"),
-            Loc::Wasm {
-                path: "x",
-                index: None,
-                addr: None
-            }
-        );
+        assert_eq!(parse("<?>.wasm-function[126]"), Loc::Wasm { path: "<?>", index: Some(126), addr: None });
+        assert_eq!(parse("x:wasm-function[zz]:0xzz"), Loc::Wasm { path: "x", index: None, addr: None });
     }
 }

@@ -97,33 +97,30 @@ pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
 }
 
 /// The composer: fills `out` (cleared first) with the frames of `stack`, oldest first.
-pub(crate) fn parse_frames<'a>(
-    stack: &'a str,
-    options: &ParseOptions,
-    out: &mut Vec<ParsedFrame<'a>>,
-) {
+pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut Vec<ParsedFrame<'a>>) {
     out.clear();
     let stack = truncate_at_char_boundary(stack, MAX_STACK_BYTES);
-    // V8 and Bun indent frames as `    at `; that decides the engine for the whole stack, so
-    // that a message line that happens to look like a Firefox frame is not taken for one.
-    let is_v8 = stack.starts_with("    at ")
-        || crate::text::contains(stack, "\n    at ")
-        || stack.trim_start().starts_with("at ");
+    // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
+    // line that looked like a Firefox frame was part of the message.
+    let mut is_v8 = false;
     let mut paths = PathCache::default();
-    for line in stack.split('\n') {
+    for line in Lines(stack) {
         if out.len() >= MAX_FRAMES {
             break;
         }
         if line.len() > MAX_LINE_BYTES {
             continue;
         }
-        let raw = if is_v8 {
-            match line.trim_start().strip_prefix("at ") {
-                Some(rest) => v8::parse_line(rest),
-                None => continue,
+        let raw = match line.trim_ascii_start().strip_prefix("at ") {
+            Some(rest) => {
+                if !is_v8 {
+                    is_v8 = true;
+                    out.clear();
+                }
+                v8::parse_line(rest)
             }
-        } else {
-            gecko::parse_line(line).or_else(|| jsc::parse_line(line))
+            None if is_v8 => continue,
+            None => gecko::parse_line(line).or_else(|| jsc::parse_line(line)),
         };
         if let Some(raw) = raw {
             out.push(finish(raw, options, &mut paths));
@@ -133,12 +130,28 @@ pub(crate) fn parse_frames<'a>(
     out.reverse();
 }
 
+/// Lines of a stack (without their `\n`), by a plain byte scan: lines are short, so this
+/// beats `str::split`'s searcher.
+struct Lines<'a>(&'a str);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let (line, rest) = match crate::text::find_byte(self.0, b'\n') {
+            Some(i) => (crate::text::to(self.0, i), crate::text::from(self.0, i + 1)),
+            None => (self.0, ""),
+        };
+        self.0 = rest;
+        Some(line)
+    }
+}
+
 /// Decides what a raw frame means: names, filename, in-app.
-fn finish<'a>(
-    raw: RawFrame<'a>,
-    options: &ParseOptions,
-    paths: &mut PathCache<'a>,
-) -> ParsedFrame<'a> {
+fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'a>) -> ParsedFrame<'a> {
     let mut f = ParsedFrame {
         function: raw.function.map(Cow::Borrowed),
         raw_function: None,
@@ -184,19 +197,14 @@ fn finish<'a>(
                 f.function = Some(clean);
             }
             let name = f.function.as_deref().unwrap_or("");
-            f.in_app =
-                !names::is_rust_runtime(name) && !names::is_wasm_bindgen_glue(name) && !facts.sdk;
+            f.in_app = !names::is_rust_runtime(name) && !names::is_wasm_bindgen_glue(name) && !facts.sdk;
         }
     }
     f
 }
 
 fn is_sdk(path: &str, options: &ParseOptions) -> bool {
-    paths::is_sdk_path(path)
-        || options
-            .sdk_url_prefix
-            .as_deref()
-            .is_some_and(|p| !p.is_empty() && path.starts_with(p))
+    paths::is_sdk_path(path) || options.sdk_url_prefix.as_deref().is_some_and(|p| !p.is_empty() && path.starts_with(p))
 }
 
 /// What a path says, worked out once per distinct path in a stack.
@@ -223,12 +231,8 @@ impl<'a> PathCache<'a> {
             return *hit;
         }
         let sdk = is_sdk(path, options);
-        let facts = PathFacts {
-            path,
-            filename: paths::filename(path),
-            app: !sdk && !paths::is_library_path(path),
-            sdk,
-        };
+        let facts =
+            PathFacts { path, filename: paths::filename(path), app: !sdk && !paths::is_library_path(path), sdk };
         if let Some(slot) = self.entries.get_mut(self.next % 4) {
             *slot = Some(facts);
         }
@@ -271,10 +275,7 @@ mod tests {
         assert_eq!(f[0].function, None);
         assert_eq!(f[1].function.as_deref(), Some("assertPositive"));
         assert_eq!(f[1].filename.as_deref(), Some("/src/cart.js"));
-        assert_eq!(
-            (f[1].lineno, f[1].colno, f[1].in_app),
-            (Some(26), Some(40), Some(true))
-        );
+        assert_eq!((f[1].lineno, f[1].colno, f[1].in_app), (Some(26), Some(40), Some(true)));
     }
 
     #[test]
@@ -288,18 +289,12 @@ mod tests {
         let s = "RuntimeError: unreachable\n    at m.wasm.std[a543996e6e7dbf1e]::panicking::panic_with_hook (wasm://wasm/m.wasm-0001b9f2:wasm-function[24]:0x374e)\n    at m.wasm.app::level3::ha1b51f36a762e82b (wasm://wasm/m.wasm-0001b9f2:wasm-function[39]:0x3ef4)";
         let f = parse_stack(s);
         assert_eq!(f[0].function.as_deref(), Some("app::level3"));
-        assert_eq!(
-            f[0].raw_function.as_deref(),
-            Some("m.wasm.app::level3::ha1b51f36a762e82b")
-        );
+        assert_eq!(f[0].raw_function.as_deref(), Some("m.wasm.app::level3::ha1b51f36a762e82b"));
         assert_eq!(f[0].platform.as_deref(), Some("native"));
         assert_eq!(f[0].instruction_addr, Some(Addr(0x3ef4)));
         assert_eq!(f[0].function_id, Some(Addr(39)));
         assert_eq!(f[0].in_app, Some(true));
-        assert_eq!(
-            f[1].function.as_deref(),
-            Some("std::panicking::panic_with_hook")
-        );
+        assert_eq!(f[1].function.as_deref(), Some("std::panicking::panic_with_hook"));
         assert_eq!(f[1].in_app, Some(false));
     }
 
@@ -307,23 +302,14 @@ mod tests {
     fn sdk_frames_are_stripped_from_the_crash_end_only() {
         let s = "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)\n    at app (http://h/app.js:2:2)\n    at cb (http://h/node_modules/errorbeacon/index.js:3:3)\n    at main (http://h/app.js:4:4)";
         let f = parse_stack(s);
-        let names: Vec<_> = f
-            .iter()
-            .map(|f| f.function.as_deref().unwrap_or(""))
-            .collect();
+        let names: Vec<_> = f.iter().map(|f| f.function.as_deref().unwrap_or("")).collect();
         assert_eq!(names, ["main", "cb", "app"]);
         assert_eq!(f[1].in_app, Some(false));
         let only_sdk = "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)";
         assert_eq!(parse_stack(only_sdk).len(), 1);
-        let opts = ParseOptions {
-            sdk_url_prefix: Some("http://h/pkg/".into()),
-        };
+        let opts = ParseOptions { sdk_url_prefix: Some("http://h/pkg/".into()) };
         assert_eq!(
-            parse_stack_with(
-                "Error\n    at a (http://h/pkg/index.js:1:1)\n    at b (http://h/x.js:1:1)",
-                &opts
-            )
-            .len(),
+            parse_stack_with("Error\n    at a (http://h/pkg/index.js:1:1)\n    at b (http://h/x.js:1:1)", &opts).len(),
             1
         );
     }

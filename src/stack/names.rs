@@ -62,13 +62,8 @@ fn strip_disambiguators(s: &str) -> String {
     while let Some(open) = rest.find('[') {
         let after = from(rest, open + 1);
         let close = after.find(']');
-        let is_hash = close.is_some_and(|c| {
-            c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit())
-        });
-        let prev_is_ident = to(rest, open)
-            .bytes()
-            .last()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
+        let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
         match close {
             Some(c) if is_hash && prev_is_ident => {
                 out.push_str(to(rest, open));
@@ -99,10 +94,7 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
         "__rust_",
     ];
     PREFIXES.iter().any(|p| name.starts_with(p))
-        || matches!(
-            name,
-            "rust_begin_unwind" | "rust_panic" | "__rust_start_panic" | "__rust_abort" | "abort"
-        )
+        || matches!(name, "rust_begin_unwind" | "rust_panic" | "__rust_start_panic" | "__rust_abort" | "abort")
         || name.starts_with("console_error_panic_hook::")
         || name.starts_with("errorbeacon::")
 }
@@ -130,7 +122,9 @@ mod tests {
             Cow::Borrowed("alpha_call_js externref shim")
         ));
         assert_eq!(
-            clean_wasm_function("m.wasm.stackfix_wasm::JsCallback::invoke::__wbg_call_7::hf3cac5822aebee6d externref shim"),
+            clean_wasm_function(
+                "m.wasm.stackfix_wasm::JsCallback::invoke::__wbg_call_7::hf3cac5822aebee6d externref shim"
+            ),
             "stackfix_wasm::JsCallback::invoke::__wbg_call_7 externref shim"
         );
         assert_eq!(
@@ -146,10 +140,7 @@ mod tests {
             clean_wasm_function("_ZN4core9panicking9panic_fmt17h0123456789abcdefE"),
             "core::panicking::panic_fmt"
         );
-        assert_eq!(
-            clean_wasm_function("m.wasm._RNvCs1234_7mycrate3foo"),
-            "mycrate::foo"
-        );
+        assert_eq!(clean_wasm_function("m.wasm._RNvCs1234_7mycrate3foo"), "mycrate::foo");
         assert_eq!(clean_wasm_function("_ZNnot-mangled"), "_ZNnot-mangled");
     }
 

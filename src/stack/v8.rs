@@ -10,7 +10,7 @@ use crate::text::{from, to};
 
 /// Parses one line, given the text after its `at `.
 pub(crate) fn parse_line(rest: &str) -> Option<RawFrame<'_>> {
-    let rest = rest.trim_end();
+    let rest = rest.trim_ascii_end();
     let (rest, is_async) = match rest.strip_prefix("async ") {
         Some(r) => (r, true),
         None => (rest, false),
@@ -27,11 +27,7 @@ pub(crate) fn parse_line(rest: &str) -> Option<RawFrame<'_>> {
             }
         }
     }
-    Some(RawFrame {
-        function: None,
-        loc: location::parse(rest),
-        is_async,
-    })
+    Some(RawFrame { function: None, loc: location::parse(rest), is_async })
 }
 
 /// Index of the `(` that balances a `)` just past the end of `s`.
@@ -73,7 +69,7 @@ fn after_eval_origin(s: &str) -> Option<&str> {
         match b {
             b'(' => depth += 1,
             b')' => depth = depth.saturating_sub(1),
-            b',' if depth == 0 => return Some(from(s, i + 1).trim_start()),
+            b',' if depth == 0 => return Some(from(s, i + 1).trim_ascii_start()),
             _ => {}
         }
     }
@@ -93,82 +89,34 @@ mod tests {
     fn named_anonymous_async_and_native() {
         assert_eq!(
             f("    at g (http://h/a.js:1:2)"),
-            (
-                Some("g"),
-                Loc::Source {
-                    path: "http://h/a.js",
-                    line: Some(1),
-                    col: Some(2)
-                },
-                false
-            )
+            (Some("g"), Loc::Source { path: "http://h/a.js", line: Some(1), col: Some(2) }, false)
         );
         assert_eq!(
             f("    at http://h/a.js:1:2"),
-            (
-                None,
-                Loc::Source {
-                    path: "http://h/a.js",
-                    line: Some(1),
-                    col: Some(2)
-                },
-                false
-            )
+            (None, Loc::Source { path: "http://h/a.js", line: Some(1), col: Some(2) }, false)
         );
-        assert_eq!(
-            f("    at async Promise.all (index 1)"),
-            (Some("Promise.all"), Loc::None, true)
-        );
-        assert_eq!(
-            f("    at new Promise (<anonymous>)"),
-            (Some("new Promise"), Loc::Native("<anonymous>"), false)
-        );
-        assert_eq!(
-            f("    at Object.f [as run] (/a.js:3:4)").0,
-            Some("Object.f [as run]")
-        );
+        assert_eq!(f("    at async Promise.all (index 1)"), (Some("Promise.all"), Loc::None, true));
+        assert_eq!(f("    at new Promise (<anonymous>)"), (Some("new Promise"), Loc::Native("<anonymous>"), false));
+        assert_eq!(f("    at Object.f [as run] (/a.js:3:4)").0, Some("Object.f [as run]"));
         assert_eq!(f("    at unknown"), (None, Loc::None, false));
     }
 
     #[test]
     fn eval_frames_take_the_eval_location() {
-        let (func, loc, _) = f(
-            "    at discountRule (eval at runDiscountEval (http://h/p.js:41:32), <anonymous>:3:37)",
-        );
+        let (func, loc, _) = f("    at discountRule (eval at runDiscountEval (http://h/p.js:41:32), <anonymous>:3:37)");
         assert_eq!(func, Some("discountRule"));
-        assert_eq!(
-            loc,
-            Loc::Source {
-                path: "<anonymous>",
-                line: Some(3),
-                col: Some(37)
-            }
-        );
-        let (_, loc, _) = f("    at eval (eval at a (eval at b (http://h/p.js:1:2), <anonymous>:3:4), <anonymous>:5:6)");
-        assert_eq!(
-            loc,
-            Loc::Source {
-                path: "<anonymous>",
-                line: Some(5),
-                col: Some(6)
-            }
-        );
+        assert_eq!(loc, Loc::Source { path: "<anonymous>", line: Some(3), col: Some(37) });
+        let (_, loc, _) =
+            f("    at eval (eval at a (eval at b (http://h/p.js:1:2), <anonymous>:3:4), <anonymous>:5:6)");
+        assert_eq!(loc, Loc::Source { path: "<anonymous>", line: Some(5), col: Some(6) });
     }
 
     #[test]
     fn parentheses_inside_urls_and_names() {
         let (func, loc, _) = f("    at g (data:text/javascript,f(x)%20y(z):2:42)");
         assert_eq!(func, Some("g"));
-        assert_eq!(
-            loc,
-            Loc::Source {
-                path: "data:text/javascript,f(x)%20y(z)",
-                line: Some(2),
-                col: Some(42)
-            }
-        );
-        let (func, _, _) =
-            f("    at m.wasm.<(A, B) as x::T>::f (http://h/m.wasm:wasm-function[3]:0x10)");
+        assert_eq!(loc, Loc::Source { path: "data:text/javascript,f(x)%20y(z)", line: Some(2), col: Some(42) });
+        let (func, _, _) = f("    at m.wasm.<(A, B) as x::T>::f (http://h/m.wasm:wasm-function[3]:0x10)");
         assert_eq!(func, Some("m.wasm.<(A, B) as x::T>::f"));
     }
 }

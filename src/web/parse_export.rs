@@ -57,9 +57,7 @@ pub fn input_buffer(len: usize) -> *mut u8 {
 /// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's).
 #[wasm_bindgen(js_name = setSdkUrlPrefix)]
 pub fn set_sdk_url_prefix(prefix: &str) {
-    STATE.with(|s| {
-        s.borrow_mut().options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty())
-    });
+    STATE.with(|s| s.borrow_mut().options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty()));
 }
 
 /// Parses the first `len` bytes of the input buffer; returns the number of frames.
@@ -69,19 +67,12 @@ pub fn parse_input(len: usize) -> u32 {
         let Ok(mut s) = s.try_borrow_mut() else {
             return 0;
         };
-        let State {
-            input,
-            table,
-            side,
-            side_units,
-            options,
-        } = &mut *s;
+        let State { input, table, side, side_units, options } = &mut *s;
         let bytes = input.get(..len).unwrap_or_default();
         // encodeInto may stop mid-character at the end of a cut string; keep the valid part.
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
-            Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default())
-                .unwrap_or_default(),
+            Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
         };
         let mut frames = Vec::new();
         parse_frames(text, options, &mut frames);
@@ -104,10 +95,7 @@ pub fn parse_input(len: usize) -> u32 {
 /// The frame table of the last `parseInput`.
 #[wasm_bindgen(js_name = framesPtr)]
 pub fn frames_ptr() -> *const u32 {
-    STATE.with(|s| {
-        s.try_borrow()
-            .map_or(std::ptr::null(), |s| s.table.as_ptr())
-    })
+    STATE.with(|s| s.try_borrow().map_or(std::ptr::null(), |s| s.table.as_ptr()))
 }
 
 /// Strings of the last `parseInput` that are not slices of the input.
