@@ -17,15 +17,12 @@ fn main() {
         }
     }
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(2000);
+    let owned = std::env::var_os("OWNED").is_some();
     let start = Instant::now();
     let mut frames = 0;
     for _ in 0..rounds {
         for s in &stacks {
-            frames += if std::env::var_os("OWNED").is_some() {
-                errorbeacon::parse_stack(s).len()
-            } else {
-                errorbeacon::__parse_frame_count(s)
-            };
+            frames += if owned { errorbeacon::parse_stack(s).len() } else { errorbeacon::__parse_frame_count(s) };
         }
     }
     let secs = start.elapsed().as_secs_f64();
