@@ -441,7 +441,12 @@ impl V0<'_> {
                 1 => "true".into(),
                 _ => return None,
             },
-            b'c' => format!("{:?}", char::from_u32(u32::try_from(v).ok()?)?),
+            // Plain printable ASCII only: other chars would need `char::escape_debug`, whose
+            // Unicode tables cost more than such rare symbols are worth.
+            b'c' => match u8::try_from(v).ok().filter(|c| (0x20..0x7f).contains(c) && !matches!(c, b'\'' | b'\\')) {
+                Some(c) => format!("'{}'", char::from(c)),
+                None => return None,
+            },
             _ => return None,
         };
         self.push(&text)
