@@ -60,6 +60,7 @@ fi
 
 run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
+run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
