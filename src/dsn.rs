@@ -126,9 +126,11 @@ fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     let colon = if hostport.starts_with('[') { hostport.find("]:").map(|i| i + 1) } else { hostport.rfind(':') };
     match colon {
         Some(i) => {
-            let port = &hostport[i + 1..];
+            let port = hostport.get(i + 1..).unwrap_or_default();
             match port.parse::<u16>() {
-                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Ok((&hostport[..i], Some(p))),
+                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {
+                    Ok((hostport.get(..i).unwrap_or_default(), Some(p)))
+                }
                 _ => Err(DsnError::InvalidPort(port.to_owned())),
             }
         }

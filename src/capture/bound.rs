@@ -13,7 +13,7 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
         Some(_) => {
             let keep = max.saturating_sub(1);
             let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
-            format!("{}…", &s[..end])
+            format!("{}…", s.get(..end).unwrap_or_default())
         }
     }
 }

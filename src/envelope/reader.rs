@@ -120,11 +120,11 @@ fn require_termination(bytes: &[u8], offset: usize, item: Option<usize>) -> Resu
 fn header_slice(bytes: &[u8], start: usize, item: Option<usize>) -> Result<&[u8], EnvelopeError> {
     let rest = bytes.get(start..).unwrap_or_default();
     let limit = rest.len().min(MAX_ENVELOPE_HEADER_BYTES + 1);
-    let end = rest[..limit].iter().position(|&b| b == b'\n').unwrap_or(limit);
+    let end = rest.get(..limit).unwrap_or_default().iter().position(|&b| b == b'\n').unwrap_or(limit);
     if end > MAX_ENVELOPE_HEADER_BYTES {
         return Err(EnvelopeError::HeaderTooLarge { item });
     }
-    Ok(&rest[..end])
+    Ok(rest.get(..end).unwrap_or_default())
 }
 
 impl Envelope {
@@ -159,15 +159,18 @@ impl Envelope {
                     require_termination(bytes, end, Some(index))?;
                     end
                 }
-                None => {
-                    bytes[payload_start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| payload_start + p)
-                }
+                None => bytes
+                    .get(payload_start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| payload_start + p),
             };
             items.push(Item {
                 ty,
                 content_type: header.content_type,
                 filename: header.filename,
-                payload: bytes[payload_start..payload_end].to_vec(),
+                payload: bytes.get(payload_start..payload_end).unwrap_or_default().to_vec(),
             });
             offset = payload_end + 1;
         }
