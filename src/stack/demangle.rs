@@ -234,7 +234,9 @@ impl V0<'_> {
                         self.push(":")?;
                         self.push(&name)?;
                     }
-                    self.push(&format!("#{dis}}}"))?;
+                    self.push("#")?;
+                    self.push(&decimal(dis))?;
+                    self.push("}")?;
                 } else if ns.is_ascii_lowercase() {
                     if !name.is_empty() {
                         self.push("::")?;
@@ -372,7 +374,9 @@ impl V0<'_> {
         }
         if self.eat(b'K') {
             let abi = if self.eat(b'C') { "C".to_owned() } else { self.ident()?.replace('_', "-") };
-            self.push(&format!("extern \"{abi}\" "))?;
+            self.push("extern \"")?;
+            self.push(&abi)?;
+            self.push("\" ")?;
         }
         self.push("fn(")?;
         let mut first = true;
@@ -434,7 +438,8 @@ impl V0<'_> {
         let v = if hex.is_empty() { 0 } else { u64::from_str_radix(hex, 16).ok()? };
         let text = match ty {
             b'h' | b't' | b'm' | b'y' | b'o' | b'j' | b'a' | b's' | b'l' | b'x' | b'n' | b'i' => {
-                format!("{}{v}", if negative { "-" } else { "" })
+                let sign = if negative { "-" } else { "" };
+                sign.to_owned() + &decimal(v)
             }
             b'b' => match v {
                 0 => "false".into(),
@@ -444,13 +449,30 @@ impl V0<'_> {
             // Plain printable ASCII only: other chars would need `char::escape_debug`, whose
             // Unicode tables cost more than such rare symbols are worth.
             b'c' => match u8::try_from(v).ok().filter(|c| (0x20..0x7f).contains(c) && !matches!(c, b'\'' | b'\\')) {
-                Some(c) => format!("'{}'", char::from(c)),
+                Some(c) => ['\'', char::from(c), '\''].iter().collect(),
                 None => return None,
             },
             _ => return None,
         };
         self.push(&text)
     }
+}
+
+/// `v` in decimal, without the formatting machinery (`format!` costs the wasm build ~2 KB).
+fn decimal(mut v: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    digits.get(i..).map(|d| d.iter().map(|&b| char::from(b)).collect()).unwrap_or_default()
 }
 
 fn basic_type(tag: u8) -> Option<&'static str> {

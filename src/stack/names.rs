@@ -36,7 +36,7 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
     } else if symbol.len() + suffix.len() == name.len() {
         Cow::Borrowed(name)
     } else {
-        Cow::Owned(format!("{symbol}{suffix}"))
+        Cow::Owned(symbol.to_owned() + suffix)
     }
 }
 
