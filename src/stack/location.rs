@@ -26,8 +26,8 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
         "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
         _ => {}
     }
-    // Every wasm location has a `[`, which script URLs rarely do: test that first.
-    if s.as_bytes().contains(&b'[') {
+    // Every wasm location ends in `]` or in `]:0x…`: test that before searching.
+    if looks_like_wasm(s) {
         if let Some(i) = find(s, WASM_FUNCTION) {
             return parse_wasm(s, i);
         }
@@ -62,12 +62,30 @@ pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
     let Some((rest, last)) = split_number_suffix(s) else {
         return (s, None, None);
     };
-    if is_bare_origin(rest) {
+    // Only after a bare `scheme://host` can a number be a port: then the last `/` is the
+    // second one of `://` and the host has no `:` yet.
+    let bare = |p: &str| match rfind_byte(p, b'/') {
+        Some(i) => i >= 2 && p.as_bytes().get(i - 2..i) == Some(b":/") && find_byte(from(p, i + 1), b':').is_none(),
+        None => false,
+    };
+    if bare(rest) {
         return (s, None, None);
     }
     match split_number_suffix(rest) {
-        Some((path, line)) if !is_bare_origin(path) => (path, Some(line), Some(last)),
+        Some((path, line)) if !bare(path) => (path, Some(line), Some(last)),
         _ => (rest, Some(last), None),
+    }
+}
+
+/// Whether `s` ends like a wasm location (`…]` or `…]:0x…`), before a full search.
+fn looks_like_wasm(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.last() == Some(&b']') {
+        return true;
+    }
+    match rfind_byte(s, b':') {
+        Some(i) => b.get(i + 1..i + 3) == Some(b"0x") && i >= 1 && b.get(i - 1) == Some(&b']'),
+        None => false,
     }
 }
 
@@ -97,18 +115,6 @@ fn parse_hex(s: &str) -> Option<u64> {
 fn split_number_suffix(s: &str) -> Option<(&str, u32)> {
     let colon = rfind_byte(s, b':')?;
     Some((to(s, colon), parse_u32(from(s, colon + 1))?))
-}
-
-/// `http://host` with no port and no path: a following `:N` is a port. (The last `/` is the
-/// one of `://`, and no `:` follows it.)
-fn is_bare_origin(s: &str) -> bool {
-    match rfind_byte(s, b'/') {
-        Some(i) if i >= 2 && s.as_bytes().get(i - 2..i) == Some(b":/") => {
-            let host = from(s, i + 1);
-            !host.is_empty() && find_byte(host, b':').is_none()
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]

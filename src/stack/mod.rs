@@ -99,6 +99,7 @@ pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
 /// The composer: fills `out` (cleared first) with the frames of `stack`, oldest first.
 pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut Vec<ParsedFrame<'a>>) {
     out.clear();
+    out.reserve(16);
     let stack = truncate_at_char_boundary(stack, MAX_STACK_BYTES);
     // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
     // line that looked like a Firefox frame was part of the message.
@@ -203,38 +204,22 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
     f
 }
 
-fn is_sdk(path: &str, options: &ParseOptions) -> bool {
-    paths::is_sdk_path(path) || options.sdk_url_prefix.as_deref().is_some_and(|p| !p.is_empty() && path.starts_with(p))
-}
-
-/// What a path says, worked out once per distinct path in a stack.
-#[derive(Clone, Copy)]
-struct PathFacts<'a> {
-    path: &'a str,
-    filename: &'a str,
-    /// Neither a library nor the SDK.
-    app: bool,
-    sdk: bool,
-}
-
-/// The last few distinct paths of a stack: frames mostly repeat a handful of files, and the
-/// path checks cost more than the rest of a frame's parse.
+/// The last few distinct paths of a stack and what they say: frames mostly repeat a handful
+/// of files, and comparing a path costs less than analyzing it again.
 #[derive(Default)]
 struct PathCache<'a> {
-    entries: [Option<PathFacts<'a>>; 4],
+    entries: [Option<(&'a str, paths::PathFacts<'a>)>; 4],
     next: usize,
 }
 
 impl<'a> PathCache<'a> {
-    fn get(&mut self, path: &'a str, options: &ParseOptions) -> PathFacts<'a> {
-        if let Some(hit) = self.entries.iter().flatten().find(|e| e.path == path) {
+    fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
+        if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| *p == path) {
             return *hit;
         }
-        let sdk = is_sdk(path, options);
-        let facts =
-            PathFacts { path, filename: paths::filename(path), app: !sdk && !paths::is_library_path(path), sdk };
+        let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
         if let Some(slot) = self.entries.get_mut(self.next % 4) {
-            *slot = Some(facts);
+            *slot = Some((path, facts));
         }
         self.next += 1;
         facts
