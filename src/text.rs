@@ -43,6 +43,17 @@ pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     (0..=last_start).rev().find(|&i| h.get(i..i + n.len()) == Some(n))
 }
 
+/// `s` without `prefix`. Compares inline: in wasm, `strip_prefix`'s `memcmp` is a call to a
+/// byte loop, which costs more than these few-byte prefixes.
+#[inline]
+pub(crate) fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let (b, p) = (s.as_bytes(), prefix.as_bytes());
+    if b.len() < p.len() || !p.iter().enumerate().all(|(i, c)| b.get(i) == Some(c)) {
+        return None;
+    }
+    s.get(p.len()..)
+}
+
 /// Byte offset of the first `b` in `s`: a plain loop, cheaper than `str::find(char)`'s
 /// searcher on the short strings searched here.
 #[inline]

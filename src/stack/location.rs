@@ -21,10 +21,13 @@ const WASM_FUNCTION: &str = ":wasm-function[";
 /// Parses a location as engines print it after the function name.
 pub(crate) fn parse(s: &str) -> Loc<'_> {
     let s = s.trim_ascii();
-    match s {
-        "" | "unknown" => return Loc::None,
-        "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
-        _ => {}
+    // Builtins first; the first byte rules them out for ordinary paths without a compare.
+    if matches!(s.as_bytes().first(), None | Some(b'u' | b'<' | b'n' | b'[')) {
+        match s {
+            "" | "unknown" => return Loc::None,
+            "<anonymous>" | "native" | "[native code]" => return Loc::Native(s),
+            _ => {}
+        }
     }
     // Every wasm location ends in `]` or in `]:0x…`: test that before searching.
     if looks_like_wasm(s) {

@@ -112,7 +112,7 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
         if line.len() > MAX_LINE_BYTES {
             continue;
         }
-        let raw = match line.trim_ascii_start().strip_prefix("at ") {
+        let raw = match crate::text::strip(line.trim_ascii_start(), "at ") {
             Some(rest) => {
                 if !is_v8 {
                     is_v8 = true;
@@ -179,7 +179,7 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
             f.lineno = line;
             f.colno = col;
             f.sdk = facts.sdk;
-            let glue = raw.function.is_some_and(names::is_wasm_bindgen_glue);
+            let glue = raw.function.is_some_and(names::is_js_glue);
             f.in_app = !glue && facts.app;
         }
         Loc::Wasm { path, index, addr } => {

@@ -101,10 +101,13 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
 
 /// wasm-bindgen's generated glue, in JS (`__wbg_call_…`) and in wasm (`… externref shim`).
 pub(crate) fn is_wasm_bindgen_glue(name: &str) -> bool {
-    name.starts_with("__wbg_")
-        || name.starts_with("__wbindgen_")
-        || name.ends_with(" shim")
-        || contains(name, "::__wbg_")
+    is_js_glue(name) || name.ends_with(" shim") || contains(name, "::__wbg_")
+}
+
+/// wasm-bindgen's JS glue functions (`__wbg_call_…`, `__wbindgen_…`): the forms a JS frame's
+/// name can take.
+pub(crate) fn is_js_glue(name: &str) -> bool {
+    name.as_bytes().first() == Some(&b'_') && (name.starts_with("__wbg_") || name.starts_with("__wbindgen_"))
 }
 
 #[cfg(test)]

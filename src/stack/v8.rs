@@ -6,12 +6,12 @@
 
 use super::location::{self, Loc};
 use super::RawFrame;
-use crate::text::{from, to};
+use crate::text::{from, strip, to};
 
 /// Parses one line, given the text after its `at `.
 pub(crate) fn parse_line(rest: &str) -> Option<RawFrame<'_>> {
     let rest = rest.trim_ascii_end();
-    let (rest, is_async) = match rest.strip_prefix("async ") {
+    let (rest, is_async) = match strip(rest, "async ") {
         Some(r) => (r, true),
         None => (rest, false),
     };
@@ -51,11 +51,11 @@ fn matching_open(s: &str) -> Option<usize> {
 /// A V8 location: plain, `address at …` (Node), `index N` (`Promise.all`), or
 /// `eval at origin (…), <anonymous>:l:c` whose frame location is the part after the origin.
 fn parse_location(s: &str) -> Loc<'_> {
-    if s.starts_with("index ") {
+    if strip(s, "index ").is_some() {
         return Loc::None;
     }
-    let s = s.strip_prefix("address at ").unwrap_or(s);
-    match s.strip_prefix("eval at ") {
+    let s = strip(s, "address at ").unwrap_or(s);
+    match strip(s, "eval at ") {
         Some(origin) => location::parse(after_eval_origin(origin).unwrap_or("")),
         None => location::parse(s),
     }
