@@ -62,32 +62,45 @@ fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
 /// Splits `path:line:col`, `path:line` or `path`. A number after `scheme://host:` is a port,
 /// not a line.
 pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
-    let Some((rest, last)) = split_number_suffix(s) else {
+    let b = s.as_bytes();
+    let Some((colon, last)) = number_suffix(b, b.len()) else {
         return (s, None, None);
     };
     // Only after a bare `scheme://host` can a number be a port: then the last `/` is the
-    // second one of `://` and the host has no `:` yet.
-    let bare = |p: &str| match rfind_byte(p, b'/') {
-        Some(i) => i >= 2 && p.as_bytes().get(i - 2..i) == Some(b":/") && find_byte(from(p, i + 1), b':').is_none(),
-        None => false,
+    // second one of `://` and the host has no `:` before the number. Line and column digits
+    // hold no `/`, so the last `/` of the whole location is the one that matters.
+    let slash = rfind_byte(s, b'/');
+    let is_port = |colon: usize| match slash {
+        Some(i) if i >= 2 && i < colon && b.get(i - 2..i) == Some(b":/") => {
+            b.get(i + 1..colon).is_some_and(|host| !host.contains(&b':'))
+        }
+        _ => false,
     };
-    if bare(rest) {
+    if is_port(colon) {
         return (s, None, None);
     }
-    match split_number_suffix(rest) {
-        Some((path, line)) if !bare(path) => (path, Some(line), Some(last)),
-        _ => (rest, Some(last), None),
+    match number_suffix(b, colon) {
+        Some((colon2, line)) if !is_port(colon2) => (to(s, colon2), Some(line), Some(last)),
+        _ => (to(s, colon), Some(last), None),
     }
+}
+
+/// `…:123` ending at `end`: the index of the `:` and the number (at most 10 digits, checked).
+fn number_suffix(b: &[u8], end: usize) -> Option<(usize, u32)> {
+    let digits = b.get(..end)?.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let start = end - digits;
+    if digits == 0 || digits > 10 || start == 0 || b.get(start - 1) != Some(&b':') {
+        return None;
+    }
+    let n = b.get(start..end)?.iter().try_fold(0u32, |n, &c| n.checked_mul(10)?.checked_add(u32::from(c - b'0')))?;
+    Some((start - 1, n))
 }
 
 /// Whether `s` ends like a wasm location (`…]` or `…]:0x…`), before a full search.
 fn looks_like_wasm(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.last() == Some(&b']') {
-        return true;
-    }
-    match rfind_byte(s, b':') {
-        Some(i) => b.get(i + 1..i + 3) == Some(b"0x") && i >= 1 && b.get(i - 1) == Some(&b']'),
+    match rfind_byte(s, b']') {
+        Some(i) => b.get(i + 1..).is_some_and(|rest| rest.is_empty() || rest.starts_with(b":0x")),
         None => false,
     }
 }
@@ -112,12 +125,6 @@ fn parse_hex(s: &str) -> Option<u64> {
         return None;
     }
     s.bytes().try_fold(0u64, |n, b| Some(n << 4 | u64::from((b as char).to_digit(16)?)))
-}
-
-/// `"…:123"` → `("…", 123)`; `None` unless the suffix is all digits and fits a `u32`.
-fn split_number_suffix(s: &str) -> Option<(&str, u32)> {
-    let colon = rfind_byte(s, b':')?;
-    Some((to(s, colon), parse_u32(from(s, colon + 1))?))
 }
 
 #[cfg(test)]
@@ -148,5 +155,6 @@ mod tests {
         );
         assert_eq!(parse("<?>.wasm-function[126]"), Loc::Wasm { path: "<?>", index: Some(126), addr: None });
         assert_eq!(parse("x:wasm-function[zz]:0xzz"), Loc::Wasm { path: "x", index: None, addr: None });
+        assert_eq!(parse("x:wasm-function[zz]"), Loc::Wasm { path: "x", index: None, addr: None });
     }
 }

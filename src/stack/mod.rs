@@ -142,7 +142,7 @@ impl<'a> Iterator for Lines<'a> {
         if self.0.is_empty() {
             return None;
         }
-        let (line, rest) = match self.0.find('\n') {
+        let (line, rest) = match crate::text::find_byte(self.0, b'\n') {
             Some(i) => (crate::text::to(self.0, i), crate::text::from(self.0, i + 1)),
             None => (self.0, ""),
         };
