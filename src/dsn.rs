@@ -23,7 +23,7 @@ pub struct Dsn {
 /// Why a DSN string is not a DSN.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DsnError {
-    /// Occurs when the string is empty or longer than any real DSN.
+    /// Occurs when the string is empty (or only whitespace).
     Empty,
     /// Occurs when the string is longer than any real DSN.
     TooLong(usize),

@@ -423,24 +423,23 @@ fn header_takes_dashed_event_ids_epoch_seconds_and_unknown_keys() {
 }
 
 #[test]
-#[ignore = "bug: a numeric sent_at past year 9999 parses, but is written back as a 5+ digit year that parse rejects"]
-fn sent_at_far_in_the_future_survives_write_and_parse() {
-    for header in [&b"{\"sent_at\":253402300800}"[..], b"{\"sent_at\":1e300}"] {
-        let env = Envelope::parse(header).expect("envelope");
-        let again = Envelope::parse(&env.to_bytes());
-        assert_eq!(again.as_ref(), Ok(&env), "{:?} written as {:?}", text(header), text(&env.to_bytes()));
+/// RFC 3339 writes four-digit years, so a numeric `sent_at` past 9999 cannot be written back:
+/// it is rejected when read, and the last writable instant round-trips.
+fn sent_at_past_year_9999_is_rejected_and_the_last_instant_round_trips() {
+    for header in [&b"{\"sent_at\":253402300800}"[..], b"{\"sent_at\":1e300}", b"{\"sent_at\":-1}"] {
+        assert!(matches!(parse_err(header), EnvelopeError::InvalidHeader(_)), "{:?}", text(header));
     }
+    let env = Envelope::parse(b"{\"sent_at\":253402300799}").expect("envelope");
+    assert_eq!(Envelope::parse(&env.to_bytes()).as_ref(), Ok(&env));
 }
 
 #[test]
-#[ignore = "bug: a JSON array is read as a header (serde fills a struct from a sequence); headers are objects"]
 fn array_is_not_a_header() {
     assert!(matches!(parse_err(b"[]\n"), EnvelopeError::InvalidHeader(_)));
     assert!(matches!(parse_err(b"{}\n[\"event\",0,null,null]\n"), EnvelopeError::InvalidItemHeader { item: 0, .. }));
 }
 
 #[test]
-#[ignore = "bug: Relay's JSON stream skips newlines before a header; the reader stops at the first newline"]
 fn newlines_before_a_header_are_whitespace_as_in_relay() {
     let blank_line_between_items = b"{}\n{\"type\":\"a\",\"length\":1}\nx\n\n{\"type\":\"b\",\"length\":0}\n";
     assert_eq!(Envelope::parse(blank_line_between_items).map(|e| e.items.len()), Ok(2));

@@ -115,39 +115,53 @@ fn require_termination(bytes: &[u8], offset: usize, item: Option<usize>) -> Resu
     }
 }
 
-/// The end of the header line that starts at `start`, bounded so that a huge garbage body
-/// is not handed to the JSON parser whole.
-fn header_slice(bytes: &[u8], start: usize, item: Option<usize>) -> Result<&[u8], EnvelopeError> {
+/// The header line at `start`: JSON whitespace before it (newlines included, as Relay's JSON
+/// stream skips them) is passed over, and the line is bounded so that a huge garbage body is
+/// not handed to the JSON parser whole. Returns the line and where it starts.
+fn header_slice(bytes: &[u8], start: usize, item: Option<usize>) -> Result<(&[u8], usize), EnvelopeError> {
     let rest = bytes.get(start..).unwrap_or_default();
+    let ws = rest.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count();
+    let rest = rest.get(ws..).unwrap_or_default();
     let limit = rest.len().min(MAX_ENVELOPE_HEADER_BYTES + 1);
     let end = rest.get(..limit).unwrap_or_default().iter().position(|&b| b == b'\n').unwrap_or(limit);
     if end > MAX_ENVELOPE_HEADER_BYTES {
         return Err(EnvelopeError::HeaderTooLarge { item });
     }
-    Ok(rest.get(..end).unwrap_or_default())
+    Ok((rest.get(..end).unwrap_or_default(), start + ws))
+}
+
+/// Headers are JSON objects; serde's derive would also fill a struct from an array.
+fn require_object(line: &[u8]) -> Result<(), String> {
+    match line.first() {
+        None | Some(b'{') => Ok(()),
+        Some(_) => Err("expected a json object".to_owned()),
+    }
 }
 
 impl Envelope {
     /// Parses an envelope with Relay's framing rules.
     pub fn parse(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
-        let line = header_slice(bytes, 0, None)?;
+        let (line, line_start) = header_slice(bytes, 0, None)?;
+        require_object(line).map_err(EnvelopeError::InvalidHeader)?;
         let (headers, end) = match read_json::<EnvelopeHeaders>(line) {
             None => return Err(EnvelopeError::MissingHeader),
             Some(Err(e)) => return Err(EnvelopeError::InvalidHeader(e.to_string())),
             Some(Ok(v)) => v,
         };
+        let end = line_start + end;
         require_termination(bytes, end, None)?;
         let mut offset = end + 1;
         let mut items = Vec::new();
         while offset < bytes.len() {
             let index = items.len();
-            let line = header_slice(bytes, offset, Some(index))?;
+            let (line, line_start) = header_slice(bytes, offset, Some(index))?;
+            require_object(line).map_err(|reason| EnvelopeError::InvalidItemHeader { item: index, reason })?;
             let (header, header_len) = match read_json::<ItemHeaderIn>(line) {
                 None => return Err(EnvelopeError::UnexpectedEof { item: index }),
                 Some(Err(e)) => return Err(EnvelopeError::InvalidItemHeader { item: index, reason: e.to_string() }),
                 Some(Ok(v)) => v,
             };
-            let header_end = offset + header_len;
+            let header_end = line_start + header_len;
             require_termination(bytes, header_end, Some(index))?;
             let ty = header.ty.ok_or(EnvelopeError::MissingItemType { item: index })?;
             let payload_start = (header_end + 1).min(bytes.len());

@@ -77,14 +77,22 @@ impl<'de> Deserialize<'de> for EventId {
 pub struct Timestamp(pub u64);
 
 impl Timestamp {
+    /// The last instant RFC 3339's four-digit years can write: 9999-12-31T23:59:59.999Z.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799_999);
+
     /// From milliseconds since the epoch, as `Date.now()` gives them. Negative or
-    /// non-finite inputs clamp to the epoch.
+    /// non-finite inputs clamp to the epoch, later ones to [`Timestamp::MAX`].
     pub fn from_millis_f64(ms: f64) -> Self {
         if ms.is_finite() && ms > 0.0 {
-            Timestamp(ms as u64)
+            Timestamp((ms as u64).min(Self::MAX.0))
         } else {
             Timestamp(0)
         }
+    }
+
+    /// From whole seconds, when they are within what RFC 3339 can write.
+    fn from_secs(secs: u64) -> Option<Self> {
+        secs.checked_mul(1000).map(Timestamp).filter(|t| *t <= Self::MAX)
     }
 
     /// Whole seconds since the epoch.
@@ -177,12 +185,16 @@ impl<'de> Deserialize<'de> for Timestamp {
                 Timestamp::parse_rfc3339(v).ok_or_else(|| E::custom("invalid timestamp"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Timestamp, E> {
-                Ok(Timestamp(v.saturating_mul(1000)))
+                Timestamp::from_secs(v).ok_or_else(|| E::custom("timestamp after year 9999"))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
-                Ok(Timestamp(u64::try_from(v).unwrap_or(0).saturating_mul(1000)))
+                let secs = u64::try_from(v).map_err(|_| E::custom("timestamp before 1970"))?;
+                self.visit_u64(secs)
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Timestamp, E> {
+                if !(0.0..=Timestamp::MAX.0 as f64 / 1000.0).contains(&v) {
+                    return Err(E::custom("timestamp out of range"));
+                }
                 Ok(Timestamp::from_millis_f64(v * 1000.0))
             }
         }

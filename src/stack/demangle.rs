@@ -21,11 +21,11 @@ pub(crate) fn demangle(symbol: &str) -> Option<String> {
     if !inner.as_bytes().first()?.is_ascii_uppercase() {
         return None;
     }
-    let mut p = V0 { sym: inner.as_bytes(), next: 0, depth: 0, out: String::new() };
+    let mut p = V0::new(inner.as_bytes(), 0, false);
     p.path(true)?;
     // What may follow is the instantiating crate (not printed) and nothing else.
     if p.peek().is_some_and(|b| b.is_ascii_uppercase()) {
-        let mut skip = V0 { sym: p.sym, next: p.next, depth: 0, out: String::new() };
+        let mut skip = V0::new(p.sym, p.next, true);
         skip.path(false)?;
         p.next = skip.next;
     }
@@ -42,6 +42,9 @@ fn strip_vendor_suffix(s: &str) -> &str {
 
 const MAX_OUT: usize = 4096;
 const MAX_DEPTH: u32 = 64;
+/// Grammar steps per symbol. Back-references can make a short symbol expand exponentially;
+/// real symbols take a few hundred steps.
+const MAX_STEPS: u32 = 4096;
 
 /// `N` length-prefixed components ending in `E`; the last one is dropped when it is the
 /// `h` + 16 hex digits hash.
@@ -118,10 +121,18 @@ struct V0<'a> {
     sym: &'a [u8],
     next: usize,
     depth: u32,
+    steps: u32,
+    /// Parsing only to find where a part ends (impl paths, which are not printed): then
+    /// back-references are not followed, so their cost cannot multiply.
+    skipping: bool,
     out: String,
 }
 
-impl V0<'_> {
+impl<'a> V0<'a> {
+    fn new(sym: &'a [u8], next: usize, skipping: bool) -> Self {
+        V0 { sym, next, depth: 0, steps: 0, skipping, out: String::new() }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.sym.get(self.next).copied()
     }
@@ -198,6 +209,9 @@ impl V0<'_> {
         if target >= at {
             return None;
         }
+        if self.skipping {
+            return Some(());
+        }
         let resume = self.next;
         self.next = target;
         f(self)?;
@@ -207,7 +221,8 @@ impl V0<'_> {
 
     fn enter(&mut self) -> Option<()> {
         self.depth += 1;
-        (self.depth <= MAX_DEPTH).then_some(())
+        self.steps += 1;
+        (self.depth <= MAX_DEPTH && self.steps <= MAX_STEPS).then_some(())
     }
 
     fn path(&mut self, in_value: bool) -> Option<()> {
@@ -249,9 +264,14 @@ impl V0<'_> {
             tag @ (b'M' | b'X' | b'Y') => {
                 if tag != b'Y' {
                     self.disambiguator()?;
-                    let mut skip = V0 { sym: self.sym, next: self.next, depth: self.depth, out: String::new() };
+                    let mut skip = V0::new(self.sym, self.next, true);
+                    skip.depth = self.depth;
                     skip.path(false)?;
                     self.next = skip.next;
+                    self.steps += skip.steps;
+                    if self.steps > MAX_STEPS {
+                        return None;
+                    }
                 }
                 self.push("<")?;
                 self.ty()?;

@@ -19,6 +19,11 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
         Some(i) => name.split_at(i),
         None => (name, ""),
     };
+    // Engines add at most a short note after the name (` externref shim`); anything longer is
+    // not a symbol worth rewriting, and keeping it borrowed keeps the name within its line.
+    if suffix.len() > 64 {
+        return Cow::Borrowed(name);
+    }
     if symbol.starts_with("_ZN") || symbol.starts_with("__ZN") || symbol.starts_with("_R") {
         if let Some(d) = super::demangle::demangle(symbol) {
             return Cow::Owned(d + suffix);
