@@ -41,12 +41,15 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// Makes room for `len` input bytes and returns where JS should write them.
+/// Makes room for `len` input bytes and returns where JS should write them; null when `len`
+/// is more than a bounded stack can need (JS then writes nothing).
 #[wasm_bindgen(js_name = inputBuffer)]
 pub fn input_buffer(len: usize) -> *mut u8 {
     STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        let len = len.min(crate::limits::MAX_STACK_BYTES * 3);
+        let Ok(mut s) = s.try_borrow_mut() else { return std::ptr::null_mut() };
+        if len > crate::limits::MAX_STACK_BYTES * 3 {
+            return std::ptr::null_mut();
+        }
         if s.input.len() < len {
             s.input.resize(len, 0);
         }
@@ -57,7 +60,11 @@ pub fn input_buffer(len: usize) -> *mut u8 {
 /// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's).
 #[wasm_bindgen(js_name = setSdkUrlPrefix)]
 pub fn set_sdk_url_prefix(prefix: &str) {
-    STATE.with(|s| s.borrow_mut().options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty()));
+    STATE.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            s.options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty());
+        }
+    });
 }
 
 /// Parses the first `len` bytes of the input buffer; returns the number of frames.

@@ -64,6 +64,7 @@ export function parseStack(stack) {
     const g = w.glue;
     const cap = s.length * 3;
     const ptr = g.inputBuffer(cap);
+    if (!ptr) return [];
     const { written } = encoder.encodeInto(s, new Uint8Array(w.exports.memory.buffer, ptr, cap));
     const result = g.parseInput(written) >>> 0;
     const n = result & ~SIDE_PRESENT;

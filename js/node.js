@@ -1,7 +1,7 @@
 // Entry for Node, Deno and Bun: the wasm is read from disk and instantiated synchronously, so
 // every export works as soon as the import resolves.
 import { readFileSync } from 'node:fs';
-import * as glue from './wasm/errorbeacon.js';
+import * as glue from '../pkg/wasm/errorbeacon.js';
 import { setWasm } from './wasm-state.js';
 
 setWasm(glue.initSync({ module: readFileSync(new URL('./wasm/errorbeacon_bg.wasm', import.meta.url)) }), glue);

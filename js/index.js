@@ -1,5 +1,5 @@
 // Entry for browsers and bundlers: the wasm is fetched next to this file, starting at import.
-import initWasm, * as glue from './wasm/errorbeacon.js';
+import initWasm, * as glue from '../pkg/wasm/errorbeacon.js';
 import { setWasmLoader } from './wasm-state.js';
 
 setWasmLoader(() => initWasm({ module_or_path: new URL('./wasm/errorbeacon_bg.wasm', import.meta.url) }), glue);
