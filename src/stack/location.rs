@@ -99,10 +99,13 @@ fn number_suffix(b: &[u8], end: usize) -> Option<(usize, u32)> {
 /// Whether `s` ends like a wasm location (`…]` or `…]:0x…`), before a full search.
 fn looks_like_wasm(s: &str) -> bool {
     let b = s.as_bytes();
-    match rfind_byte(s, b']') {
-        Some(i) => b.get(i + 1..).is_some_and(|rest| rest.is_empty() || rest.starts_with(b":0x")),
-        None => false,
+    if b.last() == Some(&b']') {
+        return true;
     }
+    // Only the tail is looked at: `]:` then the (possibly garbled) `0x…` address.
+    let tail = b.iter().rev().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let end = b.len() - tail;
+    end >= 2 && b.get(end - 2..end) == Some(b"]:") && b.get(end..end + 2) == Some(b"0x")
 }
 
 /// Decimal digits only, checked: `None` for anything else or on overflow.

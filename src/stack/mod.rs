@@ -105,6 +105,7 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
     // line that looked like a Firefox frame was part of the message.
     let mut is_v8 = false;
     let mut paths = PathCache::default();
+    let mut prev_line = "";
     for line in Lines(stack) {
         if out.len() >= MAX_FRAMES {
             break;
@@ -112,6 +113,15 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
         if line.len() > MAX_LINE_BYTES {
             continue;
         }
+        // A line just like the one before (deep recursion repeats one frame up to the limit)
+        // is the same frame: copy it instead of parsing it again.
+        if !out.is_empty() && crate::text::same(line, prev_line) {
+            if let Some(last) = out.last().cloned() {
+                out.push(last);
+            }
+            continue;
+        }
+        let pushed = out.len();
         let raw = match crate::text::strip(line.trim_ascii_start(), "at ") {
             Some(rest) => {
                 if !is_v8 {
@@ -126,6 +136,8 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
         if let Some(raw) = raw {
             out.push(finish(raw, options, &mut paths));
         }
+        // Only a line that became the last frame may be copied for the next one.
+        prev_line = if out.len() > pushed { line } else { "" };
     }
     strip_sdk_frames(out);
     out.reverse();
@@ -214,7 +226,7 @@ struct PathCache<'a> {
 
 impl<'a> PathCache<'a> {
     fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
-        if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| *p == path) {
+        if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| crate::text::same(p, path)) {
             return *hit;
         }
         let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
