@@ -312,6 +312,46 @@ mod tests {
     }
 
     #[test]
+    fn bundler_and_virtual_urls() {
+        let v8 = "Error: x\n    at f (webpack:///./src/app.js?abcd:3:7)\n    at g (app:///main.js:1:2)\n    at h (blob:http://h/0c1e:4:5)";
+        let f = parse_stack(v8);
+        let paths: Vec<_> =
+            f.iter().map(|f| (f.abs_path.as_deref(), f.filename.as_deref(), f.lineno, f.colno)).collect();
+        assert_eq!(
+            paths,
+            [
+                (Some("blob:http://h/0c1e"), Some("blob:http://h/0c1e"), Some(4), Some(5)),
+                (Some("app:///main.js"), Some("app:///main.js"), Some(1), Some(2)),
+                (Some("webpack:///./src/app.js?abcd"), Some("webpack:///./src/app.js?abcd"), Some(3), Some(7)),
+            ]
+        );
+        let gecko = "f@webpack:///./src/app.js:3:7\n@app:///main.js:1:2\n";
+        let f = parse_stack(gecko);
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].abs_path.as_deref(), f[0].function.as_deref()), (Some("app:///main.js"), None));
+        assert_eq!((f[1].abs_path.as_deref(), f[1].lineno), (Some("webpack:///./src/app.js"), Some(3)));
+        assert!(f.iter().all(|f| f.in_app == Some(true)));
+    }
+
+    #[test]
+    fn safari_lines() {
+        let s = "f@http://h/a.js:10:5\nforEach@[native code]\nglobal code@http://h/a.js:20:3\nm::g@probe.wasm:wasm-function[126]";
+        let f = parse_stack(s);
+        let got: Vec<_> =
+            f.iter().map(|f| (f.function.as_deref(), f.abs_path.as_deref(), f.lineno, f.is_wasm())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some("m::g"), Some("probe.wasm"), None, true),
+                (Some("global code"), Some("http://h/a.js"), Some(20), false),
+                (Some("forEach"), Some("[native code]"), None, false),
+                (Some("f"), Some("http://h/a.js"), Some(10), false),
+            ]
+        );
+        assert_eq!(f[2].in_app, Some(false));
+    }
+
+    #[test]
     fn builtins_are_not_in_app() {
         let f = parse_stack("Error\n    at JSON.parse (<anonymous>)\n    at async Promise.all (index 1)\n    at process.processTimers (node:internal/timers:512:7)");
         assert!(f.iter().all(|f| f.in_app == Some(false)));
