@@ -14,13 +14,23 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         Loc::Source { line: Some(_), .. } | Loc::Wasm { .. } => {}
         _ => return None,
     }
-    let function = Some(to(line, at)).filter(|f| !f.is_empty());
+    let function = Some(without_arguments(to(line, at))).filter(|f| !f.is_empty());
     Some(RawFrame { function, loc, is_async: false })
 }
 
+/// Firefox before version 14 printed the call's arguments after the name (`bar(1)@…`,
+/// `(null)@…`); the name is what comes before them. Later versions print no parentheses.
+fn without_arguments(name: &str) -> &str {
+    match (name.ends_with(')'), find_byte(name, b'(')) {
+        (true, Some(open)) => to(name, open),
+        _ => name,
+    }
+}
+
 /// The `@` that separates the function from the location: the first one followed by
-/// something that starts a location (`scheme:`, `/`, `[`, `<`), else the first one. Function
-/// names and URLs (`user@host`) can both contain `@`.
+/// something that starts a location (`scheme:`, `/`, `[`, `<`), else the last one (a relative
+/// location such as `Scratchpad/1:10:29` has no `@`, a function name such as `obj["@fn"]`
+/// may). URLs (`user@host`) can contain `@` too, but always after their scheme.
 pub(crate) fn location_at(line: &str) -> Option<usize> {
     let first = find_byte(line, b'@')?;
     let mut start = first;
@@ -30,7 +40,7 @@ pub(crate) fn location_at(line: &str) -> Option<usize> {
         }
         start = i + 1;
     }
-    Some(first)
+    crate::text::rfind_byte(line, b'@')
 }
 
 fn starts_location(s: &str) -> bool {
@@ -73,6 +83,18 @@ mod tests {
             r.loc,
             Loc::Wasm { path: "http://h/g.js line 221 > WebAssembly.instantiate", index: Some(70), addr: Some(0x4668) }
         );
+    }
+
+    #[test]
+    fn at_in_names_with_relative_locations_and_old_firefox_arguments() {
+        let r = parse_line("obj[\"@fn\"]@Scratchpad/1:10:29").expect("frame");
+        assert_eq!(
+            (r.function, r.loc),
+            (Some("obj[\"@fn\"]"), Loc::Source { path: "Scratchpad/1", line: Some(10), col: Some(29) })
+        );
+        assert_eq!(parse_line("bar(1)@http://h/a.js:13").map(|r| r.function), Some(Some("bar")));
+        assert_eq!(parse_line("(null)@http://h/a.js:13").map(|r| r.function), Some(None));
+        assert_eq!(parse_line("()@http://h/a.js:13").map(|r| r.function), Some(None));
     }
 
     #[test]
