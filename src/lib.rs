@@ -17,6 +17,7 @@
 pub mod capture;
 mod dsn;
 pub mod envelope;
+mod json;
 pub mod limits;
 pub mod protocol;
 mod stack;
