@@ -20,6 +20,7 @@ pub mod envelope;
 mod json;
 pub mod limits;
 pub mod protocol;
+pub mod scope;
 mod stack;
 mod text;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

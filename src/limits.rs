@@ -42,6 +42,16 @@ pub const MAX_EXTRA_BREADTH: usize = 100;
 /// Sentry's `extractExceptionKeysForMessage` cuts at 40 characters; we list whole keys.
 pub const MAX_KEYS_IN_MESSAGE: usize = 10;
 
+/// Breadcrumbs kept per scope, whatever `maxBreadcrumbs` says: Sentry's SDKs cap it at 100
+/// too, and more would only cost payload.
+pub const MAX_BREADCRUMBS: usize = 100;
+
+/// Characters of a tag key: Sentry indexes keys up to 32 characters.
+pub const MAX_TAG_KEY_CHARS: usize = 32;
+
+/// Characters of a tag value: Relay trims longer values to 200.
+pub const MAX_TAG_VALUE_CHARS: usize = 200;
+
 /// Characters of a header or line read while parsing an envelope item header.
 /// Relay rejects envelopes whose header is larger than this.
 pub const MAX_ENVELOPE_HEADER_BYTES: usize = 64 * 1024;

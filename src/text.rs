@@ -85,6 +85,18 @@ pub(crate) fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
 }
 
+/// `s` cut to at most `max` characters, ending in `…` when cut.
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some(_) => {
+            let keep = max.saturating_sub(1);
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            format!("{}…", s.get(..end).unwrap_or_default())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +124,13 @@ mod tests {
         }
         assert!(!same("abcdefghX", "abcdefghY"));
         assert!(!same("Xbcdefgh1", "abcdefgh1"));
+    }
+
+    #[test]
+    fn truncates_by_characters() {
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abcd", 3), "ab…");
+        assert_eq!(truncate_chars("ééé€", 2), "é…");
     }
 
     #[test]

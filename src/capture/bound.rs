@@ -2,21 +2,10 @@
 
 use crate::limits::{MAX_EXTRA_BREADTH, MAX_EXTRA_DEPTH, MAX_EXTRA_STRING_CHARS};
 use crate::protocol::{Map, Value};
+use crate::text::truncate_chars;
 
 /// Total bytes of strings kept in one serialized value; beyond it values become a marker.
 pub(crate) const MAX_EXTRA_BYTES: usize = 16 * 1024;
-
-/// `s` cut to at most `max` characters, ending in `…` when cut.
-pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_owned(),
-        Some(_) => {
-            let keep = max.saturating_sub(1);
-            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
-            format!("{}…", s.get(..end).unwrap_or_default())
-        }
-    }
-}
 
 /// A copy of `v` bounded in depth ([`MAX_EXTRA_DEPTH`]), breadth ([`MAX_EXTRA_BREADTH`]),
 /// string length ([`MAX_EXTRA_STRING_CHARS`]) and total string bytes ([`MAX_EXTRA_BYTES`]).
@@ -75,13 +64,6 @@ fn bound(v: &Value, depth: usize, budget: &mut usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn truncates_by_characters() {
-        assert_eq!(truncate_chars("abc", 3), "abc");
-        assert_eq!(truncate_chars("abcd", 3), "ab…");
-        assert_eq!(truncate_chars("ééé€", 2), "é…");
-    }
 
     #[test]
     fn bounds_depth_breadth_and_size() {

@@ -13,7 +13,8 @@ pub use thrown::{ErrorLike, Primitive, Thrown};
 use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS};
 use crate::protocol::{Event, EventId, Exception, Level, LogEntry, Mechanism, Stacktrace, Timestamp, Value, Values};
 use crate::stack::{parse_frames, ParseOptions};
-use bound::{bound_value, truncate_chars};
+use crate::text::truncate_chars;
+pub(crate) use bound::bound_value;
 
 /// How a value reached the SDK.
 #[derive(Clone, Debug, PartialEq)]
