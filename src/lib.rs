@@ -15,8 +15,10 @@
 //! - [`capture`]: an event from any thrown value's description.
 
 pub mod capture;
+pub mod client;
 mod dsn;
 pub mod envelope;
+pub mod filter;
 mod json;
 pub mod limits;
 pub mod protocol;

@@ -1,0 +1,380 @@
+//! The capture pipeline, platform-free: a thrown value or message becomes an event, gets the
+//! scope, passes the filters, sampling and `beforeSend`, and leaves as an envelope. Everything
+//! the host provides (clock, randomness, ids, `RegExp` patterns, callbacks, the network) comes
+//! in through [`Platform`], so the whole pipeline runs in host tests.
+
+use crate::capture::{event_from_thrown, message_event, CaptureContext, Thrown};
+use crate::dsn::Dsn;
+use crate::envelope::Envelope;
+use crate::filter::{self, Dedupe, Pattern, PatternMatcher};
+use crate::protocol::{Breadcrumb, ClientReport, ClientSdkInfo, DiscardedEvent, Event, EventId, Level, Timestamp};
+use crate::scope::Scope;
+
+/// `init` options the core acts on, with Sentry's names and meanings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientOptions {
+    /// Where events go; `None` disables sending (captures still return ids).
+    pub dsn: Option<Dsn>,
+    /// `release`.
+    pub release: Option<String>,
+    /// `environment`, default `production`.
+    pub environment: Option<String>,
+    /// `dist`.
+    pub dist: Option<String>,
+    /// `sampleRate`: share of error events kept.
+    pub sample_rate: f64,
+    /// `maxBreadcrumbs`.
+    pub max_breadcrumbs: usize,
+    /// `ignoreErrors`.
+    pub ignore_errors: Vec<Pattern>,
+    /// `denyUrls`.
+    pub deny_urls: Vec<Pattern>,
+    /// `allowUrls`.
+    pub allow_urls: Vec<Pattern>,
+    /// `integrations.dedupe`.
+    pub dedupe: bool,
+    /// `integrations.linkedErrors.limit`.
+    pub linked_limit: usize,
+    /// Integration names reported in the event's `sdk`.
+    pub integrations: Vec<String>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            dsn: None,
+            release: None,
+            environment: Some("production".into()),
+            dist: None,
+            sample_rate: 1.0,
+            max_breadcrumbs: 100,
+            ignore_errors: Vec::new(),
+            deny_urls: Vec::new(),
+            allow_urls: Vec::new(),
+            dedupe: true,
+            linked_limit: crate::limits::MAX_LINKED_ERRORS,
+            integrations: Vec::new(),
+        }
+    }
+}
+
+/// What the host provides.
+pub trait Platform: PatternMatcher {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+    /// A uniform random number in `[0, 1)`.
+    fn random(&mut self) -> f64;
+    /// 16 random bytes for an event id.
+    fn random_bytes(&mut self) -> [u8; 16];
+    /// `beforeSend`: the event to send, or `None` to drop it.
+    fn before_send(&mut self, event: Event) -> Option<Event> {
+        Some(event)
+    }
+    /// `beforeBreadcrumb`: the breadcrumb to keep, or `None` to drop it.
+    fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
+        Some(crumb)
+    }
+    /// Hands an envelope to the network (the transport applies its own policy).
+    fn send(&mut self, envelope: Envelope);
+}
+
+/// Why an event was not sent, as client reports name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// `ignoreErrors`, URL filters, dedupe: Sentry's `event_processor`.
+    EventProcessor,
+    /// `sampleRate`.
+    SampleRate,
+    /// `beforeSend` returned null.
+    BeforeSend,
+}
+
+impl Outcome {
+    fn reason(self) -> &'static str {
+        match self {
+            Outcome::EventProcessor => "event_processor",
+            Outcome::SampleRate => "sample_rate",
+            Outcome::BeforeSend => "before_send",
+        }
+    }
+}
+
+/// The client: options, the scope stack, dedupe state and drop counts.
+#[derive(Debug)]
+pub struct Client {
+    options: ClientOptions,
+    global: Scope,
+    /// `withScope` forks, innermost last.
+    forks: Vec<Scope>,
+    dedupe: Dedupe,
+    last_event_id: Option<EventId>,
+    dropped: Vec<(Outcome, &'static str, u64)>,
+}
+
+impl Client {
+    /// A client with one (global) scope.
+    pub fn new(options: ClientOptions) -> Self {
+        let global = Scope::new(options.max_breadcrumbs);
+        Client {
+            options,
+            global,
+            forks: Vec::new(),
+            dedupe: Dedupe::default(),
+            last_event_id: None,
+            dropped: Vec::new(),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// The current scope (the innermost `withScope`'s, else the global one).
+    pub fn scope_mut(&mut self) -> &mut Scope {
+        self.forks.last_mut().unwrap_or(&mut self.global)
+    }
+
+    fn scope(&self) -> &Scope {
+        self.forks.last().unwrap_or(&self.global)
+    }
+
+    /// Starts a `withScope`: a copy of the current scope becomes current.
+    pub fn push_scope(&mut self) {
+        let fork = self.scope().clone();
+        self.forks.push(fork);
+    }
+
+    /// Ends a `withScope`; the global scope is never popped.
+    pub fn pop_scope(&mut self) {
+        self.forks.pop();
+    }
+
+    /// The id of the last captured event.
+    pub fn last_event_id(&self) -> Option<EventId> {
+        self.last_event_id
+    }
+
+    /// Adds a breadcrumb to the current scope, through `beforeBreadcrumb`.
+    pub fn add_breadcrumb(&mut self, p: &mut dyn Platform, crumb: Breadcrumb) {
+        if let Some(crumb) = p.before_breadcrumb(crumb) {
+            self.scope_mut().add_breadcrumb(crumb);
+        }
+    }
+
+    /// Captures a thrown value; returns its event id, whether or not it is sent.
+    pub fn capture_thrown(&mut self, p: &mut dyn Platform, thrown: &Thrown, ctx: &CaptureContext) -> EventId {
+        let id = EventId::from_random_bytes(p.random_bytes());
+        let ctx = CaptureContext { linked_limit: self.options.linked_limit, ..ctx.clone() };
+        let event = event_from_thrown(thrown, &ctx, id, p.now());
+        self.process(p, event, true)
+    }
+
+    /// Captures a message; returns its event id.
+    pub fn capture_message(&mut self, p: &mut dyn Platform, message: &str, level: Level) -> EventId {
+        let id = EventId::from_random_bytes(p.random_bytes());
+        let event = message_event(message, level, id, p.now());
+        self.process(p, event, false)
+    }
+
+    /// Captures an event the caller built; returns its id.
+    pub fn capture_event(&mut self, p: &mut dyn Platform, event: Event) -> EventId {
+        self.process(p, event, true)
+    }
+
+    fn process(&mut self, p: &mut dyn Platform, mut event: Event, is_error: bool) -> EventId {
+        let id = event.event_id;
+        self.last_event_id = Some(id);
+        let o = &self.options;
+        event.release = event.release.or_else(|| o.release.clone());
+        event.environment = event.environment.or_else(|| o.environment.clone());
+        event.dist = event.dist.or_else(|| o.dist.clone());
+        let mut sdk = ClientSdkInfo::errorbeacon();
+        sdk.integrations.clone_from(&o.integrations);
+        event.sdk = Some(sdk);
+        self.scope().apply_to(&mut event);
+        let filtered = filter::is_ignored(&event, &self.options.ignore_errors, p)
+            || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)
+            || (self.options.dedupe && self.dedupe.is_duplicate(&event));
+        if filtered {
+            self.record(Outcome::EventProcessor, &event);
+            return id;
+        }
+        if is_error && !filter::sampled(self.options.sample_rate, p.random()) {
+            self.record(Outcome::SampleRate, &event);
+            return id;
+        }
+        let category = category(&event);
+        let Some(event) = p.before_send(event) else {
+            self.count(Outcome::BeforeSend, category);
+            return id;
+        };
+        if self.options.dsn.is_some() {
+            if let Ok(envelope) = Envelope::from_event(&event, self.options.dsn.as_ref(), p.now()) {
+                p.send(envelope);
+            }
+        }
+        id
+    }
+
+    fn record(&mut self, outcome: Outcome, event: &Event) {
+        self.count(outcome, category(event));
+    }
+
+    fn count(&mut self, outcome: Outcome, category: &'static str) {
+        match self.dropped.iter_mut().find(|(o, c, _)| *o == outcome && *c == category) {
+            Some((_, _, n)) => *n += 1,
+            None => self.dropped.push((outcome, category, 1)),
+        }
+    }
+
+    /// The drops counted since the last report, as a client report (and resets the counts);
+    /// `None` when nothing was dropped.
+    pub fn take_client_report(&mut self, now: Timestamp) -> Option<ClientReport> {
+        if self.dropped.is_empty() {
+            return None;
+        }
+        let discarded_events = self
+            .dropped
+            .drain(..)
+            .map(|(o, category, quantity)| DiscardedEvent {
+                reason: o.reason().into(),
+                category: category.into(),
+                quantity,
+            })
+            .collect();
+        Some(ClientReport { timestamp: now, discarded_events })
+    }
+}
+
+/// The rate-limit and client-report category of an event: `error` for exceptions, `default`
+/// for messages (Sentry's data categories).
+fn category(event: &Event) -> &'static str {
+    if event.exception.is_some() {
+        "error"
+    } else {
+        "default"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{ErrorLike, Primitive};
+    use crate::protocol::User;
+
+    #[derive(Default)]
+    struct Fake {
+        t: u64,
+        rand: Vec<f64>,
+        sent: Vec<Envelope>,
+        drop_all: bool,
+        crumbs_seen: usize,
+    }
+
+    impl PatternMatcher for Fake {
+        fn matches(&self, id: u32, text: &str) -> bool {
+            id == 1 && text.contains("noise")
+        }
+    }
+
+    impl Platform for Fake {
+        fn now(&self) -> Timestamp {
+            Timestamp(self.t)
+        }
+        fn random(&mut self) -> f64 {
+            self.rand.pop().unwrap_or(0.0)
+        }
+        fn random_bytes(&mut self) -> [u8; 16] {
+            self.t += 1;
+            [self.t as u8; 16]
+        }
+        fn before_send(&mut self, event: Event) -> Option<Event> {
+            (!self.drop_all).then_some(event)
+        }
+        fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
+            self.crumbs_seen += 1;
+            (crumb.category.as_deref() != Some("secret")).then_some(crumb)
+        }
+        fn send(&mut self, envelope: Envelope) {
+            self.sent.push(envelope);
+        }
+    }
+
+    fn options() -> ClientOptions {
+        ClientOptions { dsn: "https://k@h/1".parse().ok(), release: Some("shop@1.0".into()), ..Default::default() }
+    }
+
+    fn err(message: &str) -> Thrown {
+        Thrown::Error(ErrorLike { name: Some("Error".into()), message: Some(message.into()), ..Default::default() })
+    }
+
+    fn sent_events(p: &Fake) -> Vec<Event> {
+        p.sent.iter().filter_map(|e| e.items.first()).filter_map(|i| serde_json::from_slice(&i.payload).ok()).collect()
+    }
+
+    #[test]
+    fn captures_apply_options_scope_and_send() {
+        let mut p = Fake::default();
+        let mut c = Client::new(options());
+        c.scope_mut().set_user(Some(User { id: Some("u1".into()), ..Default::default() }));
+        c.add_breadcrumb(&mut p, Breadcrumb { category: Some("ui.click".into()), ..Default::default() });
+        c.add_breadcrumb(&mut p, Breadcrumb { category: Some("secret".into()), ..Default::default() });
+        let id = c.capture_thrown(&mut p, &err("boom"), &CaptureContext::default());
+        assert_eq!(c.last_event_id(), Some(id));
+        let events = sent_events(&p);
+        assert_eq!(events.len(), 1);
+        let e = &events[0];
+        assert_eq!(e.event_id, id);
+        assert_eq!(e.release.as_deref(), Some("shop@1.0"));
+        assert_eq!(e.environment.as_deref(), Some("production"));
+        assert_eq!(e.user.as_ref().and_then(|u| u.id.as_deref()), Some("u1"));
+        assert_eq!(e.breadcrumbs.as_ref().map(|b| b.values.len()), Some(1));
+        assert_eq!(p.crumbs_seen, 2);
+        assert_eq!(p.sent[0].headers.event_id, Some(id));
+    }
+
+    #[test]
+    fn with_scope_data_stays_inside() {
+        let mut p = Fake::default();
+        let mut c = Client::new(options());
+        c.push_scope();
+        c.scope_mut().set_tag("inner", "1");
+        c.capture_message(&mut p, "a", Level::Info);
+        c.pop_scope();
+        c.pop_scope();
+        c.capture_message(&mut p, "b", Level::Info);
+        let events = sent_events(&p);
+        assert_eq!(events[0].tags.get("inner").map(String::as_str), Some("1"));
+        assert!(events[1].tags.is_empty());
+    }
+
+    #[test]
+    fn drops_are_counted_by_reason_and_category() {
+        let mut p = Fake { rand: vec![0.9], ..Default::default() };
+        let mut c =
+            Client::new(ClientOptions { ignore_errors: vec![Pattern::External(1)], sample_rate: 0.5, ..options() });
+        c.capture_thrown(&mut p, &err("noise here"), &CaptureContext::default());
+        c.capture_thrown(&mut p, &err("sampled out"), &CaptureContext::default());
+        c.capture_thrown(&mut p, &err("kept"), &CaptureContext::default());
+        c.capture_thrown(&mut p, &err("kept"), &CaptureContext::default());
+        p.drop_all = true;
+        c.capture_message(&mut p, "dropped by beforeSend", Level::Info);
+        assert_eq!(sent_events(&p).len(), 1);
+        let report = c.take_client_report(Timestamp(9)).expect("report");
+        let mut got: Vec<_> =
+            report.discarded_events.iter().map(|d| (d.reason.as_str(), d.category.as_str(), d.quantity)).collect();
+        got.sort();
+        assert_eq!(got, [("before_send", "default", 1), ("event_processor", "error", 2), ("sample_rate", "error", 1)]);
+        assert!(c.take_client_report(Timestamp(10)).is_none());
+    }
+
+    #[test]
+    fn without_dsn_nothing_is_sent_but_ids_are_returned() {
+        let mut p = Fake::default();
+        let mut c = Client::new(ClientOptions::default());
+        let id = c.capture_thrown(&mut p, &Thrown::Primitive(Primitive::Null), &CaptureContext::default());
+        assert_eq!(id.to_string().len(), 32);
+        assert!(p.sent.is_empty());
+    }
+}
