@@ -66,9 +66,12 @@ pub trait Platform: PatternMatcher {
     fn random(&mut self) -> f64;
     /// 16 random bytes for an event id.
     fn random_bytes(&mut self) -> [u8; 16];
-    /// `beforeSend`: the event to send, or `None` to drop it.
-    fn before_send(&mut self, event: Event) -> Option<Event> {
-        Some(event)
+    /// `beforeSend`, given the event and its JSON: the JSON to send (the same bytes, or the
+    /// host's rewrite of them), or `None` to drop the event. Working on the JSON lets a
+    /// JavaScript host hand the event to a JS callback without the wasm parsing JSON back.
+    fn before_send(&mut self, event: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+        let _ = event;
+        Some(json)
     }
     /// `beforeBreadcrumb`: the breadcrumb to keep, or `None` to drop it.
     fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
@@ -204,15 +207,17 @@ impl Client {
             self.record(Outcome::SampleRate, &event);
             return id;
         }
-        let category = category(&event);
-        let Some(event) = p.before_send(event) else {
-            self.count(Outcome::BeforeSend, category);
+        let Ok(envelope) = Envelope::from_event(&event, self.options.dsn.as_ref(), p.now()) else {
+            return id;
+        };
+        let Envelope { headers, mut items } = envelope;
+        let Some(item) = items.pop() else { return id };
+        let Some(payload) = p.before_send(&event, item.payload) else {
+            self.record(Outcome::BeforeSend, &event);
             return id;
         };
         if self.options.dsn.is_some() {
-            if let Ok(envelope) = Envelope::from_event(&event, self.options.dsn.as_ref(), p.now()) {
-                p.send(envelope);
-            }
+            p.send(Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] });
         }
         id
     }
@@ -289,8 +294,8 @@ mod tests {
             self.t += 1;
             [self.t as u8; 16]
         }
-        fn before_send(&mut self, event: Event) -> Option<Event> {
-            (!self.drop_all).then_some(event)
+        fn before_send(&mut self, _: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+            (!self.drop_all).then_some(json)
         }
         fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
             self.crumbs_seen += 1;
