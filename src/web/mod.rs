@@ -5,4 +5,6 @@
 //! line, column, address and flags. The JS glue builds frame objects with `slice`, which is
 //! much cheaper than crossing the boundary once per string.
 
+mod classify;
 mod parse_export;
+mod sdk;

@@ -1,0 +1,141 @@
+// What the wasm calls in JavaScript. Reads are defensive: a thrown value can be a Proxy whose
+// every trap throws, or have getters that throw, so each access is wrapped and a failure reads
+// as `undefined`. The wasm's classifier (src/web/classify.rs) builds on these few primitives.
+
+/** Kinds of values; must match `Kind` in src/web/classify.rs. */
+const K_PRIMITIVE = 0, K_NULL = 1, K_ERROR = 2, K_ERROR_EVENT = 3, K_REJECTION = 4, K_FUNCTION = 5,
+  K_OBJECT = 6, K_UNREADABLE = 7;
+
+const toStringTag = Object.prototype.toString;
+const ERROR_TAGS = new Set(['[object Error]', '[object DOMException]', '[object DOMError]', '[object Exception]']);
+
+export function ebKind(v) {
+  try {
+    if (v === null) return K_NULL;
+    const t = typeof v;
+    if (t === 'function') return K_FUNCTION;
+    if (t !== 'object') return K_PRIMITIVE;
+    if (typeof ErrorEvent === 'function' && v instanceof ErrorEvent) return K_ERROR_EVENT;
+    if (typeof PromiseRejectionEvent === 'function' && v instanceof PromiseRejectionEvent) return K_REJECTION;
+    if (v instanceof Error || ERROR_TAGS.has(toStringTag.call(v))) return K_ERROR;
+    if (typeof WebAssembly === 'object' && typeof WebAssembly.Exception === 'function' && v instanceof WebAssembly.Exception) return K_ERROR;
+    return K_OBJECT;
+  } catch {
+    return K_UNREADABLE;
+  }
+}
+
+/** `v[k]`, or undefined if reading throws. */
+export function ebGet(v, k) {
+  try {
+    return v[k];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `String(v)`, or undefined if that throws (a Symbol in a template, a throwing toString). */
+export function ebString(v) {
+  try {
+    return typeof v === 'string' ? v : String(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `v[k]` as a string when it is one. */
+export function ebGetString(v, k) {
+  const x = ebGet(v, k);
+  return typeof x === 'string' ? x : undefined;
+}
+
+/** Own enumerable keys, at most `max` of them; [] if they cannot be read. */
+export function ebKeys(v, max) {
+  try {
+    const out = [];
+    for (const k in v) {
+      if (out.length >= max) break;
+      if (Object.prototype.hasOwnProperty.call(v, k)) out.push(k);
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** The constructor's name, when readable and not plain `Object`. */
+export function ebClassName(v) {
+  try {
+    const c = Object.getPrototypeOf(v)?.constructor?.name;
+    return typeof c === 'string' && c ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Length of an array, 0 when `v` is not one. */
+export function ebLen(v) {
+  try {
+    return Array.isArray(v) ? v.length >>> 0 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** `Array.isArray(v)` (false if a Proxy's trap throws). */
+export function ebIsArray(v) {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** `typeof v` (never throws). */
+export function ebTypeof(v) {
+  return v === null ? 'null' : typeof v;
+}
+
+// The host side of the client, filled in by api.js.
+export const host = {
+  /** (id, text) => boolean: does RegExp pattern `id` match? */
+  match: () => false,
+  /** (json) => string | null: beforeSend on the event JSON. */
+  beforeSend: (json) => json,
+  /** (url, auth, body: Uint8Array) => void */
+  send: () => {},
+};
+
+export function ebMatch(id, text) {
+  try {
+    return host.match(id, text) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** beforeSend on the event JSON; a callback that throws drops the event, as in Sentry. */
+export function ebBeforeSend(json) {
+  try {
+    const out = host.beforeSend(json);
+    return typeof out === 'string' ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function ebSend(url, auth, body) {
+  try {
+    host.send(url, auth, body);
+  } catch {
+    // Delivery failures are the transport's to report (debug), never the host's problem.
+  }
+}
+
+export function ebNow() {
+  return Date.now();
+}
+
+export function ebRandom() {
+  return Math.random();
+}

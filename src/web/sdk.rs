@@ -1,0 +1,271 @@
+//! The SDK's exports: configuration, captures and scope, over one [`Client`] per module
+//! instance. The host side (callbacks, network) is reached through `js/bridge.js`.
+
+use super::classify::{classify, to_value};
+use crate::capture::CaptureContext;
+use crate::client::{Client, ClientOptions, Platform};
+use crate::envelope::Envelope;
+use crate::filter::{Pattern, PatternMatcher};
+use crate::protocol::{Breadcrumb, Event, Level, Map, Timestamp, User, Value, SDK_VERSION};
+use crate::stack::ParseOptions;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/bridge.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = ebMatch)]
+    fn js_match(id: u32, text: &str) -> bool;
+    #[wasm_bindgen(js_name = ebBeforeSend)]
+    fn js_before_send(json: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = ebSend)]
+    fn js_send(url: &str, auth: &str, body: &[u8]);
+    #[wasm_bindgen(js_name = ebNow)]
+    fn js_now() -> f64;
+    #[wasm_bindgen(js_name = ebRandom)]
+    fn js_random() -> f64;
+    #[wasm_bindgen(js_name = ebGetString)]
+    fn get_string(v: &JsValue, key: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = ebGet)]
+    fn get(v: &JsValue, key: &JsValue) -> JsValue;
+}
+
+/// The client and what the host side needs, taken out of the cell while a call works, so
+/// that a re-entrant call (a capture from inside `beforeSend`) finds it busy and does nothing
+/// instead of hitting a `RefCell` borrow panic.
+struct State {
+    client: Client,
+    js: Js,
+    parse: ParseOptions,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// The JavaScript host as the core's [`Platform`].
+struct Js {
+    has_before_send: bool,
+    /// Envelope URL and `X-Sentry-Auth` value.
+    target: Option<(String, String)>,
+}
+
+impl PatternMatcher for Js {
+    fn matches(&self, id: u32, text: &str) -> bool {
+        js_match(id, text)
+    }
+}
+
+impl Platform for Js {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis_f64(js_now())
+    }
+    fn random(&mut self) -> f64 {
+        js_random()
+    }
+    fn random_bytes(&mut self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        for chunk in out.chunks_mut(4) {
+            let n = (js_random() * 4_294_967_296.0) as u32;
+            chunk.copy_from_slice(&n.to_le_bytes());
+        }
+        out
+    }
+    fn before_send(&mut self, _: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+        if !self.has_before_send {
+            return Some(json);
+        }
+        let text = String::from_utf8(json).ok()?;
+        js_before_send(&text).map(String::into_bytes)
+    }
+    fn send(&mut self, envelope: Envelope) {
+        if let Some((url, auth)) = &self.target {
+            js_send(url, auth, &envelope.to_bytes());
+        }
+    }
+}
+
+/// Runs `f` on the state; `None` before `configure` or when re-entered.
+fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    let mut state = STATE.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.take()))?;
+    let out = f(&mut state);
+    STATE.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            *c = Some(state);
+        }
+    });
+    Some(out)
+}
+
+fn with_client<R>(f: impl FnOnce(&mut Client, &mut Js) -> R) -> Option<R> {
+    with_state(|s| f(&mut s.client, &mut s.js))
+}
+
+/// Sets up the client. Patterns: `ignore`/`deny`/`allow` strings are substrings; `*_regex` are
+/// the numbers JS gave its RegExp patterns.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn configure(
+    dsn: Option<String>,
+    release: Option<String>,
+    environment: Option<String>,
+    dist: Option<String>,
+    sample_rate: f64,
+    max_breadcrumbs: u32,
+    dedupe: bool,
+    linked_limit: u32,
+    ignore: Vec<String>,
+    ignore_regex: Vec<u32>,
+    deny: Vec<String>,
+    deny_regex: Vec<u32>,
+    allow: Vec<String>,
+    allow_regex: Vec<u32>,
+    has_before_send: bool,
+    sdk_url_prefix: Option<String>,
+) -> Option<String> {
+    let patterns = |s: Vec<String>, r: Vec<u32>| {
+        s.into_iter().map(Pattern::Substring).chain(r.into_iter().map(Pattern::External)).collect::<Vec<_>>()
+    };
+    let (dsn, error) = match dsn.filter(|d| !d.is_empty()).map(|d| d.parse()) {
+        Some(Ok(d)) => (Some(d), None),
+        Some(Err(e)) => (None, Some(crate::dsn::DsnError::to_string(&e))),
+        None => (None, None),
+    };
+    let options = ClientOptions {
+        dsn,
+        release: release.filter(|r| !r.is_empty()),
+        environment: Some(environment.filter(|e| !e.is_empty()).unwrap_or_else(|| "production".into())),
+        dist: dist.filter(|d| !d.is_empty()),
+        sample_rate,
+        max_breadcrumbs: max_breadcrumbs as usize,
+        ignore_errors: patterns(ignore, ignore_regex),
+        deny_urls: patterns(deny, deny_regex),
+        allow_urls: patterns(allow, allow_regex),
+        dedupe,
+        linked_limit: linked_limit as usize,
+        integrations: Vec::new(),
+    };
+    let client_name = ["errorbeacon.javascript/", SDK_VERSION].concat();
+    let target = options.dsn.as_ref().map(|d| (d.envelope_url(), d.auth_header(&client_name)));
+    let state = State {
+        client: Client::new(options),
+        js: Js { has_before_send, target },
+        parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.filter(|s| !s.is_empty()) },
+    };
+    STATE.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            *c = Some(state);
+        }
+    });
+    error
+}
+
+/// Captures any thrown value; returns the event id, or "" before `configure`.
+#[wasm_bindgen(js_name = captureThrown)]
+pub fn capture_thrown(value: &JsValue, mechanism: &str, handled: bool, synthetic_stack: Option<String>) -> String {
+    let thrown = classify(value);
+    with_state(|s| {
+        let ctx = CaptureContext {
+            mechanism: mechanism.to_owned(),
+            handled,
+            synthetic_stack,
+            parse: s.parse.clone(),
+            ..Default::default()
+        };
+        s.client.capture_thrown(&mut s.js, &thrown, &ctx).to_string()
+    })
+    .unwrap_or_default()
+}
+
+/// Captures a message at a level (`debug`, `info`, `warning`, `error`, `fatal`).
+#[wasm_bindgen(js_name = captureMessage)]
+pub fn capture_message(message: &str, level: &str) -> String {
+    let level = Level::parse(level).unwrap_or(Level::Info);
+    with_client(|c, js| c.capture_message(js, message, level).to_string()).unwrap_or_default()
+}
+
+/// `setUser`: an object with `id`, `email`, `username`, `ip_address` (other keys go to
+/// `data`), or null to clear.
+#[wasm_bindgen(js_name = setUser)]
+pub fn set_user(user: &JsValue) {
+    let user = match to_value(user, 0) {
+        Value::Object(mut m) => {
+            let mut take = |k: &str| match m.remove(k) {
+                Some(Value::String(s)) => Some(s),
+                Some(Value::Int(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            let (id, email, username, ip_address) = (take("id"), take("email"), take("username"), take("ip_address"));
+            Some(User { id, email, username, ip_address, data: m })
+        }
+        _ => None,
+    };
+    with_client(|c, _| c.scope_mut().set_user(user));
+}
+
+/// `setTag`.
+#[wasm_bindgen(js_name = setTag)]
+pub fn set_tag(key: &str, value: &JsValue) {
+    let value = match to_value(value, 0) {
+        Value::String(s) | Value::Float(s) => s,
+        Value::Int(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return,
+    };
+    with_client(|c, _| c.scope_mut().set_tag(key, &value));
+}
+
+/// `setExtra` (undefined removes).
+#[wasm_bindgen(js_name = setExtra)]
+pub fn set_extra(key: &str, value: &JsValue) {
+    let value = (!value.is_undefined()).then(|| to_value(value, 0));
+    with_client(|c, _| c.scope_mut().set_extra(key, value));
+}
+
+/// `setContext` (null removes).
+#[wasm_bindgen(js_name = setContext)]
+pub fn set_context(name: &str, value: &JsValue) {
+    let fields = match to_value(value, 0) {
+        Value::Object(m) => Some(m),
+        _ => None,
+    };
+    with_client(|c, _| c.scope_mut().set_context(name, fields));
+}
+
+/// `addBreadcrumb({ type, category, message, level, data })`.
+#[wasm_bindgen(js_name = addBreadcrumb)]
+pub fn add_breadcrumb(crumb: &JsValue) {
+    let now = Timestamp::from_millis_f64(js_now());
+    let timestamp =
+        get(crumb, &"timestamp".into()).as_f64().map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
+    let data = match to_value(&get(crumb, &"data".into()), 1) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let crumb = Breadcrumb {
+        timestamp,
+        ty: get_string(crumb, "type"),
+        category: get_string(crumb, "category"),
+        message: get_string(crumb, "message").map(|m| crate::text::truncate_chars(&m, crate::limits::MAX_VALUE_CHARS)),
+        level: get_string(crumb, "level").and_then(|l| Level::parse(&l)),
+        data,
+    };
+    with_client(|c, js| c.add_breadcrumb(js, crumb));
+}
+
+/// Starts a `withScope`.
+#[wasm_bindgen(js_name = pushScope)]
+pub fn push_scope() {
+    with_client(|c, _| c.push_scope());
+}
+
+/// Ends a `withScope`.
+#[wasm_bindgen(js_name = popScope)]
+pub fn pop_scope() {
+    with_client(|c, _| c.pop_scope());
+}
+
+/// The last captured event's id, or "".
+#[wasm_bindgen(js_name = lastEventId)]
+pub fn last_event_id() -> String {
+    with_client(|c, _| c.last_event_id().map(|id| id.to_string()).unwrap_or_default()).unwrap_or_default()
+}
