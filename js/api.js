@@ -1,7 +1,11 @@
-// The public API of the npm package (API.md §1). Platform-neutral: the entry points decide
-// how the wasm is loaded. Nothing here throws into the host.
+// The public API of the npm package (API.md §1). Platform-neutral: the entry points decide how
+// the wasm is loaded. Nothing here throws into the host: every export catches, and explains
+// failures on console.warn only with `debug: true`.
 
 import { ready, wasm } from './wasm-state.js';
+import { host } from './bridge.js';
+import { installHandlers } from './handlers.js';
+import { createTransport } from './transport.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -12,10 +16,17 @@ const SOURCE_ANONYMOUS = HAS_ABS | HAS_FILE | HAS_LINE | HAS_COL;
 const SOURCE_NAMED = HAS_FN | SOURCE_ANONYMOUS;
 // Same bound as MAX_STACK_BYTES in src/limits.rs: each UTF-16 unit is at least one byte.
 const MAX_UNITS = 256 * 1024;
+// Errors seen before `init` finished, kept in order (more are counted, not kept).
+const EARLY_MAX = 30;
 
 const encoder = new TextEncoder();
 let options = null;
 let sdkPrefixSet = false;
+let uninstall = null;
+let transport = null;
+let ownUrls = [];
+const early = [];
+let earlyUninstall = null;
 
 function debugWarn(...args) {
   try {
@@ -25,30 +36,279 @@ function debugWarn(...args) {
   }
 }
 
+function sdkBase() {
+  try {
+    return new URL('./', import.meta.url).href;
+  } catch {
+    // import.meta.url may be opaque in some bundles; the built-in heuristics still apply.
+    return '';
+  }
+}
+
 function glue() {
   if (wasm && !sdkPrefixSet) {
     sdkPrefixSet = true;
-    try {
-      wasm.glue.setSdkUrlPrefix(new URL('./', import.meta.url).href);
-    } catch {
-      // import.meta.url may be opaque in some bundles; the built-in heuristics still apply.
-    }
+    const base = sdkBase();
+    if (base) wasm.glue.setSdkUrlPrefix(base);
   }
   return wasm;
 }
 
+function splitPatterns(list, regexes) {
+  const strings = [];
+  const ids = [];
+  for (const p of Array.isArray(list) ? list : []) {
+    if (typeof p === 'string') strings.push(p);
+    else if (p instanceof RegExp) {
+      ids.push(regexes.length);
+      regexes.push(p);
+    }
+  }
+  return [strings, ids];
+}
+
+function env(name) {
+  try {
+    return typeof process === 'object' && process.env ? process.env[name] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Buffers errors and rejections that happen before `init` has loaded the module. */
+export function startEarlyCapture() {
+  if (earlyUninstall || typeof globalThis.addEventListener !== 'function') return;
+  const onError = (ev) => early.length < EARLY_MAX && early.push([ev, 'onerror']);
+  const onRejection = (ev) => early.length < EARLY_MAX && early.push([ev && 'reason' in ev ? ev.reason : ev, 'onunhandledrejection']);
+  try {
+    globalThis.addEventListener('error', onError);
+    globalThis.addEventListener('unhandledrejection', onRejection);
+    earlyUninstall = () => {
+      globalThis.removeEventListener('error', onError);
+      globalThis.removeEventListener('unhandledrejection', onRejection);
+    };
+  } catch {
+    earlyUninstall = null;
+  }
+}
+
+function captureWith(value, mechanism, handled) {
+  const w = glue();
+  if (!w) return '';
+  // A non-Error carries no stack: keep where the SDK saw it. Errors have their own. (A Proxy
+  // can make `instanceof` throw: then it is not an Error we can read either.)
+  let isError = false;
+  try {
+    isError = value instanceof Error;
+  } catch {
+    isError = false;
+  }
+  let synthetic;
+  if (!isError) {
+    try {
+      synthetic = new Error().stack;
+    } catch {
+      synthetic = undefined;
+    }
+  }
+  return w.glue.captureThrown(value, mechanism, handled, typeof synthetic === 'string' ? synthetic : undefined);
+}
+
+const sdk = {
+  capture: (value, mechanism, handled) => captureWith(value, mechanism, handled),
+  message: (text, level) => captureMessage(text, level),
+  crumb: (crumb) => addBreadcrumb(crumb),
+  http(method, url, status) {
+    const err = new Error(status ? `HTTP Client Error with status code: ${status}` : 'HTTP Client Error: network error');
+    withScope(() => {
+      setContext('http', { method, url, status_code: status || undefined });
+      captureWith(err, 'http.client', false);
+    });
+  },
+  isOwnRequest: (url) => ownUrls.some((u) => typeof url === 'string' && url.startsWith(u)),
+};
+
 /**
- * Starts errorbeacon. Resolves once the module is loaded; never rejects.
+ * Starts errorbeacon. Resolves once the module is loaded and the handlers are installed;
+ * never rejects.
  * @param {object} [opts]
  */
 export async function init(opts = {}) {
   try {
     options = opts && typeof opts === 'object' ? { ...opts } : {};
     await ready();
-    glue();
+    const w = glue();
+    const regexes = [];
+    const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
+    const [deny, denyRe] = splitPatterns(options.denyUrls, regexes);
+    const [allow, allowRe] = splitPatterns(options.allowUrls, regexes);
+    host.match = (id, text) => {
+      const re = regexes[id];
+      if (!re) return false;
+      re.lastIndex = 0;
+      return re.test(text);
+    };
+    const beforeSend = typeof options.beforeSend === 'function' ? options.beforeSend : null;
+    host.beforeSend = (json) => {
+      const out = beforeSend(JSON.parse(json), {});
+      if (out && typeof out.then === 'function') {
+        debugWarn('beforeSend returned a Promise; errorbeacon needs the event synchronously, so the original is sent');
+        return json;
+      }
+      return out == null ? null : JSON.stringify(out);
+    };
+    transport = createTransport(options, debugWarn);
+    host.send = (url, auth, body) => transport.send(url, auth, body);
+    const dsn = options.dsn ?? env('SENTRY_DSN');
+    const integrations = options.integrations || {};
+    const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
+    const sampleRate = options.sampleRate === undefined ? 1 : Number(options.sampleRate);
+    const error = w.glue.configure(
+      typeof dsn === 'string' ? dsn : undefined,
+      str(options.release ?? env('SENTRY_RELEASE')),
+      str(options.environment ?? env('SENTRY_ENVIRONMENT')),
+      str(options.dist),
+      sampleRate,
+      Math.max(0, Math.min(100, Number(options.maxBreadcrumbs ?? 100) | 0)),
+      integrations.dedupe !== false,
+      Number.isFinite(linked) ? Math.max(0, linked | 0) : 5,
+      ignore, new Uint32Array(ignoreRe), deny, new Uint32Array(denyRe), allow, new Uint32Array(allowRe),
+      beforeSend !== null,
+      sdkBase() || undefined,
+    );
+    if (error) debugWarn('no events will be sent:', error);
+    ownUrls = ownRequestUrls(options, dsn);
+    if (uninstall) uninstall();
+    uninstall = installHandlers(options, sdk);
+    if (earlyUninstall) {
+      earlyUninstall();
+      earlyUninstall = null;
+    }
+    for (const [value, mechanism] of early.splice(0)) captureWith(value, mechanism, false);
   } catch (e) {
-    debugWarn('could not load the wasm module:', e);
+    debugWarn('init failed:', e);
   }
+}
+
+function str(v) {
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** URLs whose requests are errorbeacon's own, so that the fetch/XHR hooks leave them alone. */
+function ownRequestUrls(opts, dsn) {
+  const out = [];
+  if (typeof opts.tunnel === 'string') out.push(opts.tunnel);
+  try {
+    if (typeof dsn === 'string' && dsn) {
+      const u = new URL(dsn);
+      out.push(`${u.protocol}//${u.host}`);
+    }
+  } catch {
+    // An invalid DSN sends nothing anyway.
+  }
+  return out;
+}
+
+/** Captures any thrown value; returns the event id. */
+export function captureException(value, hint) {
+  try {
+    return captureWith(value, 'generic', true);
+  } catch (e) {
+    debugWarn('captureException failed:', e);
+    return '';
+  }
+}
+
+/** Captures a message at `level` (debug, info, warning, error, fatal); returns the event id. */
+export function captureMessage(message, level = 'info') {
+  try {
+    const w = glue();
+    return w ? w.glue.captureMessage(String(message), String(level)) : '';
+  } catch (e) {
+    debugWarn('captureMessage failed:', e);
+    return '';
+  }
+}
+
+function call(name, ...args) {
+  try {
+    const w = glue();
+    if (w) return w.glue[name](...args);
+  } catch (e) {
+    debugWarn(`${name} failed:`, e);
+  }
+  return undefined;
+}
+
+export function setUser(user) {
+  call('setUser', user ?? null);
+}
+
+export function setTag(key, value) {
+  call('setTag', String(key), value);
+}
+
+export function setTags(tags) {
+  try {
+    for (const k of Object.keys(tags || {})) setTag(k, tags[k]);
+  } catch (e) {
+    debugWarn('setTags failed:', e);
+  }
+}
+
+export function setContext(name, context) {
+  call('setContext', String(name), context ?? null);
+}
+
+export function setExtra(key, value) {
+  call('setExtra', String(key), value);
+}
+
+export function addBreadcrumb(crumb) {
+  call('addBreadcrumb', crumb ?? {});
+}
+
+const scopeApi = { setTag, setTags, setContext, setExtra, setUser, addBreadcrumb };
+
+/** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
+export function withScope(callback) {
+  call('pushScope');
+  try {
+    return callback(scopeApi);
+  } catch (e) {
+    debugWarn('withScope callback threw:', e);
+    return undefined;
+  } finally {
+    call('popScope');
+  }
+}
+
+export function lastEventId() {
+  return call('lastEventId') || undefined;
+}
+
+/** Resolves true when everything captured so far was handed to the network. */
+export async function flush(timeout) {
+  try {
+    return transport ? await transport.flush(timeout) : true;
+  } catch {
+    return false;
+  }
+}
+
+/** Flushes, then removes every handler and wrapper errorbeacon installed. */
+export async function close(timeout) {
+  const flushed = await flush(timeout);
+  try {
+    if (uninstall) uninstall();
+    uninstall = null;
+    if (earlyUninstall) earlyUninstall();
+    earlyUninstall = null;
+    host.send = () => {};
+  } catch (e) {
+    debugWarn('close failed:', e);
+  }
+  return flushed;
 }
 
 /**

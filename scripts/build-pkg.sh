@@ -71,10 +71,12 @@ step_done "wasm-opt -O2"
 step_start
 [ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 node_modules/.bin/esbuild js/index.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
-  --sourcemap --log-level=warning --outfile=pkg/index.js
+  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/index.js
 node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --target=node20 --minify \
-  --sourcemap --log-level=warning --outfile=pkg/node.js
-# The glue is inside the bundles now; only the wasm stays beside them.
+  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/node.js
+# The glue is inside the bundles now; only the wasm stays beside them. wasm-bindgen lists
+# js/bridge.js once per extern block in its import object: same module, so the duplicate-key
+# warning is silenced.
 rm -f "$OUT/errorbeacon.js" "$OUT/errorbeacon.d.ts" "$OUT/errorbeacon_bg.wasm.d.ts"
 step_done "esbuild"
 

@@ -8,7 +8,10 @@ use crate::limits::{MAX_EXTRA_BREADTH, MAX_EXTRA_DEPTH, MAX_LINKED_ERRORS, MAX_S
 use crate::protocol::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/js/bridge.js")]
+// The glue lands in pkg/wasm/ and is always bundled from there by esbuild (scripts/build-pkg.sh),
+// so this relative path is the same js/bridge.js module that api.js imports: one module, one
+// `host` object. (`module = "/js/bridge.js"` would make wasm-bindgen ship a second copy.)
+#[wasm_bindgen(raw_module = "../../js/bridge.js")]
 extern "C" {
     #[wasm_bindgen(js_name = ebKind)]
     fn kind(v: &JsValue) -> u32;

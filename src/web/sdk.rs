@@ -11,7 +11,10 @@ use crate::stack::ParseOptions;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/js/bridge.js")]
+// The glue lands in pkg/wasm/ and is always bundled from there by esbuild (scripts/build-pkg.sh),
+// so this relative path is the same js/bridge.js module that api.js imports: one module, one
+// `host` object. (`module = "/js/bridge.js"` would make wasm-bindgen ship a second copy.)
+#[wasm_bindgen(raw_module = "../../js/bridge.js")]
 extern "C" {
     #[wasm_bindgen(js_name = ebMatch)]
     fn js_match(id: u32, text: &str) -> bool;
