@@ -1,0 +1,807 @@
+//! The hand-written JSON writer (`src/json.rs`) against serde_json, through the public API.
+//!
+//! `Envelope::from_event` and `Envelope::from_client_report` write their payloads with the
+//! hand-written writer and `Envelope::to_bytes` writes the header lines with it. Each test
+//! builds the same envelope the way the serde_json version did (`serde_json::to_vec` of the
+//! event, of `EnvelopeHeaders` and of an item header struct) and asserts equal bytes: for every
+//! kind of event the capture code builds, every real fixture stack, every field of every
+//! protocol type, hostile strings, and random events.
+//!
+//! The protocol structs are built here with exhaustive struct literals (no `..Default`), so a
+//! new field fails to compile until this file sets it and so compares its bytes.
+
+use errorbeacon::capture::CaptureContext;
+use errorbeacon::envelope::EnvelopeHeaders;
+use errorbeacon::protocol::{
+    Addr, Breadcrumb, ClientReport, ClientSdkInfo, ClientSdkPackage, Contexts, DebugImage, DebugMeta, DiscardedEvent,
+    LogEntry, Map, Mechanism, Request, User, Value, Values,
+};
+use errorbeacon::{
+    event_from_thrown, message_event, Dsn, Envelope, ErrorLike, Event, EventId, Exception, Frame, Item, Level,
+    Primitive, Stacktrace, Thrown, Timestamp,
+};
+use proptest::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `2026-11-23T21:27:49.123Z`
+const T: Timestamp = Timestamp(1_795_469_269_123);
+const SENT_AT: Timestamp = Timestamp(1_795_469_270_000);
+
+const CHROMIUM_STACK: &str = "Error: negative amount: -36\n    at assertPositive (http://127.0.0.1:8765/app-a/src/cart.js:26:40)\n    at roundCurrency (http://127.0.0.1:8765/app-a/src/cart.js:20:47)\n    at Object.scenarioNamedChain [as run] (http://127.0.0.1:8765/app-a/src/storefront.js:15:36)\n    at http://127.0.0.1:8765/app-a/:10:21";
+const FIREFOX_STACK: &str = "assertPositive@http://127.0.0.1:8766/app-a/src/cart.js:26:40\nrunStorefront@http://127.0.0.1:8766/app-a/src/storefront.js:168:51\n@http://127.0.0.1:8766/app-a/:10:21\n";
+const WASM_STACK: &str = "RuntimeError: unreachable\n    at stackfix_wasm.wasm.std[a543996e6e7dbf1e]::panicking::panic_with_hook (http://127.0.0.1:8765/pkg/app_bg.wasm:wasm-function[24]:0x374e)\n    at stackfix_wasm.wasm.stackfix_wasm::alpha_panic_level3::ha1b51f36a762e82b (http://127.0.0.1:8765/pkg/app_bg.wasm:wasm-function[39]:0x3ef4)\n    at alpha_panic (http://127.0.0.1:8765/pkg/app.js:18:22)";
+
+/// Strings that exercise every escaping rule: each control character alone and all together,
+/// quotes and backslashes (also as escape look-alikes), DEL, U+2028/U+2029 (valid raw in JSON,
+/// not in JavaScript source), emoji, NUL, a BOM, and one long string.
+fn hostile_strings() -> Vec<String> {
+    let mut out: Vec<String> = (0u8..0x20).map(|b| char::from(b).to_string()).collect();
+    out.push((0u8..0x20).map(char::from).collect());
+    out.extend(
+        [
+            "",
+            "\"",
+            "\\",
+            "\\\"",
+            "\"\\\"\\\\\"",
+            "\\u0000 \\n is text, not an escape",
+            "\u{0}",
+            "a\u{0}b",
+            "\u{7f}",
+            "line 1\nline 2\r\nline 3\ttab\u{8}\u{c}",
+            "\u{2028}\u{2029}",
+            "😀👍🏽 family: 👨‍👩‍👧",
+            "\u{feff}bom",
+            "ünïcödé ∑ 日本語 עברית",
+            "</script><script>alert(1)</script>",
+            "{\"json\":\"inside\"}",
+        ]
+        .map(String::from),
+    );
+    out.push("x\u{1}\"".repeat(5000));
+    out
+}
+
+fn dsn() -> Dsn {
+    "https://0123456789abcdef0123456789abcdef@o1.ingest.example/42".parse().expect("dsn")
+}
+
+fn id(n: u8) -> EventId {
+    EventId::from_random_bytes([n; 16])
+}
+
+fn error(name: &str, message: &str, stack: &str) -> ErrorLike {
+    ErrorLike {
+        name: Some(name.into()),
+        message: Some(message.into()),
+        stack: Some(stack.into()),
+        ..Default::default()
+    }
+}
+
+fn ctx() -> CaptureContext {
+    CaptureContext { synthetic_stack: Some(CHROMIUM_STACK.into()), ..Default::default() }
+}
+
+/// The item header the serde_json version of the writer serialized.
+#[derive(Serialize)]
+struct ItemHeader<'a> {
+    #[serde(rename = "type")]
+    ty: &'a str,
+    length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filename: Option<&'a str>,
+}
+
+/// An envelope as the serde_json version wrote it: header line, then one item per payload.
+fn serde_envelope(headers: &EnvelopeHeaders, items: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(headers).expect("headers");
+    out.push(b'\n');
+    for (ty, payload) in items {
+        let header = ItemHeader { ty, length: payload.len(), content_type: None, filename: None };
+        out.extend(serde_json::to_vec(&header).expect("item header"));
+        out.push(b'\n');
+        out.extend(payload);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Asserts that the event envelope's payload and whole bytes equal the serde_json version's.
+fn assert_event_matches(name: &str, event: &Event, dsn: Option<&Dsn>) {
+    let env = Envelope::from_event(event, dsn, SENT_AT).expect("envelope");
+    let reference = serde_json::to_vec(event).expect("serde_json");
+    let [item] = env.items.as_slice() else { panic!("{name}: {} items", env.items.len()) };
+    if item.payload != reference {
+        panic!(
+            "{name}: payload differs\n  ours: {}\nserde: {}",
+            String::from_utf8_lossy(&item.payload),
+            String::from_utf8_lossy(&reference)
+        );
+    }
+    assert_eq!(item, &Item::json("event", event).expect("item"), "{name}");
+    let headers = EnvelopeHeaders {
+        event_id: Some(event.event_id),
+        sent_at: Some(SENT_AT),
+        dsn: dsn.map(ToString::to_string),
+        sdk: Some(event.sdk.clone().unwrap_or_else(ClientSdkInfo::errorbeacon)),
+    };
+    let expected = serde_envelope(&headers, &[("event", reference)]);
+    let bytes = env.to_bytes();
+    assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&expected), "{name}");
+    assert_eq!(bytes, expected, "{name}");
+    let mut written = Vec::new();
+    env.write_to(&mut written).expect("write_to");
+    assert_eq!(written, bytes, "{name}: write_to");
+}
+
+fn assert_report_matches(report: &ClientReport, dsn: Option<&Dsn>) {
+    let env = Envelope::from_client_report(report, dsn).expect("envelope");
+    let reference = serde_json::to_vec(report).expect("serde_json");
+    let headers = EnvelopeHeaders {
+        event_id: None,
+        sent_at: Some(report.timestamp),
+        dsn: dsn.map(ToString::to_string),
+        sdk: Some(ClientSdkInfo::errorbeacon()),
+    };
+    assert_eq!(env.items.first().map(|i| &i.payload), Some(&reference));
+    assert_eq!(env.to_bytes(), serde_envelope(&headers, &[("client_report", reference)]));
+}
+
+/// Every kind of event the capture code builds, as in `tests/relay_oracle.rs`, at a fixed time.
+fn capture_events() -> Vec<(&'static str, Event)> {
+    let thrown = |n: u8, value: Thrown, c: &CaptureContext| event_from_thrown(&value, c, id(n), T);
+    let rejection = CaptureContext { mechanism: "onunhandledrejection".into(), handled: false, ..ctx() };
+    let mut out = vec![
+        ("error-chromium", thrown(1, Thrown::Error(error("Error", "negative amount: -36", CHROMIUM_STACK)), &ctx())),
+        ("error-firefox", thrown(2, Thrown::Error(error("Error", "negative amount: -36", FIREFOX_STACK)), &ctx())),
+        (
+            "error-no-stack",
+            thrown(3, Thrown::Error(ErrorLike { name: Some("TypeError".into()), ..Default::default() }), &ctx()),
+        ),
+    ];
+    let primitives = [
+        Primitive::String("boom".into()),
+        Primitive::Number("42".into()),
+        Primitive::Number("NaN".into()),
+        Primitive::Number("-0".into()),
+        Primitive::BigInt("10".into()),
+        Primitive::Boolean(true),
+        Primitive::Symbol(Some("s".into())),
+        Primitive::Symbol(None),
+        Primitive::Undefined,
+        Primitive::Null,
+    ];
+    for (i, p) in primitives.into_iter().enumerate() {
+        out.push(("primitive", thrown(10 + i as u8, Thrown::Primitive(p.clone()), &ctx())));
+        out.push(("rejection-primitive", thrown(30 + i as u8, Thrown::Primitive(p), &rejection)));
+    }
+    let mut data = Map::new();
+    data.insert("code".into(), Value::Int(7));
+    data.insert("ratio".into(), Value::Float("0.5".into()));
+    data.insert("big".into(), Value::Float("1e+21".into()));
+    data.insert("min".into(), Value::Int(i64::MIN));
+    data.insert("nested".into(), Value::Array(vec![Value::Null, Value::Bool(false), Value::from("x")]));
+    let object = Thrown::Object {
+        class: None,
+        keys: vec!["code".into(), "ratio".into(), "big".into(), "min".into(), "nested".into()],
+        value: Value::Object(data),
+    };
+    out.push(("object", thrown(50, object.clone(), &ctx())));
+    out.push(("rejection-object", thrown(51, object, &rejection)));
+    let classed = Thrown::Object { class: Some("Response".into()), keys: Vec::new(), value: Value::Object(Map::new()) };
+    out.push(("object-class", thrown(54, classed, &ctx())));
+    out.push(("function", thrown(52, Thrown::Function { name: Some("handler".into()) }, &ctx())));
+    out.push(("function-anonymous", thrown(55, Thrown::Function { name: None }, &ctx())));
+    out.push(("unreadable", thrown(53, Thrown::Unreadable { reason: "proxy trap threw".into() }, &ctx())));
+    let cause = Thrown::Error(error("Error", "db down", "Error: db down\n    at query (http://h/db.js:3:9)"));
+    let middle =
+        Thrown::Error(ErrorLike { cause: Some(Box::new(cause)), ..error("Error", "save failed", CHROMIUM_STACK) });
+    let chain = ErrorLike { cause: Some(Box::new(middle.clone())), ..error("Error", "order failed", CHROMIUM_STACK) };
+    out.push(("cause-chain", thrown(60, Thrown::Error(chain), &ctx())));
+    let aggregate = ErrorLike {
+        errors: vec![middle, Thrown::Primitive(Primitive::String("plain".into())), Thrown::Circular],
+        ..error("AggregateError", "all warehouses failed", CHROMIUM_STACK)
+    };
+    out.push(("aggregate", thrown(61, Thrown::Error(aggregate), &ctx())));
+    let dom = ErrorLike {
+        class: Some("DOMException".into()),
+        dom_code: Some(25),
+        ..error("DataCloneError", "could not be cloned", CHROMIUM_STACK)
+    };
+    out.push(("dom-exception", thrown(62, Thrown::Error(dom), &ctx())));
+    let script_error = Thrown::ErrorEvent {
+        message: Some("Script error.".into()),
+        filename: Some("https://cdn.example/x.js".into()),
+        lineno: Some(0),
+        colno: Some(0),
+    };
+    let onerror = CaptureContext { mechanism: "onerror".into(), handled: false, ..ctx() };
+    out.push(("script-error", thrown(63, script_error, &onerror)));
+
+    let mut wasm = thrown(70, Thrown::Error(error("RuntimeError", "unreachable", WASM_STACK)), &ctx());
+    if let Some(ex) = wasm.exception.as_mut().and_then(|e| e.values.last_mut()) {
+        for f in ex.stacktrace.iter_mut().flat_map(|s| s.frames.iter_mut()).filter(|f| f.is_wasm()) {
+            f.addr_mode = Some("rel:0".into());
+        }
+    }
+    wasm.debug_meta = Some(DebugMeta {
+        images: vec![
+            DebugImage::wasm("http://127.0.0.1:8765/pkg/app_bg.wasm", Some("9f3e2a0c1b4d5e6f7a8b9c0d1e2f3a4b")),
+            DebugImage::wasm("http://127.0.0.1:8765/pkg/other.wasm", None),
+        ],
+    });
+    out.push(("wasm-frames", wasm));
+    out.push(("full-scope", full_scope(message_event("checkout finished", Level::Warning, id(80), T))));
+    out.push(("message-debug", message_event("x", Level::Debug, id(81), T)));
+    out.push(("message-info", message_event("", Level::Info, id(83), T)));
+    out.push(("message-fatal-long", message_event(&"y".repeat(20_000), Level::Fatal, id(82), T)));
+    out
+}
+
+/// `event` with every optional part of the scope set, in the order `Event` declares them.
+fn full_scope(mut event: Event) -> Event {
+    event.logger = Some("console".into());
+    event.release = Some("shop@1.4.2".into());
+    event.dist = Some("7".into());
+    event.environment = Some("production".into());
+    let mut user_data = Map::new();
+    user_data.insert("plan".into(), Value::from("pro"));
+    user_data.insert("seats".into(), Value::Int(12));
+    event.user = Some(User {
+        id: Some("42".into()),
+        email: Some("a@example.com".into()),
+        username: Some("ada".into()),
+        ip_address: Some("{{auto}}".into()),
+        data: user_data,
+    });
+    event.tags.insert("page".into(), "checkout".into());
+    event.tags.insert("DOMException.code".into(), "25".into());
+    let mut headers = BTreeMap::new();
+    headers.insert("User-Agent".into(), "Mozilla/5.0".into());
+    headers.insert("Referer".into(), "https://shop.example/cart".into());
+    event.request = Some(Request {
+        url: Some("https://shop.example/checkout".into()),
+        method: Some("GET".into()),
+        query_string: Some("step=2&coupon=%5B%5D".into()),
+        fragment: Some("pay".into()),
+        headers,
+    });
+    event.contexts.set_known("browser", &[("name", Some("Chrome")), ("version", Some("156.0.0"))]);
+    event.contexts.set_known("os", &[("name", Some("Linux")), ("version", None)]);
+    event.contexts.set_known("culture", &[("locale", Some("en-US")), ("timezone", Some("Europe/Berlin"))]);
+    let mut app = Map::new();
+    app.insert("build".into(), Value::Int(-3));
+    app.insert("memory".into(), Value::Float("1.5e-7".into()));
+    event.contexts.set("app", app);
+    let mut crumb_data = Map::new();
+    crumb_data.insert("url".into(), Value::from("/api/cart"));
+    crumb_data.insert("status_code".into(), Value::Int(500));
+    event.breadcrumbs = Some(Values {
+        values: vec![
+            Breadcrumb {
+                timestamp: T,
+                ty: None,
+                category: Some("console".into()),
+                message: Some("hi".into()),
+                level: Some(Level::Info),
+                data: Map::new(),
+            },
+            Breadcrumb {
+                timestamp: Timestamp(T.0 - 1),
+                ty: Some("http".into()),
+                category: Some("fetch".into()),
+                message: None,
+                level: Some(Level::Error),
+                data: crumb_data,
+            },
+            Breadcrumb::default(),
+        ],
+    });
+    event.fingerprint = vec!["{{ default }}".into(), "checkout".into()];
+    let mut nested = Map::new();
+    nested.insert("deep".into(), Value::Array(vec![Value::Object(Map::new()), Value::Array(Vec::new())]));
+    nested.insert("pi".into(), Value::Float("3.141592653589793".into()));
+    nested.insert("nan".into(), Value::Float("NaN".into()));
+    nested.insert("inf".into(), Value::Float("-Infinity".into()));
+    event.extra.insert("nested".into(), Value::Object(nested));
+    event.extra.insert("count".into(), Value::Int(i64::MAX));
+    event.extra.insert("none".into(), Value::Null);
+    event.extra.insert("yes".into(), Value::Bool(true));
+    event.sdk = Some(ClientSdkInfo {
+        name: "errorbeacon.javascript".into(),
+        version: "0.1.0".into(),
+        integrations: vec!["globalHandlers".into(), "linkedErrors".into()],
+        packages: vec![
+            ClientSdkPackage { name: "npm:errorbeacon".into(), version: "0.1.0".into() },
+            ClientSdkPackage { name: "cargo:errorbeacon".into(), version: "0.1.0".into() },
+        ],
+    });
+    event.debug_meta = Some(DebugMeta { images: Vec::new() });
+    event
+}
+
+/// An event with every field of every protocol type set to `s`, through exhaustive literals.
+fn every_field(s: &str, n: u8) -> Event {
+    let some = || Some(s.to_owned());
+    let mut map = Map::new();
+    map.insert(s.into(), Value::from(s));
+    map.insert(format!("{s}float"), Value::Float(s.into()));
+    map.insert(format!("{s}array"), Value::Array(vec![Value::from(s), Value::Object(map.clone())]));
+    let frame = Frame {
+        function: some(),
+        raw_function: some(),
+        filename: some(),
+        abs_path: some(),
+        lineno: Some(u32::MAX),
+        colno: Some(0),
+        in_app: Some(false),
+        platform: some(),
+        instruction_addr: Some(Addr(u64::MAX)),
+        addr_mode: some(),
+        function_id: Some(Addr(0)),
+    };
+    let exception = Exception {
+        ty: some(),
+        value: some(),
+        mechanism: Some(Mechanism {
+            ty: s.into(),
+            handled: Some(true),
+            synthetic: Some(false),
+            source: some(),
+            exception_id: Some(0),
+            parent_id: Some(u32::MAX),
+            is_exception_group: Some(true),
+            data: map.clone(),
+        }),
+        stacktrace: Some(Stacktrace { frames: vec![frame.clone(), Frame::default(), frame] }),
+    };
+    let mut contexts = BTreeMap::new();
+    contexts.insert(s.to_owned(), map.clone());
+    contexts.insert(String::new(), Map::new());
+    let mut tags = BTreeMap::new();
+    tags.insert(s.to_owned(), s.to_owned());
+    Event {
+        event_id: id(n),
+        timestamp: Timestamp(u64::from(n) * 86_400_000 * 366),
+        platform: s.into(),
+        level: Some(Level::Fatal),
+        logger: some(),
+        release: some(),
+        dist: some(),
+        environment: some(),
+        logentry: Some(LogEntry { formatted: s.into() }),
+        exception: Some(Values { values: vec![exception, Exception::default()] }),
+        breadcrumbs: Some(Values {
+            values: vec![Breadcrumb {
+                timestamp: Timestamp::MAX,
+                ty: some(),
+                category: some(),
+                message: some(),
+                level: Some(Level::Debug),
+                data: map.clone(),
+            }],
+        }),
+        user: Some(User { id: some(), email: some(), username: some(), ip_address: some(), data: map.clone() }),
+        request: Some(Request {
+            url: some(),
+            method: some(),
+            query_string: some(),
+            fragment: some(),
+            headers: tags.clone(),
+        }),
+        contexts: Contexts(contexts),
+        tags,
+        extra: map,
+        fingerprint: vec![s.into(), String::new()],
+        sdk: Some(ClientSdkInfo {
+            name: s.into(),
+            version: s.into(),
+            integrations: vec![s.into()],
+            packages: vec![ClientSdkPackage { name: s.into(), version: s.into() }],
+        }),
+        debug_meta: Some(DebugMeta {
+            images: vec![DebugImage {
+                ty: s.into(),
+                code_file: s.into(),
+                code_id: some(),
+                debug_id: some(),
+                debug_file: some(),
+            }],
+        }),
+    }
+}
+
+#[test]
+fn every_capture_event_kind_matches_serde_json() {
+    let events = capture_events();
+    assert!(events.len() >= 35, "{}", events.len());
+    for (name, event) in &events {
+        assert_event_matches(name, event, Some(&dsn()));
+        assert_event_matches(name, event, None);
+    }
+}
+
+#[test]
+fn every_real_fixture_stack_matches_serde_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stacks");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flat_map(|engine| std::fs::read_dir(engine.expect("entry").path()).expect("engine dir"))
+        .map(|f| f.expect("entry").path())
+        .collect();
+    files.sort();
+    let mut count = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let fixture: serde_json::Value = serde_json::from_str(&text).expect("fixture json");
+        let cases = fixture.get("cases").and_then(|c| c.as_array()).expect("cases");
+        for case in cases {
+            let get = |k: &str| case.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            let thrown = Thrown::Error(ErrorLike {
+                name: get("name"),
+                message: get("message"),
+                stack: get("stack"),
+                ..Default::default()
+            });
+            let event = event_from_thrown(&thrown, &ctx(), id(count as u8), T);
+            let name = format!("{} {}", path.display(), get("id").unwrap_or_default());
+            assert_event_matches(&name, &event, Some(&dsn()));
+            count += 1;
+        }
+    }
+    assert!(count > 100, "only {count} fixture cases");
+}
+
+#[test]
+fn every_field_with_hostile_strings_matches_serde_json() {
+    for (i, s) in hostile_strings().iter().enumerate() {
+        let event = every_field(s, i as u8);
+        assert_event_matches(&format!("every field = {s:?}"), &event, Some(&dsn()));
+        let thrown = Thrown::Error(ErrorLike {
+            class: Some(s.clone()),
+            name: Some(s.clone()),
+            message: Some(s.clone()),
+            stack: Some(format!("{s}\n    at {s} (http://h/{s}.js:1:2)\n{s}@http://h/{s}.js:3:4")),
+            dom_code: None,
+            cause: Some(Box::new(Thrown::Primitive(Primitive::String(s.clone())))),
+            errors: vec![Thrown::Unreadable { reason: s.clone() }],
+        });
+        let captured = event_from_thrown(&thrown, &ctx(), id(i as u8), T);
+        assert_event_matches(&format!("thrown {s:?}"), &captured, None);
+        assert_event_matches(&format!("message {s:?}"), &message_event(s, Level::Error, id(1), T), None);
+    }
+}
+
+#[test]
+fn events_with_defaults_and_edge_values_match_serde_json() {
+    let mut cases = vec![
+        ("default", Event::default()),
+        ("new", Event::new(id(0), Timestamp(0))),
+        ("max time", Event::new(EventId([0xff; 16]), Timestamp::MAX)),
+        ("past year 9999", Event::new(EventId([0; 16]), Timestamp(u64::MAX))),
+    ];
+    let mut empty_parts = Event::new(id(9), T);
+    empty_parts.exception = Some(Values { values: Vec::new() });
+    empty_parts.breadcrumbs = Some(Values { values: Vec::new() });
+    empty_parts.user = Some(User::default());
+    empty_parts.request = Some(Request::default());
+    empty_parts.logentry = Some(LogEntry::default());
+    empty_parts.sdk = Some(ClientSdkInfo::default());
+    empty_parts.debug_meta = Some(DebugMeta::default());
+    empty_parts.contexts.set("empty", Map::new());
+    cases.push(("empty parts", empty_parts));
+    for (name, event) in &cases {
+        assert_event_matches(name, event, Some(&dsn()));
+    }
+}
+
+#[test]
+fn client_reports_match_serde_json() {
+    let mut reports = vec![
+        ClientReport::default(),
+        ClientReport {
+            timestamp: SENT_AT,
+            discarded_events: vec![
+                DiscardedEvent { reason: "queue_overflow".into(), category: "error".into(), quantity: 3 },
+                DiscardedEvent { reason: "sample_rate".into(), category: "error".into(), quantity: u64::MAX },
+            ],
+        },
+    ];
+    for s in hostile_strings() {
+        reports.push(ClientReport {
+            timestamp: T,
+            discarded_events: vec![DiscardedEvent { reason: s.clone(), category: s, quantity: 0 }],
+        });
+    }
+    for report in &reports {
+        assert_report_matches(report, Some(&dsn()));
+        assert_report_matches(report, None);
+    }
+}
+
+#[test]
+fn dsns_in_the_header_match_serde_json() {
+    let event = message_event("m", Level::Info, id(5), T);
+    for text in
+        ["http://pub@localhost:9000/1", "https://k:s3cr3t@sentry.example.com/prefix/a/b/123", "https://k@[::1]/5"]
+    {
+        let dsn: Dsn = text.parse().expect("dsn");
+        assert_event_matches(text, &event, Some(&dsn));
+    }
+}
+
+// Random events: every field drawn, strings from a mix of arbitrary Unicode and the
+// characters that need escaping.
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[\\x00-\\x1f\"\\\\/\u{7f}\u{2028}\u{2029}a-z😀é]{0,16}", Just(String::new()),]
+}
+
+fn opt_text() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(text())
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::Int),
+        text().prop_map(Value::Float),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(text(), inner, 0..4).prop_map(Value::Object),
+        ]
+    })
+}
+
+fn map() -> impl Strategy<Value = Map> {
+    prop::collection::btree_map(text(), value(), 0..3)
+}
+
+fn strings() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(text(), text(), 0..3)
+}
+
+fn level() -> impl Strategy<Value = Level> {
+    prop_oneof![Just(Level::Debug), Just(Level::Info), Just(Level::Warning), Just(Level::Error), Just(Level::Fatal)]
+}
+
+fn timestamp() -> impl Strategy<Value = Timestamp> {
+    prop_oneof![(0..=Timestamp::MAX.0).prop_map(Timestamp), any::<u64>().prop_map(Timestamp)]
+}
+
+fn addr() -> impl Strategy<Value = Option<Addr>> {
+    prop::option::of(any::<u64>().prop_map(Addr))
+}
+
+fn frame() -> impl Strategy<Value = Frame> {
+    (
+        (opt_text(), opt_text(), opt_text(), opt_text()),
+        (any::<Option<u32>>(), any::<Option<u32>>(), any::<Option<bool>>(), opt_text()),
+        (addr(), opt_text(), addr()),
+    )
+        .prop_map(
+            |(
+                (function, raw_function, filename, abs_path),
+                (lineno, colno, in_app, platform),
+                (instruction_addr, addr_mode, function_id),
+            )| Frame {
+                function,
+                raw_function,
+                filename,
+                abs_path,
+                lineno,
+                colno,
+                in_app,
+                platform,
+                instruction_addr,
+                addr_mode,
+                function_id,
+            },
+        )
+}
+
+fn mechanism() -> impl Strategy<Value = Mechanism> {
+    (
+        text(),
+        any::<Option<bool>>(),
+        any::<Option<bool>>(),
+        opt_text(),
+        any::<Option<u32>>(),
+        any::<Option<u32>>(),
+        any::<Option<bool>>(),
+        map(),
+    )
+        .prop_map(|(ty, handled, synthetic, source, exception_id, parent_id, is_exception_group, data)| {
+            Mechanism { ty, handled, synthetic, source, exception_id, parent_id, is_exception_group, data }
+        })
+}
+
+fn exception() -> impl Strategy<Value = Exception> {
+    let stacktrace = prop::collection::vec(frame(), 0..4).prop_map(|frames| Stacktrace { frames });
+    (opt_text(), opt_text(), prop::option::of(mechanism()), prop::option::of(stacktrace))
+        .prop_map(|(ty, value, mechanism, stacktrace)| Exception { ty, value, mechanism, stacktrace })
+}
+
+fn breadcrumb() -> impl Strategy<Value = Breadcrumb> {
+    (timestamp(), opt_text(), opt_text(), opt_text(), prop::option::of(level()), map()).prop_map(
+        |(timestamp, ty, category, message, level, data)| Breadcrumb { timestamp, ty, category, message, level, data },
+    )
+}
+
+fn user() -> impl Strategy<Value = User> {
+    (opt_text(), opt_text(), opt_text(), opt_text(), map()).prop_map(|(id, email, username, ip_address, data)| User {
+        id,
+        email,
+        username,
+        ip_address,
+        data,
+    })
+}
+
+fn request() -> impl Strategy<Value = Request> {
+    (opt_text(), opt_text(), opt_text(), opt_text(), strings()).prop_map(
+        |(url, method, query_string, fragment, headers)| Request { url, method, query_string, fragment, headers },
+    )
+}
+
+fn sdk() -> impl Strategy<Value = ClientSdkInfo> {
+    let package = (text(), text()).prop_map(|(name, version)| ClientSdkPackage { name, version });
+    (text(), text(), prop::collection::vec(text(), 0..3), prop::collection::vec(package, 0..3))
+        .prop_map(|(name, version, integrations, packages)| ClientSdkInfo { name, version, integrations, packages })
+}
+
+fn debug_meta() -> impl Strategy<Value = DebugMeta> {
+    let image = (text(), text(), opt_text(), opt_text(), opt_text()).prop_map(
+        |(ty, code_file, code_id, debug_id, debug_file)| DebugImage { ty, code_file, code_id, debug_id, debug_file },
+    );
+    prop::collection::vec(image, 0..3).prop_map(|images| DebugMeta { images })
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let head = (
+        any::<[u8; 16]>().prop_map(EventId),
+        timestamp(),
+        text(),
+        prop::option::of(level()),
+        (opt_text(), opt_text(), opt_text(), opt_text()),
+        prop::option::of(text().prop_map(|formatted| LogEntry { formatted })),
+        prop::option::of(prop::collection::vec(exception(), 0..3).prop_map(|values| Values { values })),
+        prop::option::of(prop::collection::vec(breadcrumb(), 0..3).prop_map(|values| Values { values })),
+    );
+    let tail = (
+        prop::option::of(user()),
+        prop::option::of(request()),
+        prop::collection::btree_map(text(), map(), 0..3).prop_map(Contexts),
+        strings(),
+        map(),
+        prop::collection::vec(text(), 0..3),
+        prop::option::of(sdk()),
+        prop::option::of(debug_meta()),
+    );
+    (head, tail).prop_map(
+        |(
+            (
+                event_id,
+                timestamp,
+                platform,
+                level,
+                (logger, release, dist, environment),
+                logentry,
+                exception,
+                breadcrumbs,
+            ),
+            (user, request, contexts, tags, extra, fingerprint, sdk, debug_meta),
+        )| Event {
+            event_id,
+            timestamp,
+            platform,
+            level,
+            logger,
+            release,
+            dist,
+            environment,
+            logentry,
+            exception,
+            breadcrumbs,
+            user,
+            request,
+            contexts,
+            tags,
+            extra,
+            fingerprint,
+            sdk,
+            debug_meta,
+        },
+    )
+}
+
+fn report() -> impl Strategy<Value = ClientReport> {
+    let discarded = (text(), text(), any::<u64>()).prop_map(|(reason, category, quantity)| DiscardedEvent {
+        reason,
+        category,
+        quantity,
+    });
+    (timestamp(), prop::collection::vec(discarded, 0..4))
+        .prop_map(|(timestamp, discarded_events)| ClientReport { timestamp, discarded_events })
+}
+
+/// A thrown value for the capture pipeline: errors with random stacks built from real-looking
+/// lines and random text, causes, aggregates, primitives and objects.
+fn thrown() -> impl Strategy<Value = Thrown> {
+    let line = prop_oneof![
+        text().prop_map(|s| format!("    at {s} (http://h/{s}.js:1:2)")),
+        text().prop_map(|s| format!("{s}@http://h/a.js:3:4")),
+        (text(), any::<u32>(), any::<u32>())
+            .prop_map(|(s, f, a)| format!("    at {s} (http://h/m.wasm:wasm-function[{f}]:{a:#x})")),
+        text(),
+    ];
+    let stack = prop::collection::vec(line, 0..6).prop_map(|lines| lines.join("\n"));
+    let leaf =
+        prop_oneof![
+            (opt_text(), opt_text(), prop::option::of(stack), any::<Option<u32>>()).prop_map(
+                |(name, message, stack, dom_code)| Thrown::Error(ErrorLike {
+                    name,
+                    message,
+                    stack,
+                    dom_code,
+                    ..Default::default()
+                })
+            ),
+            text().prop_map(|s| Thrown::Primitive(Primitive::String(s))),
+            text().prop_map(|s| Thrown::Primitive(Primitive::Number(s))),
+            (opt_text(), prop::collection::vec(text(), 0..12), value())
+                .prop_map(|(class, keys, value)| Thrown::Object { class, keys, value }),
+            opt_text().prop_map(|name| Thrown::Function { name }),
+            text().prop_map(|reason| Thrown::Unreadable { reason }),
+            Just(Thrown::Circular),
+        ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        (opt_text(), prop::option::of(inner.clone()), prop::collection::vec(inner, 0..3)).prop_map(
+            |(message, cause, errors)| {
+                Thrown::Error(ErrorLike {
+                    name: Some("AggregateError".into()),
+                    message,
+                    stack: Some(CHROMIUM_STACK.into()),
+                    cause: cause.map(Box::new),
+                    errors,
+                    ..Default::default()
+                })
+            },
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_events_match_serde_json(event in event()) {
+        assert_event_matches("random event", &event, Some(&dsn()));
+    }
+
+    #[test]
+    fn random_client_reports_match_serde_json(report in report()) {
+        assert_report_matches(&report, None);
+    }
+
+    #[test]
+    fn random_captures_match_serde_json(
+        thrown in thrown(),
+        mechanism in text(),
+        handled in any::<bool>(),
+        time in timestamp(),
+    ) {
+        let ctx = CaptureContext { mechanism, handled, ..ctx() };
+        let event = event_from_thrown(&thrown, &ctx, id(7), time);
+        assert_event_matches("random capture", &event, None);
+    }
+}
