@@ -45,22 +45,38 @@ pub enum DsnError {
     InvalidCharacter(char),
 }
 
+impl DsnError {
+    /// The message, built without `format!` (the wasm build reports it through `debug`, and
+    /// `Debug` quoting would bring Unicode escaping tables along).
+    pub fn message(&self) -> String {
+        let quoted = |s: &str| ["\"", s, "\""].concat();
+        match self {
+            DsnError::Empty => "dsn is empty".into(),
+            DsnError::TooLong(n) => [
+                "dsn is ",
+                &crate::text::decimal(*n as u64),
+                " bytes long, more than ",
+                &crate::text::decimal(MAX_DSN_BYTES as u64),
+            ]
+            .concat(),
+            DsnError::MissingScheme => "dsn has no scheme (expected https://KEY@HOST/PROJECT_ID)".into(),
+            DsnError::UnsupportedScheme(s) => ["dsn scheme ", &quoted(s), " is not http or https"].concat(),
+            DsnError::MissingPublicKey => "dsn has no public key before the host (KEY@HOST)".into(),
+            DsnError::MissingHost => "dsn has no host".into(),
+            DsnError::InvalidPort(p) => ["dsn port ", &quoted(p), " is not a number from 1 to 65535"].concat(),
+            DsnError::MissingProjectId => "dsn has no project id at the end of its path".into(),
+            DsnError::InvalidProjectId(p) => ["dsn project id ", &quoted(p), " is not a number"].concat(),
+            DsnError::InvalidCharacter(c) => {
+                let mut buf = [0u8; 4];
+                ["dsn contains '", c.encode_utf8(&mut buf), "', which no dsn has"].concat()
+            }
+        }
+    }
+}
+
 impl fmt::Display for DsnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DsnError::Empty => write!(f, "dsn is empty"),
-            DsnError::TooLong(n) => write!(f, "dsn is {n} bytes long, more than {MAX_DSN_BYTES}"),
-            DsnError::MissingScheme => write!(f, "dsn has no scheme (expected https://KEY@HOST/PROJECT_ID)"),
-            DsnError::UnsupportedScheme(s) => write!(f, "dsn scheme {s:?} is not http or https"),
-            DsnError::MissingPublicKey => {
-                write!(f, "dsn has no public key before the host (KEY@HOST)")
-            }
-            DsnError::MissingHost => write!(f, "dsn has no host"),
-            DsnError::InvalidPort(p) => write!(f, "dsn port {p:?} is not a number from 1 to 65535"),
-            DsnError::MissingProjectId => write!(f, "dsn has no project id at the end of its path"),
-            DsnError::InvalidProjectId(p) => write!(f, "dsn project id {p:?} is not a number"),
-            DsnError::InvalidCharacter(c) => write!(f, "dsn contains {c:?}, which no dsn has"),
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -154,25 +170,45 @@ impl Dsn {
         &self.host
     }
 
-    /// `scheme://host[:port][/path]`: where the server is.
+    /// `scheme://host[:port][/path]`: where the server is. (Strings here are joined without
+    /// `format!`, which would bring the formatting machinery into the wasm build.)
     pub fn origin_and_path(&self) -> String {
-        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
-        format!("{}://{}{}{}", self.scheme, self.host, port, self.path)
+        let port = self.port.map(|p| [":", &crate::text::decimal(u64::from(p))].concat()).unwrap_or_default();
+        [self.scheme.as_str(), "://", &self.host, &port, &self.path].concat()
     }
 
     /// `…/api/{project_id}/envelope/`, where envelopes are POSTed.
     pub fn envelope_url(&self) -> String {
-        format!("{}/api/{}/envelope/", self.origin_and_path(), self.project_id)
+        [self.origin_and_path().as_str(), "/api/", &self.project_id, "/envelope/"].concat()
     }
 
     /// `…/api/{project_id}/store/`, the legacy single-event endpoint.
     pub fn store_url(&self) -> String {
-        format!("{}/api/{}/store/", self.origin_and_path(), self.project_id)
+        [self.origin_and_path().as_str(), "/api/", &self.project_id, "/store/"].concat()
+    }
+
+    /// The DSN as text (what `Display` prints).
+    pub fn to_text(&self) -> String {
+        let secret = self.secret_key.as_deref().map(|s| [":", s].concat()).unwrap_or_default();
+        let port = self.port.map(|p| [":", &crate::text::decimal(u64::from(p))].concat()).unwrap_or_default();
+        [
+            self.scheme.as_str(),
+            "://",
+            &self.public_key,
+            &secret,
+            "@",
+            &self.host,
+            &port,
+            &self.path,
+            "/",
+            &self.project_id,
+        ]
+        .concat()
     }
 
     /// The `X-Sentry-Auth` header value for a client named `client` (`name/version`).
     pub fn auth_header(&self, client: &str) -> String {
-        let mut h = format!("Sentry sentry_version=7, sentry_client={client}, sentry_key={}", self.public_key);
+        let mut h = ["Sentry sentry_version=7, sentry_client=", client, ", sentry_key=", &self.public_key].concat();
         if let Some(secret) = &self.secret_key {
             h.push_str(", sentry_secret=");
             h.push_str(secret);
@@ -183,26 +219,20 @@ impl Dsn {
     /// The envelope URL with auth in the query string, for `sendBeacon`, which cannot set
     /// headers.
     pub fn envelope_url_with_auth(&self, client: &str) -> String {
-        format!(
-            "{}?sentry_key={}&sentry_version=7&sentry_client={}",
-            self.envelope_url(),
-            percent_encode(&self.public_key),
-            percent_encode(client)
-        )
+        [
+            self.envelope_url().as_str(),
+            "?sentry_key=",
+            &percent_encode(&self.public_key),
+            "&sentry_version=7&sentry_client=",
+            &percent_encode(client),
+        ]
+        .concat()
     }
 }
 
 impl fmt::Display for Dsn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}", self.scheme, self.public_key)?;
-        if let Some(secret) = &self.secret_key {
-            write!(f, ":{secret}")?;
-        }
-        write!(f, "@{}", self.host)?;
-        if let Some(p) = self.port {
-            write!(f, ":{p}")?;
-        }
-        write!(f, "{}/{}", self.path, self.project_id)
+        f.write_str(&self.to_text())
     }
 }
 
@@ -213,7 +243,10 @@ fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out

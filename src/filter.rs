@@ -31,7 +31,7 @@ impl PatternMatcher for NoExternalPatterns {
 
 fn any_matches(patterns: &[Pattern], text: &str, m: &dyn PatternMatcher) -> bool {
     patterns.iter().any(|p| match p {
-        Pattern::Substring(s) => !s.is_empty() && text.contains(s.as_str()),
+        Pattern::Substring(s) => crate::text::contains(text, s),
         Pattern::External(id) => m.matches(*id, text),
     })
 }

@@ -19,7 +19,6 @@ use crate::protocol::{
     Addr, Breadcrumb, ClientReport, ClientSdkInfo, ClientSdkPackage, Contexts, DebugImage, DebugMeta, DiscardedEvent,
     Event, EventId, Exception, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, User, Value, Values,
 };
-use std::collections::BTreeMap;
 
 /// Appends JSON to a byte buffer. Separators are tracked with one flag: every container that
 /// closes was itself an entry of its parent, so the parent's next entry always needs a comma.
@@ -288,7 +287,7 @@ impl<T: WriteJson> WriteJson for Vec<T> {
 }
 
 /// Keys in the map's order, which for a `BTreeMap` is sorted: no sorting here.
-impl<V: WriteJson> WriteJson for BTreeMap<String, V> {
+impl<V: WriteJson> WriteJson for crate::protocol::SortedMap<V> {
     fn write_json(&self, w: &mut Json<'_>) {
         w.begin_object();
         for (k, v) in self {
@@ -762,12 +761,12 @@ mod tests {
 
     #[test]
     fn empty_and_nested_containers_get_commas_right() {
-        let mut inner = BTreeMap::new();
+        let mut inner = crate::protocol::SortedMap::new();
         inner.insert("a".to_owned(), Value::Array(vec![]));
-        inner.insert("b".to_owned(), Value::Object(BTreeMap::new()));
+        inner.insert("b".to_owned(), Value::Object(crate::protocol::SortedMap::new()));
         inner.insert("c\n\"".to_owned(), Value::Array(vec![Value::Array(vec![Value::Null]), Value::Int(-1)]));
         let value = Value::Array(vec![
-            Value::Object(BTreeMap::new()),
+            Value::Object(crate::protocol::SortedMap::new()),
             Value::Object(inner.clone()),
             Value::Array(vec![Value::Object(inner), Value::Bool(true)]),
             Value::Float("NaN".into()),
@@ -775,7 +774,7 @@ mod tests {
         ]);
         same(&value);
         same(&Vec::<Value>::new());
-        same(&BTreeMap::<String, String>::new());
+        same(&crate::protocol::SortedMap::<String>::new());
     }
 
     #[test]
@@ -809,7 +808,8 @@ mod tests {
         leaf.prop_recursive(4, 64, 8, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-                prop::collection::btree_map(any::<String>(), inner, 0..8).prop_map(Value::Object),
+                prop::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }

@@ -3,16 +3,17 @@
 
 use crate::capture::bound_value;
 use crate::limits::{MAX_BREADCRUMBS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};
+use crate::protocol::SortedMap;
 use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
 use crate::text::truncate_chars;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Data attached to events. `Clone` is how `withScope` forks a temporary scope.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scope {
     user: Option<User>,
-    tags: BTreeMap<String, String>,
-    contexts: BTreeMap<String, Map>,
+    tags: SortedMap<String>,
+    contexts: SortedMap<Map>,
     extra: Map,
     fingerprint: Vec<String>,
     level: Option<Level>,
@@ -32,8 +33,8 @@ impl Scope {
     pub fn new(max_breadcrumbs: usize) -> Self {
         Scope {
             user: None,
-            tags: BTreeMap::new(),
-            contexts: BTreeMap::new(),
+            tags: SortedMap::new(),
+            contexts: SortedMap::new(),
             extra: Map::new(),
             fingerprint: Vec::new(),
             level: None,
@@ -125,13 +126,13 @@ impl Scope {
             event.user.clone_from(&self.user);
         }
         for (k, v) in &self.tags {
-            event.tags.entry(k.clone()).or_insert_with(|| v.clone());
+            event.tags.insert_if_absent(k, || v.clone());
         }
         for (k, v) in &self.contexts {
-            event.contexts.0.entry(k.clone()).or_insert_with(|| v.clone());
+            event.contexts.0.insert_if_absent(k, || v.clone());
         }
         for (k, v) in &self.extra {
-            event.extra.entry(k.clone()).or_insert_with(|| v.clone());
+            event.extra.insert_if_absent(k, || v.clone());
         }
         if event.fingerprint.is_empty() {
             event.fingerprint.clone_from(&self.fingerprint);

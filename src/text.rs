@@ -97,6 +97,45 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     }
 }
 
+/// `v` in decimal, without the formatting machinery (`format!` costs the wasm build ~2 KB).
+pub(crate) fn decimal(mut v: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    digits.get(i..).map(|d| d.iter().map(|&b| char::from(b)).collect()).unwrap_or_default()
+}
+
+/// `v` in decimal, signed (the wasm binding's tags and user ids).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn decimal_i64(v: i64) -> String {
+    let digits = decimal(v.unsigned_abs());
+    if v < 0 {
+        ["-", &digits].concat()
+    } else {
+        digits
+    }
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +163,17 @@ mod tests {
         }
         assert!(!same("abcdefghX", "abcdefghY"));
         assert!(!same("Xbcdefgh1", "abcdefgh1"));
+    }
+
+    #[test]
+    fn numbers_without_core_fmt() {
+        for v in [0u64, 7, 10, 99, 1234567890, u64::MAX] {
+            assert_eq!(decimal(v), v.to_string());
+        }
+        for v in [0i64, -1, 42, i64::MIN, i64::MAX] {
+            assert_eq!(decimal_i64(v), v.to_string());
+        }
+        assert_eq!(hex(&[0, 0xab, 0x0f]), "00ab0f");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 use errorbeacon::capture::CaptureContext;
 use errorbeacon::envelope::EnvelopeHeaders;
+use errorbeacon::protocol::SortedMap;
 use errorbeacon::protocol::{
     Addr, Breadcrumb, ClientReport, ClientSdkInfo, ClientSdkPackage, Contexts, DebugImage, DebugMeta, DiscardedEvent,
     LogEntry, Map, Mechanism, Request, User, Value, Values,
@@ -22,7 +23,6 @@ use errorbeacon::{
 };
 use proptest::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// `2026-11-23T21:27:49.123Z`
@@ -261,7 +261,7 @@ fn full_scope(mut event: Event) -> Event {
     });
     event.tags.insert("page".into(), "checkout".into());
     event.tags.insert("DOMException.code".into(), "25".into());
-    let mut headers = BTreeMap::new();
+    let mut headers = SortedMap::new();
     headers.insert("User-Agent".into(), "Mozilla/5.0".into());
     headers.insert("Referer".into(), "https://shop.example/cart".into());
     event.request = Some(Request {
@@ -360,10 +360,10 @@ fn every_field(s: &str, n: u8) -> Event {
         }),
         stacktrace: Some(Stacktrace { frames: vec![frame.clone(), Frame::default(), frame] }),
     };
-    let mut contexts = BTreeMap::new();
+    let mut contexts = SortedMap::new();
     contexts.insert(s.to_owned(), map.clone());
     contexts.insert(String::new(), Map::new());
-    let mut tags = BTreeMap::new();
+    let mut tags = SortedMap::new();
     tags.insert(s.to_owned(), s.to_owned());
     Event {
         event_id: id(n),
@@ -557,17 +557,17 @@ fn value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(text(), inner, 0..4).prop_map(Value::Object),
+            prop::collection::btree_map(text(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
 
 fn map() -> impl Strategy<Value = Map> {
-    prop::collection::btree_map(text(), value(), 0..3)
+    prop::collection::btree_map(text(), value(), 0..3).prop_map(|m| m.into_iter().collect())
 }
 
-fn strings() -> impl Strategy<Value = BTreeMap<String, String>> {
-    prop::collection::btree_map(text(), text(), 0..3)
+fn strings() -> impl Strategy<Value = SortedMap<String>> {
+    prop::collection::btree_map(text(), text(), 0..3).prop_map(|m| m.into_iter().collect())
 }
 
 fn level() -> impl Strategy<Value = Level> {
@@ -680,7 +680,7 @@ fn event() -> impl Strategy<Value = Event> {
     let tail = (
         prop::option::of(user()),
         prop::option::of(request()),
-        prop::collection::btree_map(text(), map(), 0..3).prop_map(Contexts),
+        prop::collection::btree_map(text(), map(), 0..3).prop_map(|m| Contexts(m.into_iter().collect())),
         strings(),
         map(),
         prop::collection::vec(text(), 0..3),

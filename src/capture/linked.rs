@@ -34,7 +34,9 @@ fn is_group(t: &Thrown) -> bool {
 fn walk(parent: &Thrown, parent_id: u32, limit: usize, make: &impl Fn(&Thrown) -> Exception, out: &mut Vec<Exception>) {
     let Thrown::Error(e) = parent else { return };
     let children = e.cause.as_deref().map(|c| ("cause".to_owned(), c)).into_iter();
-    let children = children.chain(e.errors.iter().enumerate().map(|(i, c)| (format!("errors[{i}]"), c)));
+    let children = children.chain(
+        e.errors.iter().enumerate().map(|(i, c)| (["errors[", &crate::text::decimal(i as u64), "]"].concat(), c)),
+    );
     for (source, child) in children {
         if out.len() > limit {
             return;

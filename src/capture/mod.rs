@@ -61,7 +61,7 @@ pub fn event_from_thrown(thrown: &Thrown, ctx: &CaptureContext, event_id: EventI
     match thrown {
         Thrown::Error(e) => {
             if let Some(code) = e.dom_code {
-                event.tags.insert("DOMException.code".into(), code.to_string());
+                event.tags.insert("DOMException.code".into(), crate::text::decimal(u64::from(code)));
             }
         }
         Thrown::ErrorEvent { message, .. } => {
@@ -115,14 +115,18 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
         }
         Thrown::ErrorEvent { message, filename, lineno, colno } => {
             let frame = filename.as_deref().filter(|f| !f.is_empty()).map(|f| {
-                let line = format!("    at {f}:{}:{}", lineno.unwrap_or(0), colno.unwrap_or(0));
+                let (l, c) = (
+                    crate::text::decimal(u64::from(lineno.unwrap_or(0))),
+                    crate::text::decimal(u64::from(colno.unwrap_or(0))),
+                );
+                let line = ["    at ", f, ":", &l, ":", &c].concat();
                 stacktrace(Some(&line), &ctx.parse)
             });
             ("Error".to_owned(), message.clone().unwrap_or_default(), frame.flatten().or_else(synthetic))
         }
         Thrown::Primitive(p) => {
             let value = if rejection && is_root {
-                format!("Non-Error promise rejection captured with value: {}", p.display())
+                ["Non-Error promise rejection captured with value: ", &p.display()].concat()
             } else {
                 p.display()
             };
@@ -130,30 +134,39 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
         }
         Thrown::Object { class, keys, .. } => {
             let who = match class.as_deref() {
-                Some(c) if c != "Object" => format!("'{c}'"),
+                Some(c) if c != "Object" => ["'", c, "'"].concat(),
                 _ => "Object".to_owned(),
             };
             let what = if rejection && is_root { "promise rejection" } else { "exception" };
-            let mut listed: Vec<&str> = keys.iter().map(String::as_str).collect();
-            listed.sort_unstable();
+            // Sorted as Sentry's message sorts them; an insertion sort, since `sort` costs the
+            // wasm build 9 KB and the binding passes at most MAX_EXTRA_BREADTH keys.
+            let mut listed: Vec<&str> =
+                keys.iter().take(crate::limits::MAX_EXTRA_BREADTH).map(String::as_str).collect();
+            for i in 1..listed.len() {
+                let mut j = i;
+                while j > 0 && listed.get(j - 1) > listed.get(j) {
+                    listed.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             let mut names = listed.iter().take(MAX_KEYS_IN_MESSAGE).copied().collect::<Vec<_>>().join(", ");
             if listed.len() > MAX_KEYS_IN_MESSAGE {
                 names.push_str(", …");
             }
             let value = if names.is_empty() {
-                format!("{who} captured as {what} with no keys")
+                [who.as_str(), " captured as ", what, " with no keys"].concat()
             } else {
-                format!("{who} captured as {what} with keys: {names}")
+                [who.as_str(), " captured as ", what, " with keys: ", &names].concat()
             };
             (non_error_type(rejection && is_root), value, synthetic())
         }
         Thrown::Function { name } => {
-            let value = format!("Function captured as exception: {}", name.as_deref().unwrap_or("<anonymous>"));
+            let value = ["Function captured as exception: ", name.as_deref().unwrap_or("<anonymous>")].concat();
             (non_error_type(rejection && is_root), value, synthetic())
         }
         Thrown::Unreadable { reason } => (
             non_error_type(rejection && is_root),
-            format!("Unreadable value captured as exception: {reason}"),
+            ["Unreadable value captured as exception: ", reason.as_str()].concat(),
             synthetic(),
         ),
         Thrown::Circular => ("Error".to_owned(), "[Circular]".to_owned(), None),

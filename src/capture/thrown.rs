@@ -103,9 +103,9 @@ impl Primitive {
         match self {
             Primitive::String(s) => s.clone(),
             Primitive::Number(n) => n.clone(),
-            Primitive::BigInt(n) => format!("{n}n"),
-            Primitive::Boolean(b) => b.to_string(),
-            Primitive::Symbol(d) => format!("Symbol({})", d.as_deref().unwrap_or("")),
+            Primitive::BigInt(n) => [n.as_str(), "n"].concat(),
+            Primitive::Boolean(b) => if *b { "true" } else { "false" }.to_owned(),
+            Primitive::Symbol(d) => ["Symbol(", d.as_deref().unwrap_or(""), ")"].concat(),
             Primitive::Undefined => "undefined".into(),
             Primitive::Null => "null".into(),
         }

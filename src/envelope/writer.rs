@@ -41,7 +41,7 @@ impl Envelope {
                 sent_at: Some(sent_at),
                 // The one `core::fmt` use left on this path: `Dsn` has only `Display` for its
                 // text (1.4 KB gzip in a wasm build that links no other formatting).
-                dsn: dsn.map(ToString::to_string),
+                dsn: dsn.map(Dsn::to_text),
                 sdk: Some(event.sdk.clone().unwrap_or_else(ClientSdkInfo::errorbeacon)),
             },
             items: vec![Item::written("event", event)],
@@ -56,7 +56,7 @@ impl Envelope {
             headers: EnvelopeHeaders {
                 event_id: None,
                 sent_at: Some(report.timestamp),
-                dsn: dsn.map(ToString::to_string),
+                dsn: dsn.map(Dsn::to_text),
                 sdk: Some(ClientSdkInfo::errorbeacon()),
             },
             items: vec![Item::written("client_report", report)],

@@ -1,13 +1,13 @@
 //! Contexts: browser, OS, runtime, culture, and whatever the app sets.
 
+use super::map::SortedMap;
 use super::value::{Map, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The `contexts` object: context name → its fields (with a `type` key saying which kind).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(transparent)]
-pub struct Contexts(pub BTreeMap<String, Map>);
+pub struct Contexts(pub SortedMap<Map>);
 
 impl Contexts {
     /// Whether no context is set.

@@ -44,5 +44,5 @@ impl DebugImage {
 /// Sentry's rule for wasm: the debug id is the first 16 bytes of the build id, in UUID form.
 fn debug_id_from_build_id(hex: &str) -> Option<String> {
     let h = hex.get(..32).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
-    Some(format!("{}-{}-{}-{}-{}", h.get(..8)?, h.get(8..12)?, h.get(12..16)?, h.get(16..20)?, h.get(20..32)?))
+    Some([h.get(..8)?, "-", h.get(8..12)?, "-", h.get(12..16)?, "-", h.get(16..20)?, "-", h.get(20..32)?].concat())
 }

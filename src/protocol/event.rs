@@ -6,12 +6,12 @@ use super::debug_meta::DebugMeta;
 use super::exception::{Exception, Values};
 use super::ids::{EventId, Timestamp};
 use super::level::Level;
+use super::map::SortedMap;
 use super::request::Request;
 use super::sdk::ClientSdkInfo;
 use super::user::User;
 use super::value::Map;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A Sentry event (protocol v7). Optional fields are left out of the JSON when empty.
 ///
@@ -59,8 +59,8 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Contexts::is_empty")]
     pub contexts: Contexts,
     /// Indexed key/value pairs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub tags: SortedMap<String>,
     /// Unindexed free-form data.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map,

@@ -40,12 +40,16 @@ impl EventId {
     }
 }
 
+impl EventId {
+    /// The 32 lowercase hex digits (what `Display` prints, without the formatting machinery).
+    pub fn to_hex(&self) -> String {
+        crate::text::hex(&self.0)
+    }
+}
+
 impl fmt::Display for EventId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        f.write_str(&self.to_hex())
     }
 }
 

@@ -1,7 +1,7 @@
 //! The page or HTTP request an event happened in.
 
+use super::map::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Sentry's `request` interface.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
@@ -19,6 +19,6 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
     /// Selected headers.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub headers: SortedMap<String>,
 }

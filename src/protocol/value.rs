@@ -2,11 +2,10 @@
 
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// An object of free-form values, serialized with keys in order.
-pub type Map = BTreeMap<String, Value>;
+pub type Map = super::map::SortedMap<Value>;
 
 /// A JSON value. Unlike `serde_json::Value` it keeps non-integral numbers as the text the
 /// host printed (`"1.5"`, `"NaN"`) and writes them as strings: the wasm build then links no

@@ -7,7 +7,7 @@
 //! punycode identifiers and higher-ranked lifetimes (`for<'a>`). Hostile input is bounded in
 //! recursion depth and output length.
 
-use crate::text::{find, from, to};
+use crate::text::{decimal, find, from, to};
 
 /// The demangled name, or `None` when `symbol` is not a mangled Rust symbol this can read.
 pub(crate) fn demangle(symbol: &str) -> Option<String> {
@@ -476,23 +476,6 @@ impl<'a> V0<'a> {
         };
         self.push(&text)
     }
-}
-
-/// `v` in decimal, without the formatting machinery (`format!` costs the wasm build ~2 KB).
-fn decimal(mut v: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    digits.get(i..).map(|d| d.iter().map(|&b| char::from(b)).collect()).unwrap_or_default()
 }
 
 fn basic_type(tag: u8) -> Option<&'static str> {

@@ -128,9 +128,9 @@ pub fn configure(
     let patterns = |s: Vec<String>, r: Vec<u32>| {
         s.into_iter().map(Pattern::Substring).chain(r.into_iter().map(Pattern::External)).collect::<Vec<_>>()
     };
-    let (dsn, error) = match dsn.filter(|d| !d.is_empty()).map(|d| d.parse()) {
+    let (dsn, error) = match dsn.filter(|d| !d.is_empty()).map(|d| d.parse::<crate::Dsn>()) {
         Some(Ok(d)) => (Some(d), None),
-        Some(Err(e)) => (None, Some(crate::dsn::DsnError::to_string(&e))),
+        Some(Err(e)) => (None, Some(e.message())),
         None => (None, None),
     };
     let options = ClientOptions {
@@ -174,7 +174,7 @@ pub fn capture_thrown(value: &JsValue, mechanism: &str, handled: bool, synthetic
             parse: s.parse.clone(),
             ..Default::default()
         };
-        s.client.capture_thrown(&mut s.js, &thrown, &ctx).to_string()
+        s.client.capture_thrown(&mut s.js, &thrown, &ctx).to_hex()
     })
     .unwrap_or_default()
 }
@@ -183,7 +183,7 @@ pub fn capture_thrown(value: &JsValue, mechanism: &str, handled: bool, synthetic
 #[wasm_bindgen(js_name = captureMessage)]
 pub fn capture_message(message: &str, level: &str) -> String {
     let level = Level::parse(level).unwrap_or(Level::Info);
-    with_client(|c, js| c.capture_message(js, message, level).to_string()).unwrap_or_default()
+    with_client(|c, js| c.capture_message(js, message, level).to_hex()).unwrap_or_default()
 }
 
 /// `setUser`: an object with `id`, `email`, `username`, `ip_address` (other keys go to
@@ -194,7 +194,7 @@ pub fn set_user(user: &JsValue) {
         Value::Object(mut m) => {
             let mut take = |k: &str| match m.remove(k) {
                 Some(Value::String(s)) => Some(s),
-                Some(Value::Int(n)) => Some(n.to_string()),
+                Some(Value::Int(n)) => Some(crate::text::decimal_i64(n)),
                 _ => None,
             };
             let (id, email, username, ip_address) = (take("id"), take("email"), take("username"), take("ip_address"));
@@ -210,8 +210,8 @@ pub fn set_user(user: &JsValue) {
 pub fn set_tag(key: &str, value: &JsValue) {
     let value = match to_value(value, 0) {
         Value::String(s) | Value::Float(s) => s,
-        Value::Int(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => crate::text::decimal_i64(n),
+        Value::Bool(b) => if b { "true" } else { "false" }.to_owned(),
         _ => return,
     };
     with_client(|c, _| c.scope_mut().set_tag(key, &value));
@@ -270,5 +270,5 @@ pub fn pop_scope() {
 /// The last captured event's id, or "".
 #[wasm_bindgen(js_name = lastEventId)]
 pub fn last_event_id() -> String {
-    with_client(|c, _| c.last_event_id().map(|id| id.to_string()).unwrap_or_default()).unwrap_or_default()
+    with_client(|c, _| c.last_event_id().map(|id| id.to_hex()).unwrap_or_default()).unwrap_or_default()
 }
