@@ -96,7 +96,8 @@ impl FromStr for Dsn {
         if let Some(c) = s.chars().find(|c| c.is_whitespace() || matches!(c, '?' | '#')) {
             return Err(DsnError::InvalidCharacter(c));
         }
-        let (scheme, rest) = s.split_once("://").ok_or(DsnError::MissingScheme)?;
+        let sep = crate::text::find(s, "://").ok_or(DsnError::MissingScheme)?;
+        let (scheme, rest) = (crate::text::to(s, sep), crate::text::from(s, sep + 3));
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(DsnError::UnsupportedScheme(scheme));
@@ -139,7 +140,8 @@ impl FromStr for Dsn {
 
 /// `host:port`, `[v6]:port`, or a bare host.
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
-    let colon = if hostport.starts_with('[') { hostport.find("]:").map(|i| i + 1) } else { hostport.rfind(':') };
+    let colon =
+        if hostport.starts_with('[') { crate::text::find(hostport, "]:").map(|i| i + 1) } else { hostport.rfind(':') };
     match colon {
         Some(i) => {
             let port = hostport.get(i + 1..).unwrap_or_default();
