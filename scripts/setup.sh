@@ -6,6 +6,7 @@
 #   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
 #   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents)
 #   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator)
+#   apt:    Debian's chromium and firefox-esr, the real browsers the browser tests drive
 #
 # Why these choices (measured on this machine kind, see the toolchain notes):
 # - wasm-bindgen-cli is built with --no-default-features (no TLS: ~20 % less to compile, nothing lost,
@@ -115,6 +116,20 @@ else
   .venv/bin/python -m pip install --disable-pip-version-check --quiet "sentry-relay==$RELAY_VERSION"
   .venv/bin/python -c 'import sentry_relay' || die "sentry_relay does not import after install"
   step_done "python venv" "sentry-relay $RELAY_VERSION installed"
+fi
+
+# 5. Browsers (Debian packages: the browser tests run in real headless Chromium and Firefox) -------
+step_start
+if command -v chromium >/dev/null 2>&1 && command -v firefox-esr >/dev/null 2>&1; then
+  step_done "browsers" "chromium and firefox-esr present"
+else
+  command -v apt-get >/dev/null 2>&1 || die "chromium/firefox-esr missing and no apt-get to install them"
+  [ "$(id -u)" = 0 ] || die "chromium/firefox-esr missing; installing them needs root (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium firefox-esr fonts-dejavu-core >/dev/null
+  command -v chromium >/dev/null 2>&1 || die "apt-get finished but chromium is missing"
+  command -v firefox-esr >/dev/null 2>&1 || die "apt-get finished but firefox-esr is missing"
+  step_done "browsers" "chromium and firefox-esr installed"
 fi
 
 STEP_T0=$T0

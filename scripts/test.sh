@@ -64,8 +64,10 @@ run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --
 run_step "cargo test (host)" cargo test --workspace || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
+  run_step "browsers (Chromium, Firefox)" node --test tests/browser/ || true
 else
   skip_step "node --test" "build-pkg failed"
+  skip_step "browsers (Chromium, Firefox)" "build-pkg failed"
 fi
 
 print_summary

@@ -1,0 +1,190 @@
+// Browser capture end to end, in real headless Chromium (playwright-core with Debian's
+// chromium) and Firefox ESR (a self-driving page: playwright cannot drive stock Firefox).
+// A page from tests/browser/pages/ runs every scenario against a loopback sink; the test reads
+// what arrived and checks each event, and runs every envelope through Relay.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSink, events } from './sink.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+const TIMEOUT = 60_000;
+
+let sink;
+before(async () => {
+  assert.ok(existsSync(join(ROOT, 'pkg/index.js')), 'pkg/ is not built: run scripts/build-pkg.sh');
+  sink = await startSink(ROOT);
+});
+after(async () => {
+  await sink?.close();
+});
+
+function pageUrl() {
+  return `${sink.origin}/tests/browser/pages/capture.html?dsn=${encodeURIComponent(sink.dsn)}`;
+}
+
+async function inChromium() {
+  const profile = mkdtempSync(join(tmpdir(), 'eb-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const pageErrors = [];
+  try {
+    const page = ctx.pages()[0] || (await ctx.newPage());
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(pageUrl());
+    const done = await sink.waitDone(TIMEOUT);
+    assert.ok(done, 'the Chromium page did not finish its scenarios');
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  return pageErrors;
+}
+
+async function inFirefox() {
+  const profile = mkdtempSync(join(tmpdir(), 'eb-firefox-'));
+  writeFileSync(join(profile, 'user.js'), [
+    'user_pref("app.update.enabled", false);',
+    'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
+    'user_pref("toolkit.telemetry.enabled", false);',
+    'user_pref("network.captive-portal-service.enabled", false);',
+    'user_pref("network.connectivity-service.enabled", false);',
+    'user_pref("browser.shell.checkDefaultBrowser", false);',
+  ].join('\n'));
+  const child = spawn(FIREFOX, ['-headless', '-no-remote', '-profile', profile, pageUrl()], { stdio: 'ignore', detached: true });
+  try {
+    const done = await sink.waitDone(TIMEOUT);
+    assert.ok(done, 'the Firefox page did not finish its scenarios');
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function byValue(evs) {
+  const map = new Map();
+  for (const e of evs) {
+    const ex = e.exception?.values?.at(-1);
+    map.set(ex ? ex.value : e.logentry?.formatted, e);
+  }
+  return map;
+}
+
+function relayAll(envelopes, engine) {
+  const dir = mkdtempSync(join(tmpdir(), `eb-relay-${engine}-`));
+  try {
+    envelopes.forEach(({ body }, i) => {
+      const path = join(dir, `${i}.envelope`);
+      writeFileSync(path, body);
+      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${engine} envelope ${i} rejected by Relay:\n${r.stdout}${r.stderr}`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function checkEvents(engine) {
+  const report = JSON.parse(sink.report() || '{}');
+  assert.equal(report.alive, true, 'the page kept working');
+  assert.equal(report.flushed, true, 'flush resolved true');
+  const envs = sink.envelopes;
+  for (const e of envs) assert.ok(e.body.length < 1_000_000, `${engine}: envelope of ${e.body.length} bytes`);
+  assert.ok(envs.every((e) => e.auth && e.auth.includes('sentry_key=0123456789abcdef0123456789abcdef')), 'auth sent');
+  const evs = events(envs);
+  const got = byValue(evs);
+  const mech = (e) => e.exception.values.at(-1).mechanism;
+  const frames = (e) => e.exception.values.at(-1).stacktrace?.frames ?? [];
+
+  const named = got.get('uncaught from named functions');
+  assert.ok(named, `${engine}: uncaught error missing; got ${[...got.keys()].map((k) => String(k).slice(0, 60)).join(' | ')}`);
+  assert.deepEqual(mech(named), { type: 'onerror', handled: false });
+  const names = frames(named).map((f) => f.function);
+  assert.deepEqual(names.slice(-3), ['namedOuter', 'namedMiddle', 'namedInner'], `${engine}: ${JSON.stringify(frames(named))}`);
+  const crash = frames(named).at(-1);
+  assert.ok(crash.abs_path.endsWith('/tests/browser/pages/capture.js'), crash.abs_path);
+  assert.equal(crash.lineno, 16, 'the line of the throw in pages/capture.js');
+  assert.equal(crash.in_app, true);
+  assert.equal(named.release, 'scenarios@1.0.0');
+  assert.ok(named.breadcrumbs === undefined || Array.isArray(named.breadcrumbs.values));
+
+  for (const [value, type] of [['rejected with a string', 'string'], ['42', 'number'], ['null', 'null'], ['undefined', 'undefined']]) {
+    const e = got.get(`Non-Error promise rejection captured with value: ${value}`);
+    assert.ok(e, `${engine}: rejection of ${type} missing`);
+    assert.equal(e.exception.values.at(-1).type, 'UnhandledRejection');
+    assert.equal(mech(e).handled, false);
+    assert.equal(mech(e).data.thrown_type, type);
+  }
+  const obj = got.get('Object captured as promise rejection with keys: code, reason');
+  assert.ok(obj, `${engine}: object rejection missing`);
+  assert.deepEqual(obj.extra.__serialized__, { reason: 'object rejection', code: 7 });
+
+  const chain = got.get('order failed');
+  assert.deepEqual(chain.exception.values.map((v) => v.value), ['card expired', 'payment declined', 'order failed']);
+  assert.deepEqual(chain.exception.values.map((v) => v.type), ['TypeError', 'Error', 'Error']);
+
+  const agg = got.get('all warehouses failed');
+  assert.equal(agg.exception.values.at(-1).type, 'AggregateError');
+  assert.equal(agg.exception.values.length, 3);
+
+  const dom = [...got.values()].find((e) => e.exception?.values?.at(-1)?.type === 'SyntaxError' && /querySelector|selector/.test(e.exception.values.at(-1).value));
+  assert.ok(dom, `${engine}: DOMException missing`);
+  assert.ok(dom.tags['DOMException.code'], 'DOMException code tag');
+
+  const consoleEvent = got.get('console error scenario {"cart":3}');
+  assert.ok(consoleEvent, `${engine}: console.error event missing`);
+  assert.equal(consoleEvent.level, 'error');
+
+  const http = got.get('HTTP Client Error with status code: 500');
+  assert.ok(http, `${engine}: fetch 500 event missing`);
+  assert.equal(mech(http).type, 'http.client');
+  assert.equal(http.contexts.http.status_code, 500);
+
+  assert.ok(got.get('Unreadable value captured as exception: reading the value threw'), `${engine}: hostile proxy missing`);
+  assert.equal(got.get('x'.repeat(8191) + '…')?.exception.values.at(-1).value.length, 8192, `${engine}: 5 MB message not trimmed`);
+  assert.deepEqual(got.get('cycle a')?.exception.values.map((v) => v.value), ['cycle b', 'cycle a']);
+
+  assert.ok(got.get('early error before init'), `${engine}: the error thrown before init was lost`);
+
+  const afterClick = got.get('after click');
+  assert.equal(afterClick.level, 'warning');
+  const crumbs = afterClick.breadcrumbs.values;
+  assert.ok(crumbs.some((b) => b.category === 'ui.click' && b.message === 'button#buy.primary'), `${engine}: ${JSON.stringify(crumbs)}`);
+  assert.ok(crumbs.some((b) => b.category === 'fetch' && b.data.status_code === 500));
+  assert.ok(crumbs.some((b) => b.category === 'console'));
+
+  relayAll(envs, engine);
+  return evs.length;
+}
+
+test('Chromium: every capture source and thrown-value kind arrives as the right event', async () => {
+  sink.reset();
+  const pageErrors = await inChromium();
+  const n = checkEvents('chromium');
+  assert.ok(n >= 15, `${n} events`);
+  // Uncaught errors are the page's own and still reach the console; nothing of ours escapes.
+  assert.ok(pageErrors.every((e) => !/errorbeacon|wasm/i.test(e)), pageErrors.join('\n'));
+});
+
+test('Firefox: every capture source and thrown-value kind arrives as the right event', async () => {
+  sink.reset();
+  await inFirefox();
+  const n = checkEvents('firefox');
+  assert.ok(n >= 15, `${n} events`);
+});

@@ -1,0 +1,66 @@
+// Runs every capture scenario once, then reports /done. Each uncaught error happens in its
+// own task (setTimeout) so that it reaches the page's `error` / `unhandledrejection` events.
+import * as eb from '../../../pkg/index.js';
+
+const params = new URLSearchParams(location.search);
+const dsn = params.get('dsn');
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+function namedOuter() {
+  namedMiddle();
+}
+function namedMiddle() {
+  namedInner();
+}
+function namedInner() {
+  throw new Error('uncaught from named functions');
+}
+
+const scenarios = [
+  () => setTimeout(namedOuter),
+  () => Promise.reject('rejected with a string'),
+  () => Promise.reject(42),
+  () => Promise.reject({ reason: 'object rejection', code: 7 }),
+  () => Promise.reject(null),
+  () => Promise.reject(undefined),
+  () => setTimeout(() => {
+    throw new Error('order failed', { cause: new Error('payment declined', { cause: new TypeError('card expired') }) });
+  }),
+  () => Promise.reject(new AggregateError([new Error('warehouse a'), new RangeError('warehouse b')], 'all warehouses failed')),
+  () => setTimeout(() => document.querySelector('div[data-promo=')),
+  () => console.error('console error scenario', { cart: 3 }),
+  () => fetch('/status/500').catch(() => {}),
+  () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    eb.captureException(new Proxy({}, { get: trap, getPrototypeOf: trap, ownKeys: trap, has: trap }));
+  },
+  () => eb.captureException(new Error('x'.repeat(5_000_000))),
+  () => {
+    const a = new Error('cycle a');
+    a.cause = new Error('cycle b', { cause: a });
+    eb.captureException(a);
+  },
+  () => document.getElementById('buy').click(),
+  () => eb.captureMessage('after click', 'warning'),
+];
+
+async function main() {
+  // Thrown while the wasm may still be loading: the package entry buffers it until init.
+  setTimeout(() => {
+    throw new Error('early error before init');
+  });
+  await eb.init({ dsn, release: 'scenarios@1.0.0', integrations: { dedupe: false } });
+  for (const run of scenarios) {
+    run();
+    await tick();
+  }
+  await tick();
+  const flushed = await eb.flush(5000);
+  // The page must still work after all of that.
+  const alive = [1, 2, 3].map((x) => x * 2).join(',') === '2,4,6';
+  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, ua: navigator.userAgent }))}`);
+}
+
+main();

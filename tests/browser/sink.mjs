@@ -1,0 +1,72 @@
+// A loopback server for browser tests: serves the repository (pages, pkg/) and plays a
+// Sentry-compatible ingest endpoint that keeps every envelope it receives, so that tests can
+// look at exactly what the SDK sent. Same origin as the pages, so no CORS is involved.
+import { createServer } from 'node:http';
+import { staticHandler, HOST } from '../../tools/serve.mjs';
+
+export const KEY = '0123456789abcdef0123456789abcdef';
+
+export async function startSink(root) {
+  const envelopes = [];
+  const waiters = [];
+  let done = null;
+  const files = staticHandler({ root });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (req.method === 'POST' && /^\/api\/\d+\/envelope\/$/.test(url.pathname)) {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        envelopes.push({ body: Buffer.concat(chunks), auth: req.headers['x-sentry-auth'] || url.searchParams.get('sentry_key') });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/status/')) {
+      res.writeHead(Number(url.pathname.slice(8)) || 500, { 'content-type': 'text/plain' });
+      res.end('status');
+      return;
+    }
+    if (url.pathname === '/done') {
+      done = url.searchParams.get('report') || '';
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      for (const w of waiters.splice(0)) w();
+      return;
+    }
+    files(req, res);
+  });
+  await new Promise((ok) => server.listen(0, HOST, ok));
+  const origin = `http://${HOST}:${server.address().port}`;
+  return {
+    origin,
+    dsn: `http://${KEY}@${HOST}:${server.address().port}/42`,
+    envelopes,
+    /** Resolves when the page reported /done, or after `ms`. */
+    waitDone(ms) {
+      if (done !== null) return Promise.resolve(true);
+      return new Promise((ok) => {
+        const t = setTimeout(() => ok(false), ms);
+        waiters.push(() => {
+          clearTimeout(t);
+          ok(true);
+        });
+      });
+    },
+    report: () => done,
+    reset() {
+      envelopes.length = 0;
+      done = null;
+    },
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** The event of each envelope (envelopes with one event item). */
+export function events(envelopes) {
+  return envelopes.map(({ body }) => {
+    const lines = body.toString('utf8').split('\n');
+    return JSON.parse(lines[2]);
+  });
+}
