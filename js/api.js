@@ -177,6 +177,7 @@ export async function init(opts = {}) {
       sdkBase() || undefined,
     );
     if (error) debugWarn('no events will be sent:', error);
+    setPage(options.sendDefaultPii === true);
     ownUrls = ownRequestUrls(options, dsn);
     if (uninstall) uninstall();
     uninstall = installHandlers(options, sdk);
@@ -188,6 +189,25 @@ export async function init(opts = {}) {
   } catch (e) {
     debugWarn('init failed:', e);
   }
+}
+
+/** Page URL, user agent, locale and time zone, where the runtime has them. */
+function setPage(sendDefaultPii) {
+  const g = globalThis;
+  let url;
+  let ua;
+  let locale;
+  let timezone;
+  try {
+    if (g.location && typeof g.location.href === 'string' && /^https?:/.test(g.location.href)) url = g.location.href;
+    if (g.navigator && typeof g.navigator.userAgent === 'string') ua = g.navigator.userAgent;
+    const resolved = Intl.DateTimeFormat().resolvedOptions();
+    locale = resolved.locale;
+    timezone = resolved.timeZone;
+  } catch {
+    // Whatever could be read is used.
+  }
+  call('setPage', url, ua, locale, timezone, sendDefaultPii);
 }
 
 function str(v) {

@@ -4,7 +4,7 @@
 use crate::capture::bound_value;
 use crate::limits::{MAX_BREADCRUMBS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS};
 use crate::protocol::SortedMap;
-use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
+use crate::protocol::{Breadcrumb, Event, Level, Map, Request, User, Value, Values};
 use crate::text::truncate_chars;
 use std::collections::VecDeque;
 
@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scope {
     user: Option<User>,
+    request: Option<Request>,
     tags: SortedMap<String>,
     contexts: SortedMap<Map>,
     extra: Map,
@@ -33,6 +34,7 @@ impl Scope {
     pub fn new(max_breadcrumbs: usize) -> Self {
         Scope {
             user: None,
+            request: None,
             tags: SortedMap::new(),
             contexts: SortedMap::new(),
             extra: Map::new(),
@@ -46,6 +48,11 @@ impl Scope {
     /// Sets (or with `None` clears) the user; an all-empty user clears it too.
     pub fn set_user(&mut self, user: Option<User>) {
         self.user = user.filter(|u| *u != User::default());
+    }
+
+    /// Sets (or with `None` clears) the page or request events happen in.
+    pub fn set_request(&mut self, request: Option<Request>) {
+        self.request = request;
     }
 
     /// Sets a tag. Keys and values are cut to Relay's limits (32 and 200 characters); a value
@@ -124,6 +131,9 @@ impl Scope {
     pub fn apply_to(&self, event: &mut Event) {
         if event.user.is_none() {
             event.user.clone_from(&self.user);
+        }
+        if event.request.is_none() {
+            event.request.clone_from(&self.request);
         }
         for (k, v) in &self.tags {
             event.tags.insert_if_absent(k, || v.clone());

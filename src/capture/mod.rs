@@ -6,6 +6,7 @@
 
 mod bound;
 mod linked;
+pub mod page;
 mod thrown;
 
 pub use thrown::{ErrorLike, Primitive, Thrown};

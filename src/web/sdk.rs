@@ -255,6 +255,31 @@ pub fn add_breadcrumb(crumb: &JsValue) {
     with_client(|c, js| c.add_breadcrumb(js, crumb));
 }
 
+/// The page the SDK runs in: URL (query secrets scrubbed unless `send_default_pii`), user
+/// agent, locale and time zone become the request and the browser/os/culture contexts.
+#[wasm_bindgen(js_name = setPage)]
+pub fn set_page(
+    url: Option<String>,
+    user_agent: Option<String>,
+    locale: Option<String>,
+    timezone: Option<String>,
+    send_default_pii: bool,
+) {
+    use crate::capture::page::{page_request, set_page_contexts};
+    let request = url.map(|u| page_request(&u, user_agent.as_deref(), send_default_pii));
+    let mut contexts = crate::protocol::Contexts::default();
+    set_page_contexts(&mut contexts, user_agent.as_deref(), locale.as_deref(), timezone.as_deref());
+    with_client(|c, _| {
+        let scope = c.scope_mut();
+        if request.is_some() {
+            scope.set_request(request);
+        }
+        for (name, fields) in contexts.0.iter() {
+            scope.set_context(name, Some(fields.clone()));
+        }
+    });
+}
+
 /// Starts a `withScope`.
 #[wasm_bindgen(js_name = pushScope)]
 pub fn push_scope() {

@@ -122,6 +122,12 @@ function checkEvents(engine) {
   assert.equal(crash.lineno, 16, 'the line of the throw in pages/capture.js');
   assert.equal(crash.in_app, true);
   assert.equal(named.release, 'scenarios@1.0.0');
+  assert.ok(named.request.url.endsWith('/tests/browser/pages/capture.html'), named.request.url);
+  assert.ok(named.request.query_string.startsWith('dsn='), 'the page query is kept (no secrets in it)');
+  assert.ok(named.request.headers['User-Agent']);
+  assert.equal(named.contexts.browser.name, engine === 'chromium' ? 'Chrome Headless' : 'Firefox');
+  assert.equal(named.contexts.os.name, 'Linux');
+  assert.ok(named.contexts.culture.locale && named.contexts.culture.timezone, JSON.stringify(named.contexts.culture));
   assert.ok(named.breadcrumbs === undefined || Array.isArray(named.breadcrumbs.values));
 
   for (const [value, type] of [['rejected with a string', 'string'], ['42', 'number'], ['null', 'null'], ['undefined', 'undefined']]) {
