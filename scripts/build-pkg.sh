@@ -3,7 +3,7 @@
 #
 #   scripts/build-pkg.sh [--setup]
 #
-#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon
+#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
 #   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
 #   3. wasm-opt -O2 (npm binaryen 132) in place on errorbeacon_bg.wasm; drops the name section too.
 #      -O2 measured the same size as -Oz on this module (21.5 KB gzip) and ~10% faster parsing.
@@ -52,7 +52,7 @@ command -v wasm-bindgen >/dev/null 2>&1 || { echo "build-pkg: wasm-bindgen not f
 [ -x node_modules/.bin/wasm-opt ] || { echo "build-pkg: node_modules/.bin/wasm-opt not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 
 step_start
-cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon
+cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
 step_done "cargo build"
 
 step_start

@@ -61,10 +61,15 @@ fi
 run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
+run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
-  run_step "browsers (Chromium, Firefox)" node --test tests/browser/ || true
+  if run_step "build example app" scripts/build-example.sh; then
+    run_step "browsers (Chromium, Firefox)" node --test tests/browser/ || true
+  else
+    skip_step "browsers (Chromium, Firefox)" "build-example failed"
+  fi
 else
   skip_step "node --test" "build-pkg failed"
   skip_step "browsers (Chromium, Firefox)" "build-pkg failed"

@@ -138,7 +138,8 @@ impl Client {
         self.forks.last_mut().unwrap_or(&mut self.global)
     }
 
-    fn scope(&self) -> &Scope {
+    /// The current scope.
+    pub fn scope(&self) -> &Scope {
         self.forks.last().unwrap_or(&self.global)
     }
 

@@ -25,7 +25,7 @@ pub mod protocol;
 pub mod scope;
 mod stack;
 mod text;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 mod utf16;
 
 #[cfg(target_arch = "wasm32")]
@@ -36,6 +36,8 @@ pub use dsn::{Dsn, DsnError};
 pub use envelope::{Envelope, EnvelopeError, Item};
 pub use protocol::{Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User};
 pub use stack::{parse_stack, parse_stack_with, ParseOptions};
+#[cfg(target_arch = "wasm32")]
+pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, init, Guard, Options};
 
 /// Parses `stack` without building owned frames and returns the frame count: what the wasm
 /// binding does per call. For profiling (`examples/parse_bench.rs`); not part of the API.

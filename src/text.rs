@@ -115,7 +115,7 @@ pub(crate) fn decimal(mut v: u64) -> String {
 }
 
 /// `v` in decimal, signed (the wasm binding's tags and user ids).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 pub(crate) fn decimal_i64(v: i64) -> String {
     let digits = decimal(v.unsigned_abs());
     if v < 0 {

@@ -7,8 +7,10 @@
 mod bound;
 mod linked;
 pub mod page;
+mod panic;
 mod thrown;
 
+pub use panic::panic_event;
 pub use thrown::{ErrorLike, Primitive, Thrown};
 
 use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS};

@@ -247,6 +247,15 @@ fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
     }
 }
 
+/// Rust source paths of the standard library or a dependency (as panic locations give them):
+/// not the app's code.
+pub(crate) fn is_library_source(path: &str) -> bool {
+    path.starts_with("/rustc/")
+        || crate::text::contains(path, "/.cargo/registry/")
+        || crate::text::contains(path, "/.cargo/git/")
+        || path.starts_with("library/")
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub(crate) fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
     if s.len() <= max {

@@ -1,10 +1,18 @@
 //! The wasm binding: the only code that talks to JavaScript.
 //!
-//! Today it exports the stack parser. Frames go back to JavaScript as a table of numbers in
-//! linear memory: offsets (in UTF-16 units) into the very string JavaScript passed in, plus
-//! line, column, address and flags. The JS glue builds frame objects with `slice`, which is
-//! much cheaper than crossing the boundary once per string.
+//! Every wasm build has the Rust API (`rust_api`), the panic hook (`panic`) and the few host
+//! calls they need (`host`, shipped inside the module's own package). The npm package adds,
+//! behind the `npm` feature, the JS-facing exports: the boundary that classifies any thrown
+//! value (`classify`), the SDK exports (`sdk`) and `parseStack`'s shared buffers
+//! (`parse_export`), which reach `js/bridge.js`.
 
+mod host;
+mod panic;
+pub(crate) mod rust_api;
+
+#[cfg(feature = "npm")]
 mod classify;
+#[cfg(feature = "npm")]
 mod parse_export;
+#[cfg(feature = "npm")]
 mod sdk;

@@ -103,6 +103,11 @@ fn with_client<R>(f: impl FnOnce(&mut Client, &mut Js) -> R) -> Option<R> {
     with_state(|s| f(&mut s.client, &mut s.js))
 }
 
+/// A panic of this module goes out the way its other events do (custom transport, tunnel).
+fn send_panic(url: &str, _beacon: &str, auth: &str, bytes: &[u8]) {
+    js_send(url, auth, bytes);
+}
+
 /// Sets up the client. Patterns: `ignore`/`deny`/`allow` strings are substrings; `*_regex` are
 /// the numbers JS gave its RegExp patterns.
 #[wasm_bindgen]
@@ -147,6 +152,15 @@ pub fn configure(
         linked_limit: linked_limit as usize,
         integrations: Vec::new(),
     };
+    super::panic::install(super::panic::PanicTarget {
+        dsn: options.dsn.clone(),
+        release: options.release.clone(),
+        environment: options.environment.clone(),
+        dist: options.dist.clone(),
+        parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.clone().filter(|s| !s.is_empty()) },
+        send: Some(send_panic),
+        apply_scope: None,
+    });
     let client_name = ["errorbeacon.javascript/", SDK_VERSION].concat();
     let target = options.dsn.as_ref().map(|d| (d.envelope_url(), d.auth_header(&client_name)));
     let state = State {

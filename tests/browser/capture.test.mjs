@@ -4,19 +4,13 @@
 // what arrived and checks each event, and runs every envelope through Relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startSink, events } from './sink.mjs';
+import { runChromium, runFirefox, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
-const TIMEOUT = 60_000;
 
 let sink;
 before(async () => {
@@ -31,52 +25,6 @@ function pageUrl() {
   return `${sink.origin}/tests/browser/pages/capture.html?dsn=${encodeURIComponent(sink.dsn)}`;
 }
 
-async function inChromium() {
-  const profile = mkdtempSync(join(tmpdir(), 'eb-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const pageErrors = [];
-  try {
-    const page = ctx.pages()[0] || (await ctx.newPage());
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(pageUrl());
-    const done = await sink.waitDone(TIMEOUT);
-    assert.ok(done, 'the Chromium page did not finish its scenarios');
-  } finally {
-    await ctx.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-  return pageErrors;
-}
-
-async function inFirefox() {
-  const profile = mkdtempSync(join(tmpdir(), 'eb-firefox-'));
-  writeFileSync(join(profile, 'user.js'), [
-    'user_pref("app.update.enabled", false);',
-    'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
-    'user_pref("toolkit.telemetry.enabled", false);',
-    'user_pref("network.captive-portal-service.enabled", false);',
-    'user_pref("network.connectivity-service.enabled", false);',
-    'user_pref("browser.shell.checkDefaultBrowser", false);',
-  ].join('\n'));
-  const child = spawn(FIREFOX, ['-headless', '-no-remote', '-profile', profile, pageUrl()], { stdio: 'ignore', detached: true });
-  try {
-    const done = await sink.waitDone(TIMEOUT);
-    assert.ok(done, 'the Firefox page did not finish its scenarios');
-  } finally {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
 function byValue(evs) {
   const map = new Map();
   for (const e of evs) {
@@ -86,19 +34,6 @@ function byValue(evs) {
   return map;
 }
 
-function relayAll(envelopes, engine) {
-  const dir = mkdtempSync(join(tmpdir(), `eb-relay-${engine}-`));
-  try {
-    envelopes.forEach(({ body }, i) => {
-      const path = join(dir, `${i}.envelope`);
-      writeFileSync(path, body);
-      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `${engine} envelope ${i} rejected by Relay:\n${r.stdout}${r.stderr}`);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function checkEvents(engine) {
   const report = JSON.parse(sink.report() || '{}');
@@ -181,7 +116,7 @@ function checkEvents(engine) {
 
 test('Chromium: every capture source and thrown-value kind arrives as the right event', async () => {
   sink.reset();
-  const pageErrors = await inChromium();
+  const pageErrors = await runChromium(pageUrl(), sink);
   const n = checkEvents('chromium');
   assert.ok(n >= 15, `${n} events`);
   // Uncaught errors are the page's own and still reach the console; nothing of ours escapes.
@@ -190,7 +125,7 @@ test('Chromium: every capture source and thrown-value kind arrives as the right 
 
 test('Firefox: every capture source and thrown-value kind arrives as the right event', async () => {
   sink.reset();
-  await inFirefox();
+  await runFirefox(pageUrl(), sink);
   const n = checkEvents('firefox');
   assert.ok(n >= 15, `${n} events`);
 });

@@ -1,0 +1,95 @@
+//! Rust panics as events (the wasm panic hook gathers the parts; building the event is here,
+//! platform-free).
+
+use super::{event_from_thrown, CaptureContext, ErrorLike, Thrown};
+use crate::protocol::{Event, EventId, Frame, Level, Map, Timestamp, Value};
+use crate::stack::{is_library_source, ParseOptions};
+
+/// The fatal event of a panic: `type: "panic"`, the message, mechanism `panic` (unhandled),
+/// the JavaScript stack taken in the hook as frames, and the Rust location as the crash frame
+/// and as a `panic` context.
+pub fn panic_event(
+    message: &str,
+    location: Option<(&str, u32, u32)>,
+    js_stack: &str,
+    parse: &ParseOptions,
+    event_id: EventId,
+    now: Timestamp,
+) -> Event {
+    let thrown = Thrown::Error(ErrorLike {
+        name: Some("panic".into()),
+        message: Some(message.to_owned()),
+        stack: Some(js_stack.to_owned()),
+        ..Default::default()
+    });
+    let ctx = CaptureContext { mechanism: "panic".into(), handled: false, parse: parse.clone(), ..Default::default() };
+    let mut event = event_from_thrown(&thrown, &ctx, event_id, now);
+    event.level = Some(Level::Fatal);
+    if let Some((file, line, column)) = location {
+        let mut panic = Map::new();
+        panic.insert("file".into(), Value::from(file));
+        panic.insert("line".into(), Value::Int(i64::from(line)));
+        panic.insert("column".into(), Value::Int(i64::from(column)));
+        event.contexts.set("panic", panic);
+        if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
+            ex.stacktrace.get_or_insert_with(Default::default).frames.push(Frame {
+                filename: Some(file.to_owned()),
+                abs_path: Some(file.to_owned()),
+                lineno: Some(line),
+                colno: Some(column),
+                in_app: Some(!is_library_source(file)),
+                ..Default::default()
+            });
+        }
+    }
+    event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOOK_STACK: &str = "Error\n    at eb_stack (http://h/snippets/x/inline0.js:12:12)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at app.wasm.app::checkout::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[10]:0x700)\n    at onClick (http://h/main.js:3:5)";
+
+    #[test]
+    fn a_panic_is_a_fatal_unhandled_panic_with_its_location() {
+        let e = panic_event(
+            "boom 3",
+            Some(("src/lib.rs", 17, 5)),
+            HOOK_STACK,
+            &ParseOptions::default(),
+            EventId([2; 16]),
+            Timestamp(1),
+        );
+        assert_eq!(e.level, Some(Level::Fatal));
+        let ex = e.main_exception().expect("exception");
+        assert_eq!((ex.ty.as_deref(), ex.value.as_deref()), (Some("panic"), Some("boom 3")));
+        let m = ex.mechanism.as_ref().expect("mechanism");
+        assert_eq!((m.ty.as_str(), m.handled), ("panic", Some(false)));
+        let frames = &ex.stacktrace.as_ref().expect("frames").frames;
+        let crash = frames.last().expect("crash frame");
+        assert_eq!(
+            (crash.abs_path.as_deref(), crash.lineno, crash.colno, crash.in_app),
+            (Some("src/lib.rs"), Some(17), Some(5), Some(true))
+        );
+        let names: Vec<_> = frames.iter().map(|f| (f.function.as_deref().unwrap_or(""), f.in_app)).collect();
+        assert!(names.contains(&("app::compute_total", Some(true))), "{names:?}");
+        assert!(names.contains(&("std::panicking::rust_panic_with_hook", Some(false))), "{names:?}");
+        assert!(names.contains(&("errorbeacon::web::panic::report", Some(false))), "{names:?}");
+        assert_eq!(e.contexts.0.get("panic").and_then(|p| p.get("line")), Some(&Value::Int(17)));
+    }
+
+    #[test]
+    fn std_locations_are_not_in_app() {
+        let e = panic_event(
+            "x",
+            Some(("/rustc/abc/library/core/src/option.rs", 1, 1)),
+            "",
+            &ParseOptions::default(),
+            EventId([2; 16]),
+            Timestamp(1),
+        );
+        let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+        assert_eq!(frames.last().and_then(|f| f.in_app), Some(false));
+    }
+}

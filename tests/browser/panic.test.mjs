@@ -1,0 +1,70 @@
+// A Rust-wasm app's panic, end to end in headless Chromium and Firefox ESR: the panic hook of
+// errorbeacon's Rust API (examples/panic-app, built by scripts/build-example.sh) must deliver a
+// fatal `panic` event with the message, the Rust location and the wasm frames before the
+// module traps; the app's own error reporting keeps working after it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSink, events } from './sink.mjs';
+import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+let sink;
+
+before(async () => {
+  assert.ok(existsSync(join(ROOT, 'tests/browser/pages/panic-app/panic_app.js')), 'run scripts/build-example.sh first');
+  sink = await startSink(ROOT);
+});
+after(async () => {
+  await sink?.close();
+});
+
+function check(engine) {
+  const report = JSON.parse(sink.report() || '{}');
+  assert.match(report.trapped, /^RuntimeError: /, `${engine}: the panic trapped as a RuntimeError`);
+  assert.match(report.id, /^[0-9a-f]{32}$/, `${engine}: the module kept working after the panic`);
+  const evs = events(sink.envelopes);
+  const panic = evs.find((e) => e.exception?.values?.at(-1)?.type === 'panic');
+  assert.ok(panic, `${engine}: no panic event among ${evs.length}`);
+  const ex = panic.exception.values.at(-1);
+  assert.equal(ex.value, 'cart holds 5 items, more than the 3 allowed');
+  assert.deepEqual(ex.mechanism, { type: 'panic', handled: false });
+  assert.equal(panic.level, 'fatal');
+  assert.equal(panic.release, 'panic-app@1.0.0');
+  assert.equal(panic.tags.app, 'panic-app', 'the app scope is applied to the panic');
+  assert.ok(panic.contexts.panic.file.endsWith('src/lib.rs'), panic.contexts.panic.file);
+  assert.equal(typeof panic.contexts.panic.line, 'number');
+  const frames = ex.stacktrace.frames;
+  const crash = frames.at(-1);
+  assert.ok(crash.abs_path.endsWith('src/lib.rs') && crash.lineno === panic.contexts.panic.line && crash.in_app, JSON.stringify(crash));
+  const wasm = frames.filter((f) => f.platform === 'native');
+  assert.ok(wasm.length >= 3, `${engine}: wasm frames ${JSON.stringify(frames)}`);
+  assert.ok(wasm.every((f) => /^0x[0-9a-f]+$/.test(f.instruction_addr) && f.abs_path.endsWith('panic_app_bg.wasm')), JSON.stringify(wasm));
+  const names = wasm.map((f) => f.function);
+  for (const fn of ['panic_app::compute_total', 'panic_app::charge_card', 'panic_app::reserve_stock']) {
+    const f = wasm.find((w) => w.function === fn);
+    assert.ok(f, `${engine}: ${fn} missing from ${JSON.stringify(names)}`);
+    assert.equal(f.in_app, true);
+  }
+  assert.ok(wasm.some((f) => /^std::panicking::/.test(f.function) && f.in_app === false), `${engine}: std frames not marked: ${JSON.stringify(names)}`);
+
+  const err = evs.find((e) => e.exception?.values?.at(-1)?.value === 'field quantity is invalid');
+  assert.ok(err, `${engine}: capture_error event missing`);
+  assert.deepEqual(err.exception.values.map((v) => v.type), ['ParseFailure', 'ValidationError']);
+  assert.equal(err.exception.values[0].value, 'could not parse "abc"');
+  relayAll(sink.envelopes, engine);
+}
+
+test('Chromium: a Rust panic arrives as a fatal panic event with location and wasm frames', async () => {
+  sink.reset();
+  await runChromium(`${sink.origin}/tests/browser/pages/panic.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);
+  check('chromium');
+});
+
+test('Firefox: a Rust panic arrives as a fatal panic event with location and wasm frames', async () => {
+  sink.reset();
+  await runFirefox(`${sink.origin}/tests/browser/pages/panic.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);
+  check('firefox');
+});
