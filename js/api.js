@@ -6,6 +6,7 @@ import { ready, wasm } from './wasm-state.js';
 import { host } from './bridge.js';
 import { installHandlers } from './handlers.js';
 import { createTransport } from './transport.js';
+import { buildIdOf, hookWasmLoads } from './wasm-modules.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -180,7 +181,16 @@ export async function init(opts = {}) {
     setPage(options.sendDefaultPii === true);
     ownUrls = ownRequestUrls(options, dsn);
     if (uninstall) uninstall();
-    uninstall = installHandlers(options, sdk);
+    const unhandle = installHandlers(options, sdk);
+    const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads((url, id) => call('registerModule', url, id));
+    uninstall = () => {
+      unhandle();
+      unhook();
+    };
+    if (wasm.module && wasm.url) {
+      const id = buildIdOf(wasm.module);
+      if (id) call('registerModule', wasm.url, id);
+    }
     if (earlyUninstall) {
       earlyUninstall();
       earlyUninstall = null;

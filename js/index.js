@@ -6,6 +6,19 @@ import { startEarlyCapture } from './api.js';
 // Errors that happen while the wasm is still loading are kept and sent once `init` is done.
 startEarlyCapture();
 
-setWasmLoader(() => initWasm({ module_or_path: new URL('./wasm/errorbeacon_bg.wasm', import.meta.url) }), glue);
+// Compiled here (not by wasm-bindgen's loader) so that errorbeacon's own module is known by URL
+// and build id, like the modules the page loads.
+setWasmLoader(async () => {
+  const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
+  let module;
+  try {
+    module = await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A server without the application/wasm type: compile from bytes.
+    module = await WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
+  const exports = await initWasm({ module_or_path: module });
+  return { exports, module, url };
+}, glue);
 
 export * from './api.js';

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import * as glue from '../pkg/wasm/errorbeacon.js';
 import { setWasm } from './wasm-state.js';
 
-setWasm(glue.initSync({ module: readFileSync(new URL('./wasm/errorbeacon_bg.wasm', import.meta.url)) }), glue);
+const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url);
+const module = new WebAssembly.Module(readFileSync(url));
+setWasm(glue.initSync({ module }), glue, module, url.href);
 
 export * from './api.js';

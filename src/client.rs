@@ -3,7 +3,7 @@
 //! the host provides (clock, randomness, ids, `RegExp` patterns, callbacks, the network) comes
 //! in through [`Platform`], so the whole pipeline runs in host tests.
 
-use crate::capture::{event_from_thrown, message_event, CaptureContext, Thrown};
+use crate::capture::{attach_images, event_from_thrown, message_event, CaptureContext, Thrown};
 use crate::dsn::Dsn;
 use crate::envelope::Envelope;
 use crate::filter::{self, Dedupe, Pattern, PatternMatcher};
@@ -112,7 +112,12 @@ pub struct Client {
     dedupe: Dedupe,
     last_event_id: Option<EventId>,
     dropped: Vec<(Outcome, &'static str, u64)>,
+    /// wasm modules with a build id: (URL as engines print it, build id).
+    modules: Vec<(String, String)>,
 }
+
+/// wasm modules remembered for debug images; a page rarely loads more than a few.
+const MAX_MODULES: usize = 64;
 
 impl Client {
     /// A client with one (global) scope.
@@ -125,6 +130,7 @@ impl Client {
             dedupe: Dedupe::default(),
             last_event_id: None,
             dropped: Vec::new(),
+            modules: Vec::new(),
         }
     }
 
@@ -152,6 +158,16 @@ impl Client {
     /// Ends a `withScope`; the global scope is never popped.
     pub fn pop_scope(&mut self) {
         self.forks.pop();
+    }
+
+    /// Remembers a wasm module's build id, for the debug images of later events (the newest
+    /// registration of a URL wins; the oldest is forgotten past [`MAX_MODULES`]).
+    pub fn register_module(&mut self, url: &str, build_id: &str) {
+        self.modules.retain(|(u, _)| u != url);
+        if self.modules.len() >= MAX_MODULES {
+            self.modules.remove(0);
+        }
+        self.modules.push((url.to_owned(), build_id.to_owned()));
     }
 
     /// The id of the last captured event.
@@ -197,6 +213,7 @@ impl Client {
         sdk.integrations.clone_from(&o.integrations);
         event.sdk = Some(sdk);
         self.scope().apply_to(&mut event);
+        attach_images(&mut event, &self.modules);
         let filtered = filter::is_ignored(&event, &self.options.ignore_errors, p)
             || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)
             || (self.options.dedupe && self.dedupe.is_duplicate(&event));

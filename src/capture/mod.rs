@@ -5,11 +5,13 @@
 //! `cause` chains and `AggregateError` children, and every string cut to Sentry's limits.
 
 mod bound;
+mod images;
 mod linked;
 pub mod page;
 mod panic;
 mod thrown;
 
+pub use images::attach_images;
 pub use panic::panic_event;
 pub use thrown::{ErrorLike, Primitive, Thrown};
 

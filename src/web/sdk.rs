@@ -294,6 +294,12 @@ pub fn set_page(
     });
 }
 
+/// Remembers a wasm module's build id (hex) under the URL engines print for its frames.
+#[wasm_bindgen(js_name = registerModule)]
+pub fn register_module(url: &str, build_id: &str) {
+    with_client(|c, _| c.register_module(url, build_id));
+}
+
 /// Starts a `withScope`.
 #[wasm_bindgen(js_name = pushScope)]
 pub fn push_scope() {

@@ -80,3 +80,28 @@ pub fn validate(input: &str) -> String {
     let err = ValidationError { field: "quantity", source: ParseFailure(input.to_owned()) };
     errorbeacon::capture_error(&err).to_hex()
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript function handed to the app.
+    pub type Callback;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn call(this: &Callback, receiver: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Calls `callback` two Rust calls deep; what it throws comes back out through the wasm
+/// frames (so its stack holds them).
+#[wasm_bindgen]
+pub fn run_callback(callback: &Callback) -> Result<(), JsValue> {
+    outer_step(callback)
+}
+
+#[inline(never)]
+fn outer_step(callback: &Callback) -> Result<(), JsValue> {
+    inner_step(callback)
+}
+
+#[inline(never)]
+fn inner_step(callback: &Callback) -> Result<(), JsValue> {
+    callback.call(&JsValue::NULL).map(|_| ())
+}
