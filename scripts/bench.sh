@@ -22,4 +22,9 @@ done
 
 scripts/build-pkg.sh "${build_args[@]}"
 echo
+mkdir -p tmp
+node bench/capture.mjs --out tmp/capture-bench.md
+echo
 node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
+# The capture section (real browsers) goes after the parse section.
+cat tmp/capture-bench.md >> BENCHMARKS.md
