@@ -92,7 +92,18 @@ impl<'a> Json<'a> {
         self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Eight bytes at a time while none needs escaping (most of a stack's text).
+            if let Some(word) = bytes.get(i..i + 8) {
+                let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+                if !needs_escape(x) {
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes.get(i).copied().unwrap_or(0);
+            i += 1;
             let short = match b {
                 b'"' => b'"',
                 b'\\' => b'\\',
@@ -104,8 +115,8 @@ impl<'a> Json<'a> {
                 0..=0x1f => b'u',
                 _ => continue,
             };
-            self.out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-            start = i + 1;
+            self.out.extend_from_slice(bytes.get(start..i - 1).unwrap_or_default());
+            start = i;
             self.out.extend_from_slice(&[b'\\', short]);
             if short == b'u' {
                 self.out.extend_from_slice(&[b'0', b'0', hex_digit(b >> 4), hex_digit(b & 0xf)]);
@@ -189,6 +200,19 @@ impl<'a> Json<'a> {
 }
 
 /// `n` (below 16) as a lowercase hex digit.
+/// Whether any of the eight bytes in `x` is below 0x20, `"` or `\\` (SWAR: a byte's high bit
+/// is set in the result where the byte matches; false positives cannot happen for ASCII, and
+/// bytes >= 0x80 are excluded by `!x`).
+#[inline]
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b'"'))) & HIGH;
+    let backslash = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b'\\'))) & HIGH;
+    below_space | quote | backslash != 0
+}
+
 fn hex_digit(n: u8) -> u8 {
     if n < 10 {
         b'0' + n
