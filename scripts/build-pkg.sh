@@ -77,7 +77,7 @@ node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --tar
 # The glue is inside the bundles now; only the wasm stays beside them. wasm-bindgen lists
 # js/bridge.js once per extern block in its import object: same module, so the duplicate-key
 # warning is silenced.
-rm -f "$OUT/errorbeacon.js" "$OUT/errorbeacon.d.ts" "$OUT/errorbeacon_bg.wasm.d.ts"
+rm -rf "$OUT/errorbeacon.js" "$OUT/errorbeacon.d.ts" "$OUT/errorbeacon_bg.wasm.d.ts" "$OUT/snippets"
 step_done "esbuild"
 
 node scripts/sizes.mjs
