@@ -131,11 +131,3 @@ export function ebSend(url, auth, body) {
     // Delivery failures are the transport's to report (debug), never the host's problem.
   }
 }
-
-export function ebNow() {
-  return Date.now();
-}
-
-export function ebRandom() {
-  return Math.random();
-}

@@ -372,9 +372,7 @@ impl WriteJson for Addr {
 /// more digits, as `{y:04}` does; `Timestamp`'s constructors never make one.
 impl WriteJson for Timestamp {
     fn write_json(&self, w: &mut Json<'_>) {
-        let secs = self.0 / 1000;
-        let (y, m, d) = civil_from_days(secs / 86_400);
-        let rem = secs % 86_400;
+        let [y, m, d, h, mi, s, ms] = self.parts();
         w.quoted(|w| {
             w.digits(y, 4);
             w.out.push(b'-');
@@ -382,32 +380,16 @@ impl WriteJson for Timestamp {
             w.out.push(b'-');
             w.digits(d, 2);
             w.out.push(b'T');
-            w.digits(rem / 3600, 2);
+            w.digits(h, 2);
             w.out.push(b':');
-            w.digits((rem / 60) % 60, 2);
+            w.digits(mi, 2);
             w.out.push(b':');
-            w.digits(rem % 60, 2);
+            w.digits(s, 2);
             w.out.push(b'.');
-            w.digits(self.0 % 1000, 3);
+            w.digits(ms, 3);
             w.out.push(b'Z');
         });
     }
-}
-
-/// Howard Hinnant's `civil_from_days` (as in `protocol/ids.rs`, which keeps it private to the
-/// protocol module), for days on or after 1970-01-01 only: unsigned arithmetic then needs no
-/// Euclidean division. Returns (year, month, day).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 impl WriteJson for Event {

@@ -161,13 +161,22 @@ impl Timestamp {
     }
 }
 
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Timestamp {
+    /// The calendar parts in UTC: year, month, day, hour, minute, second, millisecond (what
+    /// `Display` and the JSON writer print).
+    pub(crate) fn parts(self) -> [u64; 7] {
         let secs = self.0 / 1000;
-        let millis = self.0 % 1000;
+        // Days since the epoch of any u64 of milliseconds fit an i64; the year is positive.
         let (y, m, d) = civil_from_days((secs / 86_400) as i64);
         let rem = secs % 86_400;
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, (rem / 60) % 60, rem % 60)
+        [y as u64, u64::from(m), u64::from(d), rem / 3600, (rem / 60) % 60, rem % 60, self.0 % 1000]
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [y, m, d, h, mi, s, ms] = self.parts();
+        write!(f, "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
     }
 }
 

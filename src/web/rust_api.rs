@@ -62,11 +62,14 @@ impl Drop for Guard {
 }
 
 thread_local! {
-    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static CLIENT: RefCell<Option<(Client, Host)>> = const { RefCell::new(None) };
 }
 
-/// The module's host as the core's [`Platform`].
-struct Host;
+/// The module's host as the core's [`Platform`]: where envelopes go, worked out once at
+/// `init` (envelope URL, beacon URL with query auth, `X-Sentry-Auth`).
+struct Host {
+    target: Option<[String; 3]>,
+}
 
 impl PatternMatcher for Host {
     fn matches(&self, _: u32, _: &str) -> bool {
@@ -85,18 +88,15 @@ impl Platform for Host {
         host::random_bytes()
     }
     fn send(&mut self, envelope: Envelope) {
-        let Some(dsn) = envelope.headers.dsn.as_deref().and_then(|d| d.parse::<Dsn>().ok()) else { return };
-        post(&dsn, &envelope.to_bytes());
+        if let Some([url, beacon, auth]) = &self.target {
+            host::post(url, beacon, auth, &envelope.to_bytes());
+        }
     }
 }
 
-fn client_name() -> String {
-    ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat()
-}
-
-fn post(dsn: &Dsn, bytes: &[u8]) {
-    let client = client_name();
-    host::post(&dsn.envelope_url(), &dsn.envelope_url_with_auth(&client), &dsn.auth_header(&client), bytes);
+fn target(dsn: &Dsn) -> [String; 3] {
+    let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
+    [dsn.envelope_url(), dsn.envelope_url_with_auth(&client), dsn.auth_header(&client)]
 }
 
 fn send_for_panic(url: &str, beacon: &str, auth: &str, bytes: &[u8]) {
@@ -106,7 +106,7 @@ fn send_for_panic(url: &str, beacon: &str, auth: &str, bytes: &[u8]) {
 fn apply_scope_for_panic(event: &mut Event) {
     CLIENT.with(|c| {
         if let Ok(c) = c.try_borrow() {
-            if let Some(c) = c.as_ref() {
+            if let Some((c, _)) = c.as_ref() {
                 c.scope().apply_to(event);
             }
         }
@@ -127,6 +127,7 @@ pub fn init(options: Options) -> Guard {
             apply_scope: Some(apply_scope_for_panic),
         });
     }
+    let host = Host { target: options.dsn.as_ref().map(target) };
     let client = Client::new(ClientOptions {
         dsn: options.dsn,
         release: options.release,
@@ -138,14 +139,14 @@ pub fn init(options: Options) -> Guard {
     });
     CLIENT.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
-            *c = Some(client);
+            *c = Some((client, host));
         }
     });
     Guard(())
 }
 
-fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
-    CLIENT.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.as_mut().map(f)))
+fn with_client<R>(f: impl FnOnce(&mut Client, &mut Host) -> R) -> Option<R> {
+    CLIENT.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.as_mut().map(|(client, host)| f(client, host))))
 }
 
 /// The error's type name, from its `Debug` text (`ParseIntError { kind: … }` →
@@ -180,17 +181,17 @@ pub fn capture_error(err: &dyn std::error::Error) -> EventId {
     if let Thrown::Error(e) = &mut thrown {
         e.stack = Some(host::stack());
     }
-    with_client(|c| c.capture_thrown(&mut Host, &thrown, &CaptureContext::default())).unwrap_or_default()
+    with_client(|c, h| c.capture_thrown(h, &thrown, &CaptureContext::default())).unwrap_or_default()
 }
 
 /// Captures a message at a level; returns the event id.
 pub fn capture_message(message: &str, level: Level) -> EventId {
-    with_client(|c| c.capture_message(&mut Host, message, level)).unwrap_or_default()
+    with_client(|c, h| c.capture_message(h, message, level)).unwrap_or_default()
 }
 
 /// Changes the scope every later event gets.
 pub fn configure_scope(f: impl FnOnce(&mut Scope)) {
-    with_client(|c| f(c.scope_mut()));
+    with_client(|c, _| f(c.scope_mut()));
 }
 
 /// Adds a breadcrumb (with the current time when its timestamp is 0).
@@ -198,5 +199,5 @@ pub fn add_breadcrumb(mut crumb: Breadcrumb) {
     if crumb.timestamp == Timestamp::default() {
         crumb.timestamp = host::now();
     }
-    with_client(|c| c.add_breadcrumb(&mut Host, crumb));
+    with_client(|c, h| c.add_breadcrumb(h, crumb));
 }

@@ -22,10 +22,6 @@ extern "C" {
     fn js_before_send(json: &str) -> Option<String>;
     #[wasm_bindgen(js_name = ebSend)]
     fn js_send(url: &str, auth: &str, body: &[u8]);
-    #[wasm_bindgen(js_name = ebNow)]
-    fn js_now() -> f64;
-    #[wasm_bindgen(js_name = ebRandom)]
-    fn js_random() -> f64;
     #[wasm_bindgen(js_name = ebGetString)]
     fn get_string(v: &JsValue, key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = ebGet)]
@@ -60,18 +56,13 @@ impl PatternMatcher for Js {
 
 impl Platform for Js {
     fn now(&self) -> Timestamp {
-        Timestamp::from_millis_f64(js_now())
+        super::host::now()
     }
     fn random(&mut self) -> f64 {
-        js_random()
+        super::host::random()
     }
     fn random_bytes(&mut self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        for chunk in out.chunks_mut(4) {
-            let n = (js_random() * 4_294_967_296.0) as u32;
-            chunk.copy_from_slice(&n.to_le_bytes());
-        }
-        out
+        super::host::random_bytes()
     }
     fn before_send(&mut self, _: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
         if !self.has_before_send {
@@ -251,7 +242,7 @@ pub fn set_context(name: &str, value: &JsValue) {
 /// `addBreadcrumb({ type, category, message, level, data })`.
 #[wasm_bindgen(js_name = addBreadcrumb)]
 pub fn add_breadcrumb(crumb: &JsValue) {
-    let now = Timestamp::from_millis_f64(js_now());
+    let now = super::host::now();
     let timestamp =
         get(crumb, &"timestamp".into()).as_f64().map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
     let data = match to_value(&get(crumb, &"data".into()), 1) {
