@@ -16,6 +16,7 @@
 
 pub mod capture;
 pub mod client;
+pub mod delivery;
 mod dsn;
 pub mod envelope;
 pub mod filter;
