@@ -6,7 +6,8 @@
 #   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
 #   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents)
 #   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator)
-#   apt:    Debian's chromium and firefox-esr, the real browsers the browser tests drive
+#   apt:    Debian's chromium, chromium-driver and firefox-esr, the real browsers the browser tests drive
+#   cargo:  geckodriver (crates.io), the WebDriver server wasm-bindgen-test drives Firefox with
 #
 # Why these choices (measured on this machine kind, see the toolchain notes):
 # - wasm-bindgen-cli is built with --no-default-features (no TLS: ~20 % less to compile, nothing lost,
@@ -21,6 +22,7 @@ CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 
 RELAY_VERSION=0.10.1
+GECKODRIVER_VERSION=0.37.1
 T0=$(date +%s.%N)
 STEP_T0=$T0
 
@@ -120,16 +122,27 @@ fi
 
 # 5. Browsers (Debian packages: the browser tests run in real headless Chromium and Firefox) -------
 step_start
-if command -v chromium >/dev/null 2>&1 && command -v firefox-esr >/dev/null 2>&1; then
-  step_done "browsers" "chromium and firefox-esr present"
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v firefox-esr >/dev/null 2>&1; then
+  step_done "browsers" "chromium, chromedriver, firefox-esr present"
 else
-  command -v apt-get >/dev/null 2>&1 || die "chromium/firefox-esr missing and no apt-get to install them"
-  [ "$(id -u)" = 0 ] || die "chromium/firefox-esr missing; installing them needs root (apt-get)"
+  command -v apt-get >/dev/null 2>&1 || die "chromium/chromedriver/firefox-esr missing and no apt-get to install them"
+  [ "$(id -u)" = 0 ] || die "chromium/chromedriver/firefox-esr missing; installing them needs root (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium firefox-esr fonts-dejavu-core >/dev/null
-  command -v chromium >/dev/null 2>&1 || die "apt-get finished but chromium is missing"
-  command -v firefox-esr >/dev/null 2>&1 || die "apt-get finished but firefox-esr is missing"
-  step_done "browsers" "chromium and firefox-esr installed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver firefox-esr fonts-dejavu-core >/dev/null
+  for b in chromium chromedriver firefox-esr; do
+    command -v "$b" >/dev/null 2>&1 || die "apt-get finished but $b is missing"
+  done
+  step_done "browsers" "chromium, chromedriver, firefox-esr installed"
+fi
+
+# 6. geckodriver (crates.io; npm's geckodriver downloads from GitHub at run time and fails here) ----
+step_start
+if command -v geckodriver >/dev/null 2>&1; then
+  step_done "geckodriver" "present"
+else
+  cargo install geckodriver --locked --version "$GECKODRIVER_VERSION"
+  command -v geckodriver >/dev/null 2>&1 || die "cargo install finished but geckodriver is missing"
+  step_done "geckodriver" "$GECKODRIVER_VERSION installed"
 fi
 
 STEP_T0=$T0

@@ -3,8 +3,8 @@
 #
 #   scripts/test.sh
 #
-# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host), build-pkg.sh,
-# node --test tests/node/. A failing step does not stop the independent ones after it (so one run shows
+# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host), the binding's
+# wasm-bindgen-tests in Chromium and Firefox, build-pkg.sh, node --test tests/node/, the browser tests. A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,8 +61,9 @@ fi
 run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
-run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --features npm -- -D warnings || true
+run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --tests --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
+run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
   if run_step "build example app" scripts/build-example.sh; then

@@ -670,7 +670,7 @@ impl WriteJson for EnvelopeHeaders {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

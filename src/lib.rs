@@ -38,7 +38,7 @@ pub use envelope::{Envelope, EnvelopeError, Item};
 pub use protocol::{Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User};
 pub use stack::{parse_stack, parse_stack_with, ParseOptions};
 #[cfg(target_arch = "wasm32")]
-pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, init, Guard, Options};
+pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, flush, init, Guard, Options};
 
 /// Parses `stack` without building owned frames and returns the frame count: what the wasm
 /// binding does per call. For profiling (`examples/parse_bench.rs`); not part of the API.

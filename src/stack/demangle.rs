@@ -505,7 +505,7 @@ fn basic_type(tag: u8) -> Option<&'static str> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -6,17 +6,36 @@
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
+// Requests started and not yet settled, and who waits for them (`flush`).
+let inFlight = 0;
+let idle = [];
+function settled() {
+  inFlight = Math.max(0, inFlight - 1);
+  if (inFlight === 0) {
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve(true);
+  }
+}
 export function eb_post(url, beaconUrl, auth, body) {
   try {
     const bytes = body.slice();
     if (typeof fetch === 'function') {
-      fetch(url, {
-        method: 'POST',
-        body: bytes,
-        keepalive: bytes.length <= 60000,
-        credentials: 'omit',
-        headers: { 'Content-Type': 'application/x-sentry-envelope', 'X-Sentry-Auth': auth },
-      }).catch(() => {});
+      inFlight++;
+      try {
+        Promise.resolve(
+          fetch(url, {
+            method: 'POST',
+            body: bytes,
+            keepalive: bytes.length <= 60000,
+            credentials: 'omit',
+            headers: { 'Content-Type': 'application/x-sentry-envelope', 'X-Sentry-Auth': auth },
+          }),
+        ).then(settled, settled);
+      } catch (e) {
+        settled();
+        throw e;
+      }
       return true;
     }
     if (typeof navigator === 'object' && navigator && typeof navigator.sendBeacon === 'function') {
@@ -26,6 +45,23 @@ export function eb_post(url, beaconUrl, auth, body) {
     // A hostile or missing fetch: the event is lost, the app is not.
   }
   return false;
+}
+export function eb_flush(ms, done) {
+  let finished = false;
+  const once = (ok) => {
+    if (finished) return;
+    finished = true;
+    try {
+      done(ok);
+    } catch {}
+  };
+  try {
+    if (inFlight === 0) return once(true);
+    idle.push(once);
+    if (ms >= 0 && typeof setTimeout === 'function') setTimeout(() => once(false), ms);
+  } catch {
+    once(false);
+  }
 }
 export function eb_stack() {
   let limit;
@@ -57,6 +93,10 @@ extern "C" {
     pub(crate) fn post(url: &str, beacon_url: &str, auth: &str, body: &[u8]) -> bool;
     /// A JavaScript stack taken here, with the frame limit raised so that the panic machinery's
     /// frames do not use up Chromium's default of 10.
+    /// Calls `done(true)` once every request started by [`post`] has settled, or
+    /// `done(false)` after `ms` milliseconds.
+    #[wasm_bindgen(js_name = eb_flush)]
+    pub(crate) fn flush(ms: f64, done: &JsValue);
     #[wasm_bindgen(js_name = eb_stack)]
     pub(crate) fn stack() -> String;
     #[wasm_bindgen(js_name = eb_now)]

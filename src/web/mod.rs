@@ -16,3 +16,6 @@ mod classify;
 mod parse_export;
 #[cfg(feature = "npm")]
 mod sdk;
+
+#[cfg(test)]
+mod tests;

@@ -12,6 +12,12 @@ use crate::protocol::{Breadcrumb, Event, EventId, Level, Timestamp};
 use crate::scope::Scope;
 use crate::Dsn;
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+use wasm_bindgen::closure::Closure;
 
 /// Options of [`init`], with Sentry's names and meanings.
 #[derive(Clone, Debug)]
@@ -200,4 +206,49 @@ pub fn add_breadcrumb(mut crumb: Breadcrumb) {
         crumb.timestamp = host::now();
     }
     with_client(|c, h| c.add_breadcrumb(h, crumb));
+}
+
+/// Resolves to `true` once every envelope sent so far has been handed to the network and its
+/// request has settled, or to `false` when `timeout` passes first.
+pub fn flush(timeout: Duration) -> impl Future<Output = bool> {
+    let state = Rc::new(RefCell::new(FlushState::default()));
+    let shared = Rc::clone(&state);
+    let done = Closure::once_into_js(move |ok: bool| {
+        if let Ok(mut s) = shared.try_borrow_mut() {
+            s.result = Some(ok);
+            if let Some(w) = s.waker.take() {
+                w.wake();
+            }
+        }
+    });
+    host::flush(timeout.as_millis().min(u32::MAX as u128) as f64, &done);
+    Flush { state }
+}
+
+#[derive(Default)]
+struct FlushState {
+    result: Option<bool>,
+    waker: Option<Waker>,
+}
+
+struct Flush {
+    state: Rc<RefCell<FlushState>>,
+}
+
+impl Future for Flush {
+    type Output = bool;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        match s.result {
+            Some(ok) => Poll::Ready(ok),
+            None => {
+                s.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
 }
