@@ -39,11 +39,13 @@ function checkEvents(engine) {
   const report = JSON.parse(sink.report() || '{}');
   assert.equal(report.alive, true, 'the page kept working');
   assert.equal(report.flushed, true, 'flush resolved true');
+  assert.equal(report.restored, true, 'close() put back every function it wrapped');
   const envs = sink.envelopes;
   for (const e of envs) assert.ok(e.body.length < 1_000_000, `${engine}: envelope of ${e.body.length} bytes`);
   assert.ok(envs.every((e) => e.auth && e.auth.includes('sentry_key=0123456789abcdef0123456789abcdef')), 'auth sent');
   const evs = events(envs);
   const got = byValue(evs);
+  assert.ok(!evs.some((e) => JSON.stringify(e).includes('after close')), `${engine}: an event was captured after close()`);
   const mech = (e) => e.exception.values.at(-1).mechanism;
   const frames = (e) => e.exception.values.at(-1).stacktrace?.frames ?? [];
 

@@ -46,7 +46,12 @@ const scenarios = [
   () => eb.captureMessage('after click', 'warning'),
 ];
 
+// What the page had before errorbeacon wrapped it: `close()` must put back exactly these.
+const originals = () => [window.fetch, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send, console.error,
+  console.warn, console.log, history.pushState, history.replaceState, window.onerror, window.onunhandledrejection];
+
 async function main() {
+  const before = originals();
   // Thrown while the wasm may still be loading: the package entry buffers it until init.
   setTimeout(() => {
     throw new Error('early error before init');
@@ -58,9 +63,18 @@ async function main() {
   }
   await tick();
   const flushed = await eb.flush(5000);
+  await eb.close(2000);
+  const restored = originals().every((f, i) => f === before[i]);
+  // After close, nothing is captured: this uncaught error must not reach the sink.
+  setTimeout(() => {
+    throw new Error('thrown after close');
+  });
+  console.error('console.error after close');
+  await tick();
+  await tick();
   // The page must still work after all of that.
   const alive = [1, 2, 3].map((x) => x * 2).join(',') === '2,4,6';
-  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, ua: navigator.userAgent }))}`);
+  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, restored, ua: navigator.userAgent }))}`);
 }
 
 main();
