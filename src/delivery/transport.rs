@@ -178,6 +178,9 @@ struct Entry {
     state: State,
     /// Whether a copy is in the host's offline store.
     stored: bool,
+    /// For a client report: its counts, put back when it cannot be sent, so that they go
+    /// with the next report instead of being lost.
+    report: Option<ClientReport>,
 }
 
 impl Pending for Entry {
@@ -193,6 +196,10 @@ impl Pending for Entry {
 }
 
 impl Entry {
+    fn new(full: Framed, small: Option<Framed>, event_id: Option<EventId>, stored: bool) -> Self {
+        Entry { full, small, event_id, attempts: 0, network_failure: false, state: State::Ready, stored, report: None }
+    }
+
     fn due(&self, now: Timestamp) -> bool {
         match self.state {
             State::Ready => true,
@@ -208,6 +215,9 @@ impl Entry {
         }
         if let Some(small) = self.small.as_mut() {
             small.remove_limited(limits, now);
+        }
+        if let (true, Some(report)) = (self.full.is_empty(), self.report.take()) {
+            outcomes.absorb(&report);
         }
         self.full.is_empty()
     }
@@ -274,8 +284,7 @@ impl Delivery {
             return false;
         };
         let small = small.and_then(Framed::parse);
-        let mut entry =
-            Entry { full, small, event_id, attempts: 0, network_failure: false, state: State::Ready, stored: false };
+        let mut entry = Entry::new(full, small, event_id, false);
         if entry.apply_limits(&self.limits, now, &mut self.outcomes) {
             return false;
         }
@@ -420,7 +429,9 @@ impl Delivery {
                 self.forget(&e);
                 Completion::Dropped
             }
+            // A refused client report is not put back: the server would refuse it again.
             Verdict::Rejected => {
+                e.report = None;
                 self.drop_entry(e, Reason::SendError);
                 Completion::Dropped
             }
@@ -463,11 +474,14 @@ impl Delivery {
         self.parked_due = self.parked_due.min(now);
     }
 
-    /// Counts every item of `e` for `reason` (client reports are never counted) and removes
-    /// its stored copy.
+    /// Counts every item of `e` for `reason` and removes its stored copy. A client report is
+    /// not counted: its own counts go back for the next report.
     fn drop_entry(&mut self, e: Entry, reason: Reason) {
         for category in e.full.categories() {
             self.outcomes.record(reason, category, 1);
+        }
+        if let Some(report) = &e.report {
+            self.outcomes.absorb(report);
         }
         self.forget(&e);
     }
@@ -602,15 +616,7 @@ impl Delivery {
             self.store_op(StoreOp::Delete(event_id));
             return false;
         };
-        let e = Entry {
-            full,
-            small: None,
-            event_id: Some(event_id),
-            attempts: 0,
-            network_failure: false,
-            state: State::Ready,
-            stored: true,
-        };
+        let e = Entry::new(full, None, Some(event_id), true);
         self.parked_due = self.parked_due.min(now);
         match self.parked.push(e) {
             Push::Queued(evicted) => {
@@ -709,15 +715,9 @@ impl Delivery {
         };
         let bytes = envelope.to_bytes();
         let queued = match Framed::parse(bytes) {
-            Some(full) if self.queue.has_room(full.len()) => self.enqueue(Entry {
-                full,
-                small: None,
-                event_id: None,
-                attempts: 0,
-                network_failure: false,
-                state: State::Ready,
-                stored: false,
-            }),
+            Some(full) if self.queue.has_room(full.len()) => {
+                self.enqueue(Entry { report: Some(report.clone()), ..Entry::new(full, None, None, false) })
+            }
             _ => false,
         };
         if !queued {
