@@ -24,6 +24,8 @@ const encoder = new TextEncoder();
 let options = null;
 let sdkPrefixSet = false;
 let uninstall = null;
+// After `close()`, captures are no-ops until the next `init`.
+let closed = false;
 let transport = null;
 let ownUrls = [];
 const early = [];
@@ -94,7 +96,7 @@ export function startEarlyCapture() {
 }
 
 function captureWith(value, mechanism, handled) {
-  const w = glue();
+  const w = closed ? null : glue();
   if (!w) return '';
   // A non-Error carries no stack: keep where the SDK saw it. Errors have their own. (A Proxy
   // can make `instanceof` throw: then it is not an Error we can read either.)
@@ -158,8 +160,16 @@ export async function init(opts = {}) {
       }
       return out == null ? null : JSON.stringify(out);
     };
-    transport = createTransport(options, debugWarn);
-    host.send = (url, auth, body) => transport.send(url, auth, body);
+    if (uninstall) uninstall();
+    uninstall = null;
+    closed = false;
+    const t = createTransport(options, debugWarn, w.glue);
+    transport = t;
+    host.send = (url, auth, body) => t.sendNow(body);
+    host.start = t.start;
+    host.arm = t.arm;
+    host.storePut = t.storePut;
+    host.storeDelete = t.storeDelete;
     const dsn = options.dsn ?? env('SENTRY_DSN');
     const integrations = options.integrations || {};
     const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
@@ -176,16 +186,18 @@ export async function init(opts = {}) {
       ignore, new Uint32Array(ignoreRe), deny, new Uint32Array(denyRe), allow, new Uint32Array(allowRe),
       beforeSend !== null,
       sdkBase() || undefined,
+      options.offline === true,
     );
     if (error) debugWarn('no events will be sent:', error);
     setPage(options.sendDefaultPii === true);
     ownUrls = ownRequestUrls(options, dsn);
-    if (uninstall) uninstall();
+    const untransport = t.install(call('deliveryTarget'));
     const unhandle = installHandlers(options, sdk);
     const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads((url, id) => call('registerModule', url, id));
     uninstall = () => {
       unhandle();
       unhook();
+      untransport();
     };
     if (wasm.module && wasm.url) {
       const id = buildIdOf(wasm.module);
@@ -252,7 +264,7 @@ export function captureException(value, hint) {
 /** Captures a message at `level` (debug, info, warning, error, fatal); returns the event id. */
 export function captureMessage(message, level = 'info') {
   try {
-    const w = glue();
+    const w = closed ? null : glue();
     return w ? w.glue.captureMessage(String(message), String(level)) : '';
   } catch (e) {
     debugWarn('captureMessage failed:', e);
@@ -332,9 +344,9 @@ export async function close(timeout) {
   try {
     if (uninstall) uninstall();
     uninstall = null;
+    closed = true;
     if (earlyUninstall) earlyUninstall();
     earlyUninstall = null;
-    host.send = () => {};
   } catch (e) {
     debugWarn('close failed:', e);
   }

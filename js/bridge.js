@@ -102,8 +102,15 @@ export const host = {
   match: () => false,
   /** (json) => string | null: beforeSend on the event JSON. */
   beforeSend: (json) => json,
-  /** (url, auth, body: Uint8Array) => void */
+  /** (url, auth, body: Uint8Array) => void: a panic's envelope, sent at once. */
   send: () => {},
+  /** (id, channel, body: Uint8Array) => void: starts a request the delivery policy asked for. */
+  start: () => {},
+  /** (ms) => void: the delivery retry timer (negative: cancel). */
+  arm: () => {},
+  /** (eventId, body) / (eventId) => void: the offline store. */
+  storePut: () => {},
+  storeDelete: () => {},
 };
 
 export function ebMatch(id, text) {
@@ -129,5 +136,37 @@ export function ebSend(url, auth, body) {
     host.send(url, auth, body);
   } catch {
     // Delivery failures are the transport's to report (debug), never the host's problem.
+  }
+}
+
+export function ebStart(id, channel, body) {
+  try {
+    host.start(id, channel, body);
+  } catch {
+    // The transport reports its own failures (debug).
+  }
+}
+
+export function ebArm(ms) {
+  try {
+    host.arm(ms);
+  } catch {
+    // Without a timer, retries happen at the next capture or flush.
+  }
+}
+
+export function ebStorePut(eventId, body) {
+  try {
+    host.storePut(eventId, body);
+  } catch {
+    // Not persisted: the envelope stays in the policy's memory queue.
+  }
+}
+
+export function ebStoreDelete(eventId) {
+  try {
+    host.storeDelete(eventId);
+  } catch {
+    // A stale record is restored and deduplicated by event id.
   }
 }

@@ -1,79 +1,234 @@
-// Delivery for now: one POST per envelope with fetch (keepalive while the body fits the
-// browser's 64 KiB keepalive quota), or the user's `transport(req)`. Rate limits, retries,
-// sendBeacon on page hide and the offline queue come with the delivery work (issue 5).
+// The browser side of delivery: performs the requests the wasm's delivery policy
+// (src/delivery/, driven from src/web/sdk.rs) asks for, and reports how each ended. The policy
+// decides everything else: rate limits, retries and backoff, the keepalive budget, which
+// envelopes go out at page hide, what the offline store keeps, what the client reports count.
 //
-// The request starts synchronously inside the capture (also for a custom transport), so an
-// envelope is on its way even if the page or the module stops right after; only the outcome
-// is awaited, and a counter (not a promise per envelope) tells `flush` when all have settled.
+// A request starts synchronously inside the call that asked for it (a capture, a panic), so
+// an envelope is on its way even if the page or the module stops right after.
 
-// Sentry keeps keepalive bodies under 60,000 bytes: the quota is shared by in-flight requests.
-const KEEPALIVE_MAX = 60000;
+import { openStore } from './offline-store.js';
 
-export function createTransport(options, debugWarn) {
-  let inFlight = 0;
-  let keepaliveBytes = 0;
+// Must match `Channel` in src/web/sdk.rs.
+const KEEPALIVE = 0, BEACON = 2;
+// Must match `delivery_done`'s `kind`.
+const HTTP = 0, NETWORK_ERROR = 1, BEACON_SENT = 2;
+
+/**
+ * @param {object} options  the `init` options (`transport`, `tunnel`, `offline`)
+ * @param {Function} debugWarn
+ * @param {object} glue  the wasm exports (deliveryDone, deliveryTick, …)
+ */
+export function createTransport(options, debugWarn, glue) {
+  let url = '';
+  let beaconUrl = '';
+  let auth = '';
+  let timer = null;
   let idle = [];
+  let store = null;
+  const custom = typeof options.transport === 'function' ? options.transport : null;
+  const g = globalThis;
 
-  function settled() {
-    inFlight--;
-    if (inFlight === 0) {
-      for (const resolve of idle) resolve(true);
-      idle = [];
+  function headers(withAuth) {
+    const h = { 'Content-Type': 'application/x-sentry-envelope' };
+    if (withAuth && !options.tunnel) h['X-Sentry-Auth'] = auth;
+    return h;
+  }
+
+  function settleWaiters() {
+    if (!idle.length) return;
+    let done = false;
+    try {
+      done = glue.deliveryIdle();
+    } catch {
+      done = true;
+    }
+    if (!done) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve(true);
+  }
+
+  function done(id, kind, status, retryAfter, rateLimits) {
+    try {
+      const what = glue.deliveryDone(id, kind, status || 0, retryAfter ?? undefined, rateLimits ?? undefined);
+      if (what === 3) debugWarn('an envelope was dropped', kind === HTTP ? `(server answered ${status})` : '(network error)');
+      if (what === 4) debugWarn('an envelope could not be delivered and is kept offline for later');
+    } catch (e) {
+      debugWarn('delivery bookkeeping failed:', e);
+    }
+    settleWaiters();
+  }
+
+  function onResponse(id, res) {
+    let status = 0;
+    let ra;
+    let rl;
+    try {
+      status = Number(res && res.status) || 0;
+      const h = res && res.headers;
+      if (h && typeof h.get === 'function') {
+        ra = h.get('retry-after');
+        rl = h.get('x-sentry-rate-limits');
+      } else if (h && typeof h === 'object') {
+        ra = h['retry-after'];
+        rl = h['x-sentry-rate-limits'];
+      }
+    } catch {
+      // An unreadable answer counts as what could be read of it.
+    }
+    done(id, HTTP, status, typeof ra === 'string' ? ra : undefined, typeof rl === 'string' ? rl : undefined);
+  }
+
+  /** Starts request `id` on `channel`; `body` may be a view into wasm memory: copied first. */
+  function start(id, channel, body) {
+    const bytes = body.slice();
+    try {
+      if (custom) {
+        Promise.resolve(custom({ url, method: 'POST', headers: headers(true), body: bytes })).then(
+          (res) => onResponse(id, res),
+          (e) => {
+            debugWarn('the transport option failed:', e);
+            done(id, NETWORK_ERROR);
+          },
+        );
+        return;
+      }
+      if (channel === BEACON && g.navigator && typeof g.navigator.sendBeacon === 'function') {
+        const queued = g.navigator.sendBeacon(beaconUrl, bytes);
+        // Reported after this call returns: the wasm is still inside the call that started it.
+        Promise.resolve().then(() => done(id, queued ? BEACON_SENT : NETWORK_ERROR));
+        return;
+      }
+      if (typeof g.fetch !== 'function') throw new Error('no fetch in this runtime');
+      g.fetch(url, {
+        method: 'POST',
+        headers: headers(true),
+        body: bytes,
+        keepalive: channel === KEEPALIVE || channel === BEACON,
+        credentials: 'omit',
+        referrerPolicy: 'origin',
+      }).then(
+        (res) => onResponse(id, res),
+        () => done(id, NETWORK_ERROR),
+      );
+    } catch (e) {
+      debugWarn('sending an envelope failed:', e);
+      Promise.resolve().then(() => done(id, NETWORK_ERROR));
     }
   }
 
-  function onResponse(res) {
-    settled();
-    if (res && res.status >= 400) debugWarn('server answered', res.status, 'to an envelope');
+  /** The retry timer: `ms` from now, or cancelled when negative. */
+  function arm(ms) {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (!(ms >= 0)) return;
+    timer = setTimeout(() => {
+      timer = null;
+      try {
+        glue.deliveryTick();
+      } catch (e) {
+        debugWarn('delivery timer failed:', e);
+      }
+      settleWaiters();
+    }, Math.min(ms, 2 ** 31 - 1));
+    // In Node, a pending retry alone does not keep the process alive (flush waits for it).
+    if (timer && typeof timer.unref === 'function') timer.unref();
   }
 
-  function onFailure(e) {
-    settled();
-    debugWarn('sending an envelope failed:', e);
-  }
-
-  function start(url, headers, body) {
-    if (typeof options.transport === 'function') {
-      return options.transport({ url, method: 'POST', headers, body });
+  /** A panic's envelope: sent at once, outside the policy (nothing of the module runs after). */
+  function sendNow(body) {
+    const bytes = body.slice();
+    try {
+      if (custom) {
+        Promise.resolve(custom({ url, method: 'POST', headers: headers(true), body: bytes })).catch(() => {});
+      } else if (typeof g.fetch === 'function') {
+        g.fetch(url, { method: 'POST', headers: headers(true), body: bytes, keepalive: bytes.length <= 60000, credentials: 'omit' }).catch(() => {});
+      }
+    } catch (e) {
+      debugWarn('sending a panic failed:', e);
     }
-    if (typeof fetch !== 'function') throw new Error('no fetch in this runtime');
-    const size = body.length;
-    const keepalive = keepaliveBytes + size <= KEEPALIVE_MAX;
-    if (keepalive) keepaliveBytes += size;
-    const release = () => {
-      if (keepalive) keepaliveBytes -= size;
+  }
+
+  function onHidden() {
+    try {
+      glue.deliveryHidden();
+    } catch (e) {
+      debugWarn('page-hide delivery failed:', e);
+    }
+  }
+
+  /** Sets where envelopes go and installs the page-hide and online listeners; returns the
+   * function that removes them. */
+  function install(target) {
+    [url, beaconUrl, auth] = Array.isArray(target) && target.length === 3 ? target : ['', '', ''];
+    if (options.tunnel) {
+      url = String(options.tunnel);
+      beaconUrl = url;
+    }
+    const undo = [];
+    const listen = (t, name, fn) => {
+      try {
+        if (t && typeof t.addEventListener === 'function') {
+          t.addEventListener(name, fn);
+          undo.push(() => t.removeEventListener(name, fn));
+        }
+      } catch {
+        // A target we cannot listen on: that trigger is not available.
+      }
     };
-    return fetch(url, { method: 'POST', headers, body, keepalive, credentials: 'omit', referrerPolicy: 'origin' }).then(
-      (res) => {
-        release();
-        return { status: res.status, headers: { 'retry-after': res.headers.get('retry-after'), 'x-sentry-rate-limits': res.headers.get('x-sentry-rate-limits') } };
-      },
-      (e) => {
-        release();
-        throw e;
-      },
-    );
+    const onVisibility = () => {
+      try {
+        if (g.document && g.document.visibilityState === 'hidden') onHidden();
+      } catch {
+        // Nothing to do.
+      }
+    };
+    const onOnline = () => {
+      try {
+        glue.deliveryResume();
+      } catch (e) {
+        debugWarn('resuming delivery failed:', e);
+      }
+    };
+    listen(g, 'pagehide', onHidden);
+    listen(g.document, 'visibilitychange', onVisibility);
+    listen(g, 'online', onOnline);
+    if (options.offline === true) {
+      store = openStore(debugWarn);
+      store.all().then((records) => {
+        for (const { id, body } of records) {
+          try {
+            glue.deliveryRestore(body, id);
+          } catch (e) {
+            debugWarn('restoring an offline envelope failed:', e);
+          }
+        }
+      });
+    }
+    return () => {
+      undo.forEach((f) => f());
+      arm(-1);
+    };
   }
 
   return {
-    /** Sends one envelope. `body` may be a view into wasm memory: it is copied first. */
-    send(url, auth, body) {
-      const bytes = body.slice();
-      const target = options.tunnel || url;
-      const headers = options.tunnel
-        ? { 'Content-Type': 'application/x-sentry-envelope' }
-        : { 'Content-Type': 'application/x-sentry-envelope', 'X-Sentry-Auth': auth };
-      inFlight++;
-      try {
-        Promise.resolve(start(target, headers, bytes)).then(onResponse, onFailure);
-      } catch (e) {
-        onFailure(e);
-      }
-    },
+    install,
+    start,
+    arm,
+    sendNow,
+    storePut: (id, body) => store && store.put(id, body.slice()),
+    storeDelete: (id) => store && store.del(id),
 
-    /** Resolves true when everything sent so far has settled, false on timeout. */
+    /** Resolves true once nothing is queued, waiting for a retry or in flight (the client
+     * report and the offline store are tried first), false on timeout. */
     flush(timeout) {
-      if (inFlight === 0) return Promise.resolve(true);
+      let now = true;
+      try {
+        now = glue.deliveryFlush();
+      } catch {
+        now = true;
+      }
+      if (now) return Promise.resolve(true);
       const all = new Promise((resolve) => idle.push(resolve));
       if (!(timeout > 0)) return all;
       return Promise.race([all, new Promise((r) => setTimeout(() => r(false), timeout))]);

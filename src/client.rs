@@ -4,6 +4,7 @@
 //! in through [`Platform`], so the whole pipeline runs in host tests.
 
 use crate::capture::{attach_images, event_from_thrown, message_event, CaptureContext, Thrown};
+use crate::delivery::{event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYTES};
 use crate::dsn::Dsn;
 use crate::envelope::Envelope;
 use crate::filter::{self, Dedupe, Pattern, PatternMatcher};
@@ -77,8 +78,10 @@ pub trait Platform: PatternMatcher {
     fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
         Some(crumb)
     }
-    /// Hands an envelope to the network (the transport applies its own policy).
-    fn send(&mut self, envelope: Envelope);
+    /// Hands an event's envelope to delivery (which applies its own policy): the bytes (at
+    /// most [`FETCH_MAX_BYTES`]), a variant within [`KEEPALIVE_BYTES`] when the bytes are
+    /// larger (for keepalive `fetch` and `sendBeacon`), and the event id.
+    fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>);
 }
 
 /// Why an event was not sent, as client reports name it.
@@ -115,6 +118,10 @@ pub struct Client {
     /// wasm modules with a build id: (URL as engines print it, build id).
     modules: Vec<(String, String)>,
 }
+
+/// Bytes an event envelope has besides its payload (envelope and item headers), with room to
+/// spare: a payload this much under a budget fits it without measuring the envelope.
+const ENVELOPE_HEADROOM: usize = 1024;
 
 /// wasm modules remembered for debug images; a page rarely loads more than a few.
 const MAX_MODULES: usize = 64;
@@ -225,17 +232,48 @@ impl Client {
             self.record(Outcome::SampleRate, &event);
             return id;
         }
-        let Ok(envelope) = Envelope::from_event(&event, self.options.dsn.as_ref(), p.now()) else {
+        let dsn = self.options.dsn.as_ref();
+        let now = p.now();
+        let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
             return id;
         };
-        let Envelope { headers, mut items } = envelope;
         let Some(item) = items.pop() else { return id };
+        // The common case: small enough for every channel, written once.
+        if item.payload.len() + ENVELOPE_HEADROOM <= KEEPALIVE_BYTES {
+            let Some(payload) = p.before_send(&event, item.payload) else {
+                self.record(Outcome::BeforeSend, &event);
+                return id;
+            };
+            if dsn.is_some() {
+                let body = Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] }.to_bytes();
+                p.send(body, None, Some(id));
+            }
+            return id;
+        }
+        // A big event is trimmed to what a plain `fetch` takes before `beforeSend` sees it;
+        // a smaller variant for the keepalive channels (page hide, navigation) is made only
+        // when `beforeSend` left it as it was.
+        let mut event = event;
+        if item.payload.len() + ENVELOPE_HEADROOM > FETCH_MAX_BYTES {
+            trim_event(&mut event, FETCH_MAX_BYTES - ENVELOPE_HEADROOM);
+        }
+        let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
+            return id;
+        };
+        let Some(item) = items.pop() else { return id };
+        let original = item.payload.clone();
         let Some(payload) = p.before_send(&event, item.payload) else {
             self.record(Outcome::BeforeSend, &event);
             return id;
         };
-        if self.options.dsn.is_some() {
-            p.send(Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] });
+        if dsn.is_some() {
+            if payload == original {
+                let v = event_variants(&event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+                p.send(v.body, v.small, Some(id));
+            } else {
+                let body = Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] }.to_bytes();
+                p.send(body, None, Some(id));
+            }
         }
         id
     }
@@ -291,7 +329,9 @@ mod tests {
         t: u64,
         rand: Vec<f64>,
         sent: Vec<Envelope>,
+        small: Vec<Option<Vec<u8>>>,
         drop_all: bool,
+        rewrite: bool,
         crumbs_seen: usize,
     }
 
@@ -312,15 +352,21 @@ mod tests {
             self.t += 1;
             [self.t as u8; 16]
         }
-        fn before_send(&mut self, _: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+        fn before_send(&mut self, _: &Event, mut json: Vec<u8>) -> Option<Vec<u8>> {
+            if self.rewrite {
+                json.push(b' ');
+            }
             (!self.drop_all).then_some(json)
         }
         fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
             self.crumbs_seen += 1;
             (crumb.category.as_deref() != Some("secret")).then_some(crumb)
         }
-        fn send(&mut self, envelope: Envelope) {
+        fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>) {
+            let envelope = Envelope::parse(&body).expect("the client writes valid envelopes");
+            assert_eq!(envelope.headers.event_id, event_id);
             self.sent.push(envelope);
+            self.small.push(small);
         }
     }
 
@@ -399,5 +445,34 @@ mod tests {
         let id = c.capture_thrown(&mut p, &Thrown::Primitive(Primitive::Null), &CaptureContext::default());
         assert_eq!(id.to_string().len(), 32);
         assert!(p.sent.is_empty());
+    }
+
+    #[test]
+    fn big_events_are_trimmed_with_a_keepalive_variant_unless_before_send_rewrote_them() {
+        let mut c = Client::new(options());
+        let mut p = Fake::default();
+        for i in 0..100 {
+            let crumb = Breadcrumb { message: Some(format!("crumb {i} {}", "y".repeat(2000))), ..Default::default() };
+            c.add_breadcrumb(&mut p, crumb);
+        }
+        let huge = "x".repeat(5_000_000);
+        c.capture_thrown(&mut p, &err(&huge), &CaptureContext::default());
+        let body = p.sent[0].to_bytes();
+        assert!(body.len() <= FETCH_MAX_BYTES && body.len() > KEEPALIVE_BYTES, "{}", body.len());
+        let small = p.small[0].clone().expect("a keepalive variant");
+        assert!(small.len() <= KEEPALIVE_BYTES, "{}", small.len());
+        let e: Event = serde_json::from_slice(&Envelope::parse(&small).expect("small").items[0].payload).expect("json");
+        assert_eq!(e.exception.as_ref().map(|x| x.values[0].ty.as_deref()), Some(Some("Error")));
+
+        // Small events: one envelope, no variant.
+        let mut fresh = Client::new(options());
+        fresh.capture_message(&mut p, "small", Level::Info);
+        assert!(p.small[1].is_none());
+
+        // beforeSend changed the big event: sent as it came back, without a variant.
+        let mut p = Fake { rewrite: true, ..Default::default() };
+        c.capture_thrown(&mut p, &err(&["another ", &huge].concat()), &CaptureContext::default());
+        assert!(p.small[0].is_none());
+        assert!(p.sent[0].to_bytes().len() <= FETCH_MAX_BYTES + 1);
     }
 }

@@ -6,7 +6,6 @@ use super::host;
 use super::panic::{install, PanicTarget};
 use crate::capture::{CaptureContext, ErrorLike, Thrown};
 use crate::client::{Client, ClientOptions, Platform};
-use crate::envelope::Envelope;
 use crate::filter::PatternMatcher;
 use crate::protocol::{Breadcrumb, Event, EventId, Level, Timestamp};
 use crate::scope::Scope;
@@ -93,9 +92,9 @@ impl Platform for Host {
     fn random_bytes(&mut self) -> [u8; 16] {
         host::random_bytes()
     }
-    fn send(&mut self, envelope: Envelope) {
+    fn send(&mut self, body: Vec<u8>, _small: Option<Vec<u8>>, _event_id: Option<EventId>) {
         if let Some([url, beacon, auth]) = &self.target {
-            host::post(url, beacon, auth, &envelope.to_bytes());
+            host::post(url, beacon, auth, &body);
         }
     }
 }

@@ -4,9 +4,9 @@
 use super::classify::{classify, to_value};
 use crate::capture::CaptureContext;
 use crate::client::{Client, ClientOptions, Platform};
-use crate::envelope::Envelope;
+use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reply, Request, StoreOp};
 use crate::filter::{Pattern, PatternMatcher};
-use crate::protocol::{Breadcrumb, Event, Level, Map, Timestamp, User, Value, SDK_VERSION};
+use crate::protocol::{Breadcrumb, Event, EventId, Level, Map, Timestamp, User, Value, SDK_VERSION};
 use crate::stack::ParseOptions;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -22,6 +22,14 @@ extern "C" {
     fn js_before_send(json: &str) -> Option<String>;
     #[wasm_bindgen(js_name = ebSend)]
     fn js_send(url: &str, auth: &str, body: &[u8]);
+    #[wasm_bindgen(js_name = ebStart)]
+    fn js_start(id: f64, channel: u8, body: &[u8]);
+    #[wasm_bindgen(js_name = ebArm)]
+    fn js_arm(ms: f64);
+    #[wasm_bindgen(js_name = ebStorePut)]
+    fn js_store_put(event_id: &str, body: &[u8]);
+    #[wasm_bindgen(js_name = ebStoreDelete)]
+    fn js_store_delete(event_id: &str);
     #[wasm_bindgen(js_name = ebGetString)]
     fn get_string(v: &JsValue, key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = ebGet)]
@@ -41,11 +49,28 @@ thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-/// The JavaScript host as the core's [`Platform`].
+/// The JavaScript host as the core's [`Platform`], with the delivery policy its transport
+/// follows.
 struct Js {
     has_before_send: bool,
-    /// Envelope URL and `X-Sentry-Auth` value.
-    target: Option<(String, String)>,
+    delivery: Delivery,
+    offline: bool,
+    /// Requests to start once the state is back in its cell (so that a transport that calls
+    /// back into the SDK synchronously finds it ready).
+    outbox: Vec<Request>,
+    /// Whether delivery changed during this call (requests, timer, store).
+    dirty: bool,
+    /// The wake-up time the JS timer is set for.
+    armed: Option<Timestamp>,
+}
+
+impl Js {
+    /// Collects what delivery wants started now.
+    fn pump(&mut self, now: Timestamp) {
+        let requests = self.delivery.poll(now);
+        self.outbox.extend(requests);
+        self.dirty = true;
+    }
 }
 
 impl PatternMatcher for Js {
@@ -71,23 +96,73 @@ impl Platform for Js {
         let text = String::from_utf8(json).ok()?;
         js_before_send(&text).map(String::into_bytes)
     }
-    fn send(&mut self, envelope: Envelope) {
-        if let Some((url, auth)) = &self.target {
-            js_send(url, auth, &envelope.to_bytes());
-        }
+    fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>) {
+        let now = super::host::now();
+        self.delivery.submit(body, small, event_id, now);
+        self.pump(now);
     }
 }
 
-/// Runs `f` on the state; `None` before `configure` or when re-entered.
+/// Runs `f` on the state; `None` before `configure` or when re-entered. What `f` asked of the
+/// transport (requests, the retry timer, the offline store) is handed to JavaScript after the
+/// state is back in its cell.
 fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     let mut state = STATE.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.take()))?;
     let out = f(&mut state);
+    let work = state.js.dirty.then(|| take_work(&mut state.js));
     STATE.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
             *c = Some(state);
         }
     });
+    if let Some(work) = work {
+        work.dispatch();
+    }
     Some(out)
+}
+
+/// What the transport has to do after a call.
+struct Work {
+    requests: Vec<Request>,
+    store: Vec<StoreOp>,
+    /// A new timer: milliseconds from now, or negative to cancel.
+    arm: Option<f64>,
+}
+
+fn take_work(js: &mut Js) -> Work {
+    js.dirty = false;
+    let store = if js.offline { js.delivery.take_store_ops() } else { Vec::new() };
+    let wakeup = js.delivery.next_wakeup();
+    let arm = (wakeup != js.armed).then(|| {
+        js.armed = wakeup;
+        match wakeup {
+            Some(at) => at.0.saturating_sub(super::host::now().0) as f64,
+            None => -1.0,
+        }
+    });
+    Work { requests: std::mem::take(&mut js.outbox), store, arm }
+}
+
+impl Work {
+    fn dispatch(self) {
+        for op in self.store {
+            match op {
+                StoreOp::Put { event_id, body } => js_store_put(&event_id.to_hex(), &body),
+                StoreOp::Delete(event_id) => js_store_delete(&event_id.to_hex()),
+            }
+        }
+        for r in self.requests {
+            let channel = match r.channel {
+                Channel::Keepalive => 0,
+                Channel::Fetch => 1,
+                Channel::Beacon => 2,
+            };
+            js_start(r.id as f64, channel, &r.body);
+        }
+        if let Some(ms) = self.arm {
+            js_arm(ms);
+        }
+    }
 }
 
 fn with_client<R>(f: impl FnOnce(&mut Client, &mut Js) -> R) -> Option<R> {
@@ -120,6 +195,7 @@ pub fn configure(
     allow_regex: Vec<u32>,
     has_before_send: bool,
     sdk_url_prefix: Option<String>,
+    offline: bool,
 ) -> Option<String> {
     let patterns = |s: Vec<String>, r: Vec<u32>| {
         s.into_iter().map(Pattern::Substring).chain(r.into_iter().map(Pattern::External)).collect::<Vec<_>>()
@@ -152,11 +228,10 @@ pub fn configure(
         send: Some(send_panic),
         apply_scope: None,
     });
-    let client_name = ["errorbeacon.javascript/", SDK_VERSION].concat();
-    let target = options.dsn.as_ref().map(|d| (d.envelope_url(), d.auth_header(&client_name)));
+    let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
     let state = State {
         client: Client::new(options),
-        js: Js { has_before_send, target },
+        js: Js { has_before_send, delivery, offline, outbox: Vec::new(), dirty: false, armed: None },
         parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.filter(|s| !s.is_empty()) },
     };
     STATE.with(|c| {
@@ -307,4 +382,117 @@ pub fn pop_scope() {
 #[wasm_bindgen(js_name = lastEventId)]
 pub fn last_event_id() -> String {
     with_client(|c, _| c.last_event_id().map(|id| id.to_hex()).unwrap_or_default()).unwrap_or_default()
+}
+
+/// Where envelopes go for this DSN: `[envelope URL, the same with query-string auth (for
+/// beacons), X-Sentry-Auth]`, or nothing without a DSN.
+#[wasm_bindgen(js_name = deliveryTarget)]
+pub fn delivery_target() -> Vec<String> {
+    let client = ["errorbeacon.javascript/", SDK_VERSION].concat();
+    with_client(|c, _| {
+        c.options()
+            .dsn
+            .as_ref()
+            .map(|d| vec![d.envelope_url(), d.envelope_url_with_auth(&client), d.auth_header(&client)])
+    })
+    .flatten()
+    .unwrap_or_default()
+}
+
+/// A request ended. `kind`: 0 an HTTP response (`status`, `Retry-After`,
+/// `X-Sentry-Rate-Limits`), 1 a network error (or a beacon the browser refused), 2 a beacon
+/// the browser took. Returns 1 delivered, 2 retrying, 3 dropped, 4 stored offline, 0 unknown.
+#[wasm_bindgen(js_name = deliveryDone)]
+pub fn delivery_done(id: f64, kind: u8, status: u16, retry_after: Option<String>, rate_limits: Option<String>) -> u8 {
+    with_state(|s| {
+        let js = &mut s.js;
+        let now = super::host::now();
+        let reply = match kind {
+            0 => Reply::Http { status, retry_after: retry_after.as_deref(), rate_limits: rate_limits.as_deref() },
+            2 => Reply::Sent,
+            _ => Reply::NetworkError,
+        };
+        let completion = js.delivery.complete(id as u64, reply, now, super::host::random());
+        js.pump(now);
+        match completion {
+            Completion::Unknown => 0,
+            Completion::Delivered => 1,
+            Completion::Retry(_) => 2,
+            Completion::Dropped => 3,
+            Completion::Stored => 4,
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// The retry timer fired.
+#[wasm_bindgen(js_name = deliveryTick)]
+pub fn delivery_tick() {
+    with_state(|s| {
+        s.js.armed = None;
+        s.js.pump(super::host::now());
+    });
+}
+
+/// Moves the drops the client counted into delivery's counts and queues a client report
+/// when there is anything to report.
+fn queue_report(s: &mut State, now: Timestamp) {
+    if let Some(report) = s.client.take_client_report(now) {
+        s.js.delivery.absorb_report(&report);
+    }
+    s.js.delivery.queue_client_report(now);
+}
+
+/// The page is being hidden (`pagehide`, `visibilitychange` → hidden): everything queued goes
+/// out now on keepalive channels, with the client report.
+#[wasm_bindgen(js_name = deliveryHidden)]
+pub fn delivery_hidden() {
+    with_state(|s| {
+        let now = super::host::now();
+        queue_report(s, now);
+        let requests = s.js.delivery.page_hidden(now);
+        s.js.outbox.extend(requests);
+        s.js.dirty = true;
+    });
+}
+
+/// An envelope read back from the offline store.
+#[wasm_bindgen(js_name = deliveryRestore)]
+pub fn delivery_restore(body: Vec<u8>, event_id: &str) {
+    let Some(id) = EventId::parse(event_id) else { return };
+    with_state(|s| {
+        let now = super::host::now();
+        s.js.delivery.restore(body, id, now);
+        s.js.pump(now);
+    });
+}
+
+/// The network may be back (`online`): the offline store is tried now.
+#[wasm_bindgen(js_name = deliveryResume)]
+pub fn delivery_resume() {
+    with_state(|s| {
+        let now = super::host::now();
+        s.js.delivery.resume(now);
+        s.js.pump(now);
+    });
+}
+
+/// `flush`: the client report is queued, the offline store and waiting retries are tried
+/// now. Returns whether nothing is left to deliver.
+#[wasm_bindgen(js_name = deliveryFlush)]
+pub fn delivery_flush() -> bool {
+    with_state(|s| {
+        let now = super::host::now();
+        queue_report(s, now);
+        s.js.delivery.resume(now);
+        s.js.pump(now);
+        s.js.delivery.is_idle()
+    })
+    .unwrap_or(true)
+}
+
+/// Whether nothing is queued, waiting for a retry or in flight.
+#[wasm_bindgen(js_name = deliveryIdle)]
+pub fn delivery_idle() -> bool {
+    with_client(|_, js| js.delivery.is_idle()).unwrap_or(true)
 }

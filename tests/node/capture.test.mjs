@@ -174,7 +174,13 @@ test('ignoreErrors (RegExp and substring) and beforeSend drop events', async () 
     });
     eb.captureException(new Error('kept'));
   });
-  assert.deepEqual(envelopes.map((e) => main(e).value), ['kept']);
+  const events = envelopes.filter((e) => e.item.type === 'event');
+  assert.deepEqual(events.map((e) => main(e).value), ['kept']);
+  // flush sent what was dropped, as Sentry's SDKs do, in a client report.
+  const reports = envelopes.filter((e) => e.item.type === 'client_report');
+  assert.equal(reports.length, 1);
+  const counts = Object.fromEntries(reports[0].event.discarded_events.map((d) => [`${d.reason}:${d.category}`, d.quantity]));
+  assert.deepEqual(counts, { 'event_processor:error': 2, 'before_send:error': 1 });
 });
 
 test('console.error is captured and close() restores console', async () => {
