@@ -60,6 +60,6 @@ pub const KEEPALIVE_BYTES: usize = 60_000;
 /// page, and Sentry's browser transport stays under 15 (getsentry/sentry-javascript#7553).
 pub const KEEPALIVE_REQUESTS: usize = 15;
 
-/// Bytes of a plain `fetch` body: Relay rejects an event larger than 1 MB (its `max_event_size`
-/// default) and an envelope past its request limit; a trimmed event stays under this.
+/// Bytes of a plain `fetch` body. Relay drops an event item over its `max_event_size` (1 MiB by
+/// default); an envelope of at most 1,000,000 bytes keeps the event under that, headers and all.
 pub const FETCH_MAX_BYTES: usize = 1_000_000;

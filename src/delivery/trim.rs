@@ -256,7 +256,7 @@ fn drop_extra_and_contexts(event: &mut Event, excess: usize, m: &mut Measure) ->
 
 fn drop_largest<V: WriteJson>(map: &mut SortedMap<V>, excess: usize, m: &mut Measure) {
     let mut sizes: Vec<(usize, String)> = map.iter().map(|(k, v)| (m.entry(k, v), k.clone())).collect();
-    sizes.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    sizes.sort_unstable_by_key(|(size, _)| std::cmp::Reverse(*size));
     let mut freed = 0;
     for (size, key) in sizes {
         if freed >= excess {
@@ -273,7 +273,7 @@ fn drop_middle_frames(event: &mut Event, excess: usize, m: &mut Measure) -> bool
     let Some(exceptions) = event.exception.as_mut() else { return false };
     let mut stacks: Vec<&mut Vec<Frame>> =
         exceptions.values.iter_mut().filter_map(|e| e.stacktrace.as_mut()).map(|s| &mut s.frames).collect();
-    stacks.sort_unstable_by(|a, b| b.len().cmp(&a.len()));
+    stacks.sort_unstable_by_key(|frames| std::cmp::Reverse(frames.len()));
     let mut freed = 0;
     let mut changed = false;
     for frames in stacks {
@@ -492,6 +492,10 @@ mod tests {
         }
     }
 
+    fn main(e: &mut Event) -> &mut Exception {
+        e.exception.as_mut().and_then(|x| x.values.last_mut()).expect("exception")
+    }
+
     fn frames(e: &Event) -> Vec<String> {
         let st = e.main_exception().and_then(|x| x.stacktrace.as_ref());
         st.map(|s| s.frames.iter().filter_map(|f| f.function.clone()).collect()).unwrap_or_default()
@@ -562,13 +566,9 @@ mod tests {
     #[test]
     fn long_strings_are_halved_until_they_fit() {
         let mut e = base();
-        e.exception.as_mut().and_then(|x| x.values.get_mut(0)).map(|x| x.value = Some("v".repeat(50_000)));
+        main(&mut e).value = Some("v".repeat(50_000));
         e.tags.insert("t".into(), "x".repeat(3000));
-        e.exception
-            .as_mut()
-            .and_then(|x| x.values.get_mut(0))
-            .and_then(|x| x.stacktrace.as_mut())
-            .map(|s| s.frames.truncate(8));
+        main(&mut e).stacktrace.as_mut().expect("stack").frames.truncate(8);
         let t = trim_event(&mut e, 20_000);
         assert_eq!(t.steps, [Step::LongStrings]);
         assert!(t.fits);
@@ -584,7 +584,7 @@ mod tests {
         e.breadcrumbs = Some(crumbs(10, 10));
         e.user = Some(crate::protocol::User { id: Some("u".into()), ..Default::default() });
         e.request = Some(Request { url: Some("http://x/".into()), ..Default::default() });
-        e.exception.as_mut().and_then(|x| x.values.get_mut(0)).map(|x| x.value = Some("é".repeat(5000)));
+        main(&mut e).value = Some("é".repeat(5000));
         let t = trim_event(&mut e, 600);
         assert_eq!(t.steps.last(), Some(&Step::Minimal));
         assert!(t.fits, "{}", t.size);
