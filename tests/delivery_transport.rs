@@ -661,3 +661,158 @@ fn a_burst_of_500_against_a_healthy_server() {
     assert_eq!(delivered[10..], (470..500).map(id).collect::<Vec<_>>()[..], "then the newest thirty");
     assert_eq!(report(&mut d, 1), [count("queue_overflow", "error", 460)]);
 }
+
+mod accounting {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Submit(usize),
+        Poll,
+        /// Completes the in-flight request at this index (modulo) with a reply of this kind.
+        Complete(usize, u8),
+        PageHidden,
+        Wait(u64),
+        Resume,
+        Report,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0usize..40_000).prop_map(Op::Submit),
+            3 => Just(Op::Poll),
+            5 => (any::<usize>(), 0u8..8).prop_map(|(i, k)| Op::Complete(i, k)),
+            1 => Just(Op::PageHidden),
+            2 => (0u64..20_000).prop_map(Op::Wait),
+            1 => Just(Op::Resume),
+            1 => Just(Op::Report),
+        ]
+    }
+
+    /// The server's answer of kind `k`. Client reports are only ever taken or lost on the
+    /// network (a report the server refuses loses its counts, by design of the spec).
+    fn reply(k: u8, r: &Request) -> Reply<'static> {
+        if r.channel == Channel::Beacon {
+            return if k == 7 { Reply::NetworkError } else { Reply::Sent };
+        }
+        match (k, r.event_id) {
+            (0 | 1, _) => OK,
+            (2, _) => Reply::NetworkError,
+            (3, Some(_)) => Reply::Http { status: 503, retry_after: None, rate_limits: None },
+            (4, Some(_)) => Reply::Http { status: 429, retry_after: Some("2"), rate_limits: None },
+            (5, Some(_)) => Reply::Http { status: 400, retry_after: None, rate_limits: None },
+            (6, _) => Reply::Http { status: 200, retry_after: None, rate_limits: Some("3:error:key") },
+            _ => OK,
+        }
+    }
+
+    #[derive(Default)]
+    struct Tally {
+        delivered: HashSet<EventId>,
+        refused: u64,
+        reported: u64,
+    }
+
+    impl Tally {
+        fn settle(&mut self, r: &Request, reply: Reply<'_>, c: Completion) {
+            match (c, r.event_id) {
+                (Completion::Delivered, Some(e)) => assert!(self.delivered.insert(e), "delivered twice"),
+                (Completion::Delivered, None) => self.reported += sum_report(&r.body),
+                (Completion::Dropped, Some(_)) if matches!(reply, Reply::Http { status: 429, .. }) => self.refused += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Applies store operations to a model of the offline store: a key is put only when
+    /// absent and deleted only when present.
+    fn mirror(store: &mut HashSet<EventId>, ops: Vec<StoreOp>) -> Result<(), TestCaseError> {
+        for op in ops {
+            match op {
+                StoreOp::Put { event_id, .. } => prop_assert!(store.insert(event_id), "put twice"),
+                StoreOp::Delete(event_id) => prop_assert!(store.remove(&event_id), "deleted an absent copy"),
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever happens, memory stays bounded, every submitted event ends up exactly once
+        /// as delivered, refused by the server (429) or counted in a client report, and the
+        /// offline store is left empty once everything is settled.
+        #[test]
+        fn every_event_is_accounted_for(ops in proptest::collection::vec(op(), 1..120), offline in any::<bool>()) {
+            let backoff = Backoff { max_retries: 1, ..Backoff::default() };
+            let cfg = DeliveryConfig { max_queued: 6, max_in_flight: 3, max_stored: 3, offline, backoff, ..config() };
+            let mut d = Delivery::new(cfg);
+            let mut now = 0u64;
+            let mut next = 0u32;
+            let mut in_flight: Vec<Request> = Vec::new();
+            let mut t = Tally::default();
+            let mut store = HashSet::new();
+            for op in ops {
+                match op {
+                    Op::Submit(pad) => {
+                        d.submit(bytes(&event(next, pad)), None, Some(id(next)), Timestamp(now));
+                        next += 1;
+                    }
+                    Op::Poll => in_flight.extend(d.poll(Timestamp(now))),
+                    Op::Complete(i, k) if !in_flight.is_empty() => {
+                        let r = in_flight.remove(i % in_flight.len());
+                        let rep = reply(k, &r);
+                        let c = d.complete(r.id, rep, Timestamp(now), 0.5);
+                        t.settle(&r, rep, c);
+                    }
+                    Op::Complete(..) => {}
+                    Op::PageHidden => in_flight.extend(d.page_hidden(Timestamp(now))),
+                    Op::Wait(ms) => now += ms,
+                    Op::Resume => d.resume(Timestamp(now)),
+                    Op::Report => {
+                        d.queue_client_report(Timestamp(now));
+                    }
+                }
+                prop_assert!(d.pending() <= 6 && d.stored() <= 3);
+                mirror(&mut store, d.take_store_ops())?;
+            }
+            // Then the network heals: everything pending ends.
+            let mut rounds = 0;
+            loop {
+                for r in std::mem::take(&mut in_flight) {
+                    let c = d.complete(r.id, OK, Timestamp(now), 0.5);
+                    t.settle(&r, OK, c);
+                }
+                d.resume(Timestamp(now));
+                d.queue_client_report(Timestamp(now));
+                in_flight.extend(d.poll(Timestamp(now)));
+                if in_flight.is_empty() && d.is_idle() {
+                    break;
+                }
+                now += 1_000;
+                rounds += 1;
+                prop_assert!(rounds < 1_000, "stuck: {} pending, {} stored", d.pending(), d.stored());
+            }
+            mirror(&mut store, d.take_store_ops())?;
+            prop_assert!(store.is_empty(), "stored copies left behind: {}", store.len());
+            let reported = t.reported + d.outcomes().total();
+            prop_assert_eq!(t.delivered.len() as u64 + t.refused + reported, u64::from(next));
+        }
+    }
+}
+
+/// Regression: the report's counts were taken out of its entry on its first pass through the
+/// rate-limit filter, so a report evicted after one failed try lost them.
+#[test]
+fn a_report_evicted_after_a_failed_try_puts_its_counts_back() {
+    let mut d = Delivery::new(DeliveryConfig { max_queued: 2, ..config() });
+    d.record_dropped(Reason::BeforeSend, "error", 4);
+    assert!(d.queue_client_report(Timestamp(0)));
+    let r = d.poll(Timestamp(0)).pop().expect("report");
+    assert!(matches!(d.complete(r.id, Reply::NetworkError, Timestamp(0), 0.0), Completion::Retry(_)));
+    submit(&mut d, 1, 0, 0);
+    submit(&mut d, 2, 0, 0);
+    assert_eq!(d.outcomes().get(Reason::BeforeSend, "error"), 4);
+}

@@ -291,3 +291,43 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any bytes: no panic, and what parses keeps its bytes.
+        #[test]
+        fn any_bytes_are_safe(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            if let Some(f) = Framed::parse(bytes.clone()) {
+                prop_assert_eq!(f.bytes(), bytes.as_slice());
+            }
+        }
+
+        /// Envelope-shaped text with random item headers and payloads: no panic, and a limit
+        /// on everything empties whatever parsed.
+        #[test]
+        fn envelope_like_text_is_safe(
+            headers in proptest::collection::vec("\\{(\"[a-z\\\\\"]{0,6}\":(\"[a-z{}\\[\\],\\\\\"]{0,8}\"|[0-9]{1,3}|\\{\\}|\\[1,\\{\\}\\])[,]?){0,4}\\}", 1..4),
+            payload in "[a-z\n{}]{0,12}",
+        ) {
+            let mut text = String::from("{}\n");
+            for h in &headers {
+                text.push_str(h);
+                text.push('\n');
+                text.push_str(&payload);
+                text.push('\n');
+            }
+            if let Some(mut f) = Framed::parse(text.clone().into_bytes()) {
+                let mut limits = RateLimits::new();
+                limits.update(Timestamp(0), 429, None, None);
+                f.remove_limited(&limits, Timestamp(1));
+                prop_assert!(f.is_empty());
+            }
+        }
+    }
+}

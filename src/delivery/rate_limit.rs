@@ -477,3 +477,31 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_header_is_safe(rate_limits in "[0-9a-z:;, .\t\u{e9}-]{0,60}", retry_after in "[0-9A-Za-z:, .-]{0,40}", status in any::<u16>()) {
+            let mut l = RateLimits::new();
+            l.update(Timestamp(5), status, Some(&retry_after), Some(&rate_limits));
+            let _ = parse_http_date(&retry_after);
+            prop_assert!(l.categories.len() <= MAX_CATEGORIES);
+        }
+
+        /// Every date written in IMF-fixdate reads back to the same second.
+        #[test]
+        fn imf_fixdates_round_trip(days in 0i64..2_932_896, secs in 0i64..86_400) {
+            let ts = Timestamp(((days * 86_400 + secs) * 1000) as u64);
+            let [y, mo, d, h, mi, s, _] = ts.parts();
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let text = format!("Mon, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT", MONTHS[(mo - 1) as usize]);
+            prop_assert_eq!(parse_http_date(&text), Some(ts), "{}", text);
+        }
+    }
+}

@@ -216,10 +216,13 @@ impl Entry {
         if let Some(small) = self.small.as_mut() {
             small.remove_limited(limits, now);
         }
-        if let (true, Some(report)) = (self.full.is_empty(), self.report.take()) {
+        if !self.full.is_empty() {
+            return false;
+        }
+        if let Some(report) = self.report.take() {
             outcomes.absorb(&report);
         }
-        self.full.is_empty()
+        true
     }
 }
 
