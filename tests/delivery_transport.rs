@@ -385,12 +385,26 @@ fn restored_envelopes_are_sent_on_page_load_and_bounded() {
     assert!(!d.restore(b"not an envelope".to_vec(), id(9), Timestamp(0)));
     assert_eq!(d.take_store_ops(), [StoreOp::Delete(id(1)), StoreOp::Delete(id(9))]);
     assert_eq!(report(&mut d, 0), [count("cache_overflow", "error", 1)]);
-    let reqs = d.poll(Timestamp(0));
-    assert_eq!(reqs.iter().map(|r| r.event_id).collect::<Vec<_>>(), [Some(id(2)), Some(id(3))]);
-    for r in reqs {
-        d.complete(r.id, OK, Timestamp(1), 0.0);
-    }
+    let probe = d.poll(Timestamp(0));
+    assert_eq!(probe.iter().map(|r| r.event_id).collect::<Vec<_>>(), [Some(id(2))], "one probe first");
+    assert!(d.poll(Timestamp(0)).is_empty());
+    d.complete(probe[0].id, OK, Timestamp(1), 0.0);
+    let rest = d.poll(Timestamp(1));
+    assert_eq!(rest.iter().map(|r| r.event_id).collect::<Vec<_>>(), [Some(id(3))], "then the rest");
+    d.complete(rest[0].id, OK, Timestamp(2), 0.0);
     assert_eq!(d.take_store_ops(), [StoreOp::Delete(id(2)), StoreOp::Delete(id(3))]);
+    let huge = Envelope {
+        headers: Default::default(),
+        items: vec![errorbeacon::Item {
+            ty: "event".into(),
+            content_type: None,
+            filename: None,
+            payload: vec![b'x'; 1_100_000],
+        }],
+    };
+    assert!(!d.restore(huge.to_bytes(), id(8), Timestamp(3)), "too large to ever send");
+    assert_eq!(d.take_store_ops(), [StoreOp::Delete(id(8))]);
+    assert!(d.is_idle());
 }
 
 #[test]

@@ -600,9 +600,11 @@ impl Delivery {
         requests
     }
 
-    /// Takes back an envelope from the offline store (page load): it is sent by the next
-    /// `poll`. Returns `false` (and asks for its deletion when it is settled) when its event
-    /// was delivered lately or is pending already, or when the bytes are not an envelope.
+    /// Takes back an envelope from the offline store (page load). The next `poll` sends one
+    /// restored envelope to probe the network (they were stored because it failed), and the
+    /// others once it gets through. Returns `false` (and asks for its deletion when it is
+    /// settled) when its event was delivered lately or is pending already, when the bytes are
+    /// not an envelope, or when they are too large to send (counted `send_error`).
     pub fn restore(&mut self, body: Vec<u8>, event_id: EventId, now: Timestamp) -> bool {
         if self.recent.contains(event_id) {
             self.store_op(StoreOp::Delete(event_id));
@@ -620,7 +622,12 @@ impl Delivery {
             return false;
         };
         let e = Entry::new(full, None, Some(event_id), true);
+        if e.full.len() > self.config.fetch_max_bytes {
+            self.drop_entry(e, Reason::SendError);
+            return false;
+        }
         self.parked_due = self.parked_due.min(now);
+        self.network_ok = false;
         match self.parked.push(e) {
             Push::Queued(evicted) => {
                 for old in evicted {
