@@ -38,7 +38,9 @@ export function createTransport(options, debugWarn, glue) {
     if (!idle.length) return;
     let done = false;
     try {
-      done = glue.deliveryIdle();
+      // Idle, and then nothing new to send: a client report that found the queue full when
+      // `flush` began is queued now (deliveryFlush returns false when it queued one).
+      done = glue.deliveryIdle() && glue.deliveryFlush();
     } catch {
       done = true;
     }
@@ -100,9 +102,10 @@ export function createTransport(options, debugWarn, glue) {
         return;
       }
       if (typeof g.fetch !== 'function') throw new Error('no fetch in this runtime');
-      g.fetch(url, {
+      // Auth in the query string and no custom headers: a "simple" cross-origin request,
+      // with no CORS preflight before it (as Sentry's browser transport sends).
+      g.fetch(beaconUrl, {
         method: 'POST',
-        headers: headers(true),
         body: bytes,
         keepalive: channel === KEEPALIVE || channel === BEACON,
         credentials: 'omit',
@@ -142,7 +145,7 @@ export function createTransport(options, debugWarn, glue) {
       if (custom) {
         Promise.resolve(custom({ url, method: 'POST', headers: headers(true), body: bytes })).catch(() => {});
       } else if (typeof g.fetch === 'function') {
-        g.fetch(url, { method: 'POST', headers: headers(true), body: bytes, keepalive: bytes.length <= 60000, credentials: 'omit' }).catch(() => {});
+        g.fetch(beaconUrl, { method: 'POST', body: bytes, keepalive: bytes.length <= 60000, credentials: 'omit' }).catch(() => {});
       }
     } catch (e) {
       debugWarn('sending a panic failed:', e);

@@ -477,8 +477,8 @@ pub fn delivery_resume() {
     });
 }
 
-/// `flush`: the client report is queued, the offline store and waiting retries are tried
-/// now. Returns whether nothing is left to deliver.
+/// `flush`: the client report is queued and the offline store is tried now (retries keep
+/// their backoff). Returns whether nothing is left to deliver.
 #[wasm_bindgen(js_name = deliveryFlush)]
 pub fn delivery_flush() -> bool {
     with_state(|s| {

@@ -37,13 +37,17 @@ export async function startIngest({ key = '0123456789abcdef0123456789abcdef', pr
       const step = plan.length ? plan.shift() : { status: 200 };
       const body = Buffer.concat(chunks);
       const auth = req.headers['x-sentry-auth'] || (url.searchParams.get('sentry_key') ? `sentry_key=${url.searchParams.get('sentry_key')}` : '');
-      received.push({ at: Date.now(), body, auth, answered: step === 'refuse' ? 'refused' : step.status, beacon: !req.headers['x-sentry-auth'] });
+      received.push({ at: Date.now(), body, auth, answered: step === 'refuse' ? 'refused' : step.status });
       if (step === 'refuse') {
         req.socket.destroy();
         return;
       }
-      res.writeHead(step.status, { ...CORS, 'content-type': 'application/json', ...(step.headers || {}) });
-      res.end(step.status === 200 ? JSON.stringify({ id: envelopeEventId(body) }) : '{"detail":"planned"}');
+      const answer = () => {
+        res.writeHead(step.status, { ...CORS, 'content-type': 'application/json', ...(step.headers || {}) });
+        res.end(step.status === 200 ? JSON.stringify({ id: envelopeEventId(body) }) : '{"detail":"planned"}');
+      };
+      if (step.delay) setTimeout(answer, step.delay);
+      else answer();
     });
   });
   server.on('connection', (s) => {

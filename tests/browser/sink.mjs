@@ -10,6 +10,17 @@ export async function startSink(root) {
   const envelopes = [];
   const waiters = [];
   let done = null;
+  // Page ↔ test handshakes: the page's GET /signal?name=N is held until the test releases N.
+  const signals = new Map();
+  const signal = (name) => {
+    if (!signals.has(name)) {
+      let arrived;
+      const s = { arrived: new Promise((ok) => (arrived = ok)), held: [] };
+      s.arrive = arrived;
+      signals.set(name, s);
+    }
+    return signals.get(name);
+  };
   const files = staticHandler({ root });
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -17,7 +28,8 @@ export async function startSink(root) {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        envelopes.push({ body: Buffer.concat(chunks), auth: req.headers['x-sentry-auth'] || url.searchParams.get('sentry_key') });
+        const key = url.searchParams.get('sentry_key');
+        envelopes.push({ body: Buffer.concat(chunks), auth: req.headers['x-sentry-auth'] || (key ? `sentry_key=${key}` : undefined) });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
       });
@@ -26,6 +38,12 @@ export async function startSink(root) {
     if (url.pathname.startsWith('/status/')) {
       res.writeHead(Number(url.pathname.slice(8)) || 500, { 'content-type': 'text/plain' });
       res.end('status');
+      return;
+    }
+    if (url.pathname === '/signal') {
+      const s = signal(url.searchParams.get('name') || '');
+      s.held.push(res);
+      s.arrive(url.searchParams.get('data') || '');
       return;
     }
     if (url.pathname === '/done') {
@@ -55,9 +73,22 @@ export async function startSink(root) {
       });
     },
     report: () => done,
+    /** Resolves with the data of the page's /signal?name=`name` (within `ms`, else rejects). */
+    awaitSignal(name, ms) {
+      return Promise.race([signal(name).arrived,
+        new Promise((_, fail) => setTimeout(() => fail(new Error(`no signal ${name} from the page in ${ms} ms`)), ms))]);
+    },
+    /** Answers the page's held /signal?name=`name` request(s). */
+    release(name) {
+      for (const res of signal(name).held.splice(0)) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('go');
+      }
+    },
     reset() {
       envelopes.length = 0;
       done = null;
+      signals.clear();
     },
     close: () => new Promise((ok) => server.close(ok)),
   };

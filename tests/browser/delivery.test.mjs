@@ -1,0 +1,112 @@
+// Delivery end to end in real headless Chromium and Firefox: a page (pages/delivery.js) sends to
+// a scriptable ingest on another loopback origin (ingest.mjs) that answers 429s, rate-limit
+// headers, 5xx, refuses connections or is down; the test counts what arrived. Nothing may be
+// lost or duplicated beyond what the client reports account for, and every envelope that
+// arrived passes Relay.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSink } from './sink.mjs';
+import { startIngest, tally } from './ingest.mjs';
+import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ENGINES = { Chromium: runChromium, Firefox: runFirefox };
+
+let sink;
+before(async () => {
+  assert.ok(existsSync(join(ROOT, 'pkg/index.js')), 'pkg/ is not built: run scripts/build-pkg.sh');
+  sink = await startSink(ROOT);
+});
+after(async () => {
+  await sink?.close();
+});
+
+/** Runs `scenario` in `engine` against a fresh ingest set up by `prepare`; returns the page's
+ * report and what the ingest received. */
+async function run(engine, scenario, prepare = () => {}, during = async () => {}) {
+  sink.reset();
+  const ingest = await startIngest();
+  try {
+    await prepare(ingest);
+    const url = `${sink.origin}/tests/browser/pages/delivery.html?scenario=${scenario}&dsn=${encodeURIComponent(ingest.dsn)}`;
+    const side = during(ingest);
+    await ENGINES[engine](url, sink);
+    await side;
+    const report = JSON.parse(sink.report() || '{}');
+    assert.equal(report.error, undefined, `${engine} ${scenario}: the page failed: ${report.error}`);
+    // Give requests the page started last (beacons, keepalive) a moment to land.
+    await new Promise((r) => setTimeout(r, 300));
+    relayAll(ingest.received.filter((r) => r.answered !== 'refused'), `${engine}-${scenario}`);
+    return { report, received: ingest.received, t: tally(ingest.received) };
+  } finally {
+    await ingest.close();
+  }
+}
+
+const eventsWith = (received, id) => received.filter((r) => r.body.toString('utf8').includes(`"event_id":"${id}"`)).length;
+
+for (const engine of Object.keys(ENGINES)) {
+  test(`${engine}: a 429 with Retry-After holds captures back for its window, then delivery resumes`, async () => {
+    const { report, received, t } = await run(engine, 'ratelimit429', (ingest) => ingest.plan({ status: 429, headers: { 'retry-after': '2' } }));
+    const [first, second, third] = report.ids;
+    assert.equal(report.flushed, true);
+    assert.deepEqual(t.ids.filter((id) => report.ids.includes(id)), [third], 'only the capture after the window is stored');
+    assert.equal(eventsWith(received, first), 1, 'the first was sent once (and answered 429)');
+    assert.equal(eventsWith(received, second), 0, 'the second was never sent');
+    // The 429'd envelope is counted by the server that refused it; the client reports the one
+    // it held back (Sentry's client-report rules).
+    assert.equal(t.dropped['ratelimit_backoff:error'], 1, `client report: ${JSON.stringify(t.dropped)}`);
+    assert.equal(t.duplicates, 0);
+  });
+
+  test(`${engine}: X-Sentry-Rate-Limits for errors holds errors back; the client report still goes`, async () => {
+    const { report, received, t } = await run(engine, 'ratelimitHeader', (ingest) =>
+      ingest.plan({ status: 200, headers: { 'x-sentry-rate-limits': '60:error:organization:quota' } }));
+    assert.deepEqual(t.ids.filter((id) => report.ids.includes(id)), [report.ids[0]]);
+    assert.equal(eventsWith(received, report.ids[1]) + eventsWith(received, report.ids[2]), 0);
+    assert.equal(t.dropped['ratelimit_backoff:error'], 2, `client report: ${JSON.stringify(t.dropped)}`);
+  });
+
+  test(`${engine}: 500 three times, then 200: retried with backoff, delivered once`, async () => {
+    const { report, received, t } = await run(engine, 'retry500', (ingest) => ingest.plan({ status: 500 }, { status: 500 }, { status: 500 }));
+    assert.equal(report.flushed, true, 'flush waited for the retries');
+    assert.equal(eventsWith(received, report.ids[0]), 4, 'three failures and the delivery');
+    assert.deepEqual(t.ids, [report.ids[0]]);
+    assert.equal(t.duplicates, 0);
+  });
+
+  test(`${engine}: with offline: true, an envelope captured while the server is down is sent after a reload, once`, async () => {
+    let stored;
+    const { report, t } = await run(engine, 'offline', (ingest) => ingest.down(), async (ingest) => {
+      stored = Number(await sink.awaitSignal('stored', 60_000));
+      await ingest.up();
+      sink.release('stored');
+    });
+    assert.equal(stored, 1, 'kept in IndexedDB after the retries failed');
+    assert.equal(report.phase, '2');
+    assert.deepEqual(t.ids, report.ids, 'delivered after the reload');
+    assert.equal(t.duplicates, 0);
+    assert.equal(report.left, 0, 'removed from the store once delivered');
+  });
+
+  test(`${engine}: a capture right before navigating away still arrives`, async () => {
+    const { report, t } = await run(engine, 'navigate', (ingest) => ingest.plan({ status: 200, delay: 800 }));
+    assert.equal(report.navigated, true);
+    assert.deepEqual(t.ids, report.ids);
+  });
+
+  test(`${engine}: a burst of 500 captures: what the bounds allow arrives, the client report accounts for the rest`, async () => {
+    const { report, t } = await run(engine, 'burst');
+    assert.equal(report.count, 500);
+    assert.equal(report.distinct, 500);
+    assert.equal(report.flushed, true);
+    assert.equal(t.duplicates, 0);
+    const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
+    assert.ok(t.delivered > 0 && t.delivered < 500, `delivered ${t.delivered}`);
+    assert.equal(t.delivered + dropped, 500, `delivered ${t.delivered} + reported ${JSON.stringify(t.dropped)}`);
+    console.log(`# ${engine} burst: delivered ${t.delivered}, reported dropped ${JSON.stringify(t.dropped)}`);
+  });
+}
