@@ -61,7 +61,7 @@ fi
 run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
-run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --tests --features npm -- -D warnings || true
+run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --profile test --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
 run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
 if run_step "build-pkg" scripts/build-pkg.sh; then

@@ -292,7 +292,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests {
     use super::*;
     use proptest::prelude::*;
