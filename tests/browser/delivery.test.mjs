@@ -98,6 +98,15 @@ for (const engine of Object.keys(ENGINES)) {
     assert.deepEqual(t.ids, report.ids);
   });
 
+  test(`${engine}: an envelope waiting for a retry leaves by sendBeacon when the page is hidden`, async () => {
+    const { report, received, t } = await run(engine, 'hidden', (ingest) => ingest.plan({ status: 500 }));
+    assert.equal(report.navigated, true);
+    assert.deepEqual(t.ids, report.ids, `answers: ${received.map((r) => r.answered).join(',')}`);
+    const beacon = received.at(-1);
+    assert.ok(beacon.query.includes('sentry_key='), 'a beacon carries its auth in the query string');
+    assert.equal(beacon.headers['x-sentry-auth'], undefined);
+  });
+
   test(`${engine}: a burst of 500 captures: what the bounds allow arrives, the client report accounts for the rest`, async () => {
     const { report, t } = await run(engine, 'burst');
     assert.equal(report.count, 500);

@@ -37,7 +37,7 @@ export async function startIngest({ key = '0123456789abcdef0123456789abcdef', pr
       const step = plan.length ? plan.shift() : { status: 200 };
       const body = Buffer.concat(chunks);
       const auth = req.headers['x-sentry-auth'] || (url.searchParams.get('sentry_key') ? `sentry_key=${url.searchParams.get('sentry_key')}` : '');
-      received.push({ at: Date.now(), body, auth, answered: step === 'refuse' ? 'refused' : step.status });
+      received.push({ at: Date.now(), body, auth, query: url.search, headers: req.headers, answered: step === 'refuse' ? 'refused' : step.status });
       if (step === 'refuse') {
         req.socket.destroy();
         return;

@@ -99,6 +99,15 @@ const scenarios = {
     location.href = `/tests/browser/pages/delivery-next.html?id=${id}`;
     return null;
   },
+  // Answered 500, so waiting for its retry when the page goes away: page hide sends it with
+  // sendBeacon (auth in the query string), and it arrives although the page is gone.
+  async hidden() {
+    await eb.init(base);
+    const id = eb.captureException(new Error('waiting for a retry at page hide'));
+    await sleep(300);
+    location.href = `/tests/browser/pages/delivery-next.html?id=${id}`;
+    return null;
+  },
   // 500 captures in one tick: the bounded queue takes what it can; the client report
   // accounts for every other one.
   async burst() {
