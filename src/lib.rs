@@ -19,6 +19,7 @@ pub mod client;
 mod dsn;
 pub mod envelope;
 pub mod filter;
+pub mod group;
 mod json;
 pub mod limits;
 pub mod protocol;
