@@ -2,6 +2,8 @@
 //! test moves, requests through `tower::ServiceExt::oneshot`.
 #![allow(dead_code)]
 
+pub mod server;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::response::Response;
