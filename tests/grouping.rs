@@ -31,7 +31,8 @@ fn cases(path: &str) -> BTreeMap<String, (String, String, Vec<Frame>)> {
 }
 
 fn hash(ty: &str, msg: &str, frames: &[Frame]) -> (String, Vec<String>) {
-    let addrs: Vec<Option<String>> = frames.iter().map(|f| f.instruction_addr.map(|a| format!("0x{:x}", a.0))).collect();
+    let addrs: Vec<Option<String>> =
+        frames.iter().map(|f| f.instruction_addr.map(|a| format!("0x{:x}", a.0))).collect();
     let gframes = frames
         .iter()
         .zip(&addrs)

@@ -184,7 +184,8 @@ pub async fn issue_get(State(state): State<AppState>, Path(issue): Path<String>)
     if let Value::Object(m) = &mut v {
         let pairs = |b: &[(u64, u64)]| Value::Array(b.iter().map(|(t, n)| json!([t / 1000, n])).collect());
         m.insert("stats".into(), json!({ "24h": pairs(&hours), "30d": pairs(&days) }));
-        let vals = |b: &[(String, u64)]| Value::Array(b.iter().map(|(v, n)| json!({ "value": v, "count": n })).collect());
+        let vals =
+            |b: &[(String, u64)]| Value::Array(b.iter().map(|(v, n)| json!({ "value": v, "count": n })).collect());
         m.insert("releases".into(), vals(&releases));
         m.insert("environments".into(), vals(&environments));
     }
@@ -253,7 +254,9 @@ pub async fn outcomes_get(State(state): State<AppState>, Path(project): Path<Str
     let project_id = parse_id(&project, "project id")?;
     let rows = state.store.reads.run(move |c| read::outcomes(c, project_id)).await.map_err(db)?;
     Ok(Json(Value::Array(
-        rows.iter().map(|(source, key, quantity)| json!({ "source": source, "key": key, "quantity": quantity })).collect(),
+        rows.iter()
+            .map(|(source, key, quantity)| json!({ "source": source, "key": key, "quantity": quantity }))
+            .collect(),
     )))
 }
 

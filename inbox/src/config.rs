@@ -60,7 +60,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
             _ => (arg.as_str(), None),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
+        let mut value =
+            |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
         match flag {
             "--addr" => addr = value("--addr")?,
             "--db" => db = value("--db")?,
@@ -70,7 +71,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
             _ => positional.push(arg.clone()),
         }
     }
-    let addr: SocketAddr = addr.parse().map_err(|_| format!("--addr {addr:?} is not an address like 127.0.0.1:8765"))?;
+    let addr: SocketAddr =
+        addr.parse().map_err(|_| format!("--addr {addr:?} is not an address like 127.0.0.1:8765"))?;
     let rate_limit = match rate {
         Some(r) => Some(
             r.parse::<u64>()
@@ -100,11 +102,15 @@ mod tests {
     fn flags_env_and_defaults() {
         let none = |_: &str| None;
         let Ok(Command::Serve(c)) = parse(&[], none) else { panic!("serve") };
-        assert_eq!((c.addr.to_string().as_str(), c.db.to_str(), c.rate_limit), ("127.0.0.1:8765", Some(DEFAULT_DB), None));
+        assert_eq!(
+            (c.addr.to_string().as_str(), c.db.to_str(), c.rate_limit),
+            ("127.0.0.1:8765", Some(DEFAULT_DB), None)
+        );
         let env = |k: &str| (k == "ERRORBEACON_INBOX_RATE_LIMIT").then(|| "60".to_owned());
         let Ok(Command::Serve(c)) = parse(&args(&["--addr", "127.0.0.1:0", "--db=x.db"]), env) else { panic!("serve") };
         assert_eq!((c.addr.port(), c.db.to_str(), c.rate_limit), (0, Some("x.db"), Some(60)));
-        let Ok(Command::ProjectAdd { name, config }) = parse(&args(&["project", "add", "shop", "--db", "y"]), none) else {
+        let Ok(Command::ProjectAdd { name, config }) = parse(&args(&["project", "add", "shop", "--db", "y"]), none)
+        else {
             panic!("project add")
         };
         assert_eq!((name.as_str(), config.db.to_str()), ("shop", Some("y")));

@@ -49,7 +49,8 @@ impl IntoResponse for ApiError {
         let mut resp = (self.status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
         let headers = resp.headers_mut();
         // Header values cannot hold control characters; the body keeps the full message.
-        let printable: String = self.message.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
+        let printable: String =
+            self.message.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
         if let Ok(v) = HeaderValue::from_str(&printable) {
             headers.insert("x-sentry-error", v);
         }

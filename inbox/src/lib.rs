@@ -60,8 +60,9 @@ pub async fn serve(config: &Config) -> Result<(), String> {
     drop(conn);
     let store = store::Store::open(&config.db).map_err(|e| e.to_string())?;
     let state = AppState::new(store, config.rate_limit, clock);
-    let listener =
-        tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let bound = listener.local_addr().map_err(|e| format!("no local address: {e}"))?;
     let host = dsn_host(bound);
     state.set_public_host(host.clone());

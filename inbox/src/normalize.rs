@@ -622,8 +622,12 @@ mod tests {
 
     #[test]
     fn messages_titles_and_culprits() -> Result<(), NotAnEvent> {
-        let ev = normalize(br#"{"logentry":{"formatted":"disk full\nmore"},"level":"warning","timestamp":1795469269.5}"#)?;
-        assert_eq!((ev.title().as_str(), ev.level.as_str(), ev.timestamp_ms), ("disk full", "warning", Some(1_795_469_269_500)));
+        let ev =
+            normalize(br#"{"logentry":{"formatted":"disk full\nmore"},"level":"warning","timestamp":1795469269.5}"#)?;
+        assert_eq!(
+            (ev.title().as_str(), ev.level.as_str(), ev.timestamp_ms),
+            ("disk full", "warning", Some(1_795_469_269_500))
+        );
         let ev = normalize(br#"{"message":"plain","timestamp":"2026-11-23T21:27:49.123Z"}"#)?;
         assert_eq!((ev.title().as_str(), ev.timestamp_ms), ("plain", Some(1_795_469_269_123)));
         let ev = normalize(

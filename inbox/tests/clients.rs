@@ -13,7 +13,9 @@ use std::process::Command;
 use std::time::Duration;
 
 fn python() -> PathBuf {
-    let p = std::env::var_os("ERRORBEACON_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo_root().join(".venv/bin/python"));
+    let p = std::env::var_os("ERRORBEACON_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/python"));
     let ok = Command::new(&p).args(["-c", "import sentry_sdk"]).status().map(|s| s.success()).unwrap_or(false);
     assert!(ok, "{} cannot import sentry_sdk: run scripts/setup.sh (it installs sentry-sdk into .venv)", p.display());
     p

@@ -20,13 +20,15 @@ fn every_acknowledged_event_survives_kill_9() {
     let auth = format!("Sentry sentry_version=7, sentry_key={}", server.key);
     let mut clients = Vec::new();
     for _ in 0..4 {
-        let (acked, stop, next, addr, auth) = (acked.clone(), stop.clone(), next.clone(), server.addr.clone(), auth.clone());
+        let (acked, stop, next, addr, auth) =
+            (acked.clone(), stop.clone(), next.clone(), server.addr.clone(), auth.clone());
         clients.push(std::thread::spawn(move || {
             let mut failures = 0;
             while !stop.load(Ordering::SeqCst) && failures < 50 {
                 let n = next.fetch_add(1, Ordering::SeqCst);
                 let site = format!("site{}", n % 7);
-                let ev = js_event(&id(n), "Error", "stream", &[("main", "http://h/app.js"), (&site, "http://h/a.js")], None);
+                let ev =
+                    js_event(&id(n), "Error", "stream", &[("main", "http://h/app.js"), (&site, "http://h/a.js")], None);
                 match request(&addr, "POST", "/api/1/envelope/", &[("X-Sentry-Auth", &auth)], &envelope(&ev)) {
                     Ok((200, _)) => acked.lock().expect("lock").push(id(n)),
                     Ok((status, body)) => panic!("unexpected {status}: {}", String::from_utf8_lossy(&body)),
@@ -53,9 +55,8 @@ fn every_acknowledged_event_survives_kill_9() {
     let conn = rusqlite::Connection::open(&db).expect("open db");
     let mut missing = Vec::new();
     for event_id in &acked {
-        let n: i64 = conn
-            .query_row("SELECT count(*) FROM events WHERE event_id = ?1", [event_id], |r| r.get(0))
-            .expect("query");
+        let n: i64 =
+            conn.query_row("SELECT count(*) FROM events WHERE event_id = ?1", [event_id], |r| r.get(0)).expect("query");
         if n != 1 {
             missing.push(event_id.clone());
         }
@@ -63,7 +64,8 @@ fn every_acknowledged_event_survives_kill_9() {
     assert!(missing.is_empty(), "{} of {} acknowledged events lost: {:?}", missing.len(), acked.len(), missing);
     // The counters agree with the events: they were written in the same transactions.
     let issues = server.get_json("/api/0/projects/1/issues/");
-    let counted: u64 = issues.as_array().into_iter().flatten().filter_map(|i| i["count"].as_str()?.parse::<u64>().ok()).sum();
+    let counted: u64 =
+        issues.as_array().into_iter().flatten().filter_map(|i| i["count"].as_str()?.parse::<u64>().ok()).sum();
     let stored: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).expect("count");
     assert_eq!(counted, stored as u64);
     assert!(stored as usize >= acked.len());

@@ -40,22 +40,34 @@ async fn truncated_envelope_and_wrong_length_are_400() {
     let mut wrong = format!("{{}}\n{{\"type\":\"event\",\"length\":{}}}\n", payload.len() - 5).into_bytes();
     wrong.extend_from_slice(&payload);
     assert_rejected(&app, wrong, StatusCode::BAD_REQUEST, "not terminated by newline").await;
-    assert_rejected(&app, b"{}\n{\"type\":\"event\",\"length\":10}\n{}".to_vec(), StatusCode::BAD_REQUEST, "length 10").await;
+    assert_rejected(&app, b"{}\n{\"type\":\"event\",\"length\":10}\n{}".to_vec(), StatusCode::BAD_REQUEST, "length 10")
+        .await;
 }
 
 #[tokio::test]
 async fn non_json_and_non_object_event_payloads_are_400() {
     let app = TestApp::new(None);
-    assert_rejected(&app, b"{}\n{\"type\":\"event\"}\nnot json at all\n".to_vec(), StatusCode::BAD_REQUEST, "not valid json")
+    assert_rejected(
+        &app,
+        b"{}\n{\"type\":\"event\"}\nnot json at all\n".to_vec(),
+        StatusCode::BAD_REQUEST,
+        "not valid json",
+    )
+    .await;
+    assert_rejected(&app, b"{}\n{\"type\":\"event\"}\n[1,2,3]\n".to_vec(), StatusCode::BAD_REQUEST, "not an object")
         .await;
-    assert_rejected(&app, b"{}\n{\"type\":\"event\"}\n[1,2,3]\n".to_vec(), StatusCode::BAD_REQUEST, "not an object").await;
 }
 
 #[tokio::test]
 async fn invalid_utf8_is_400() {
     let app = TestApp::new(None);
-    assert_rejected(&app, b"{}\n{\"type\":\"event\"}\n{\"message\":\"\xff\xfe\"}\n".to_vec(), StatusCode::BAD_REQUEST, "json")
-        .await;
+    assert_rejected(
+        &app,
+        b"{}\n{\"type\":\"event\"}\n{\"message\":\"\xff\xfe\"}\n".to_vec(),
+        StatusCode::BAD_REQUEST,
+        "json",
+    )
+    .await;
     assert_rejected(&app, b"{\"dsn\":\"\xff\"}\n".to_vec(), StatusCode::BAD_REQUEST, "envelope header").await;
 }
 
@@ -160,7 +172,8 @@ async fn gzip_bomb_is_413_and_corrupt_gzip_is_400() {
 async fn good_envelopes_in_every_encoding() {
     let app = TestApp::new(None);
     let mut n = 0;
-    let encodings: Vec<(&str, Box<dyn Fn(&[u8]) -> Vec<u8>>)> = vec![
+    type Encoder = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+    let encodings: Vec<(&str, Encoder)> = vec![
         ("", Box::new(|b: &[u8]| b.to_vec())),
         ("gzip", Box::new(gzip)),
         (

@@ -55,7 +55,13 @@ async fn different_crash_sites_with_the_same_message_are_different_issues() {
     let a = js_event(&id(1), "Error", "boom", &[("main", "http://h/app.js"), ("save", "http://h/store.js")], None);
     let b = js_event(&id(2), "Error", "boom", &[("main", "http://h/app.js"), ("load", "http://h/store.js")], None);
     // Same site as `a`, other message, other port, a hashed bundle name: the same issue.
-    let c = js_event(&id(3), "Error", "boom 42", &[("Object.main", "http://h:81/app.js"), ("Store.save", "http://h:81/store.js")], None);
+    let c = js_event(
+        &id(3),
+        "Error",
+        "boom 42",
+        &[("Object.main", "http://h:81/app.js"), ("Store.save", "http://h:81/store.js")],
+        None,
+    );
     for ev in [&a, &b, &c] {
         assert_eq!(app.post_envelope(envelope(ev)).await.0, StatusCode::OK);
         app.advance(1000);
@@ -90,7 +96,8 @@ async fn fingerprint_overrides() {
     for ev in &evs {
         assert_eq!(app.post_envelope(envelope(ev)).await.0, StatusCode::OK);
     }
-    let mut counts: Vec<String> = app.issues().await.iter().filter_map(|i| i["count"].as_str().map(str::to_owned)).collect();
+    let mut counts: Vec<String> =
+        app.issues().await.iter().filter_map(|i| i["count"].as_str().map(str::to_owned)).collect();
     counts.sort();
     // checkout ×2, tenant-1 ×1, tenant-2 ×2, default ×1.
     assert_eq!(counts, ["1", "1", "2", "2"]);
@@ -102,7 +109,7 @@ async fn counts_of_events_and_users_are_exact() {
     let users = [
         Some(json!({ "id": "u1", "email": "a@x" })),
         Some(json!({ "id": "u1" })),
-        Some(json!({ "email": "a@x" })),       // no id: counted by email, a different key than u1
+        Some(json!({ "email": "a@x" })), // no id: counted by email, a different key than u1
         Some(json!({ "username": "bob" })),
         Some(json!({ "ip_address": "10.0.0.1" })),
         Some(json!({ "ip_address": "{{auto}}" })), // no user
@@ -127,9 +134,11 @@ async fn counts_of_events_and_users_are_exact() {
     let detail = app.get(&format!("/api/0/issues/{}/", issue["id"].as_str().unwrap_or_default())).await;
     assert_eq!(detail["releases"], json!([{ "value": "shop@1.1", "count": 5 }, { "value": "shop@1.0", "count": 4 }]));
     assert_eq!(detail["environments"], json!([{ "value": "production", "count": 9 }]));
-    let hours: Vec<u64> = detail["stats"]["24h"].as_array().into_iter().flatten().filter_map(|p| p[1].as_u64()).collect();
+    let hours: Vec<u64> =
+        detail["stats"]["24h"].as_array().into_iter().flatten().filter_map(|p| p[1].as_u64()).collect();
     assert_eq!(hours, [2, 2, 2, 2, 1]);
-    let days: Vec<u64> = detail["stats"]["30d"].as_array().into_iter().flatten().filter_map(|p| p[1].as_u64()).collect();
+    let days: Vec<u64> =
+        detail["stats"]["30d"].as_array().into_iter().flatten().filter_map(|p| p[1].as_u64()).collect();
     assert_eq!(days, [9]);
     let events = app.events(issue["id"].as_str().unwrap_or_default()).await;
     assert_eq!(events.len(), 9);
@@ -176,8 +185,10 @@ async fn messages_group_by_normalized_text_and_api_filters() {
     assert_eq!(found[0]["count"], "2");
     let none = app.get(&format!("/api/0/projects/{}/issues/?status=resolved", app.project.id)).await;
     assert_eq!(none, json!([]));
-    let (status, _, _) = app.send(Request::get("/api/0/projects/999/issues/").body(Body::empty()).unwrap_or_default()).await;
+    let (status, _, _) =
+        app.send(Request::get("/api/0/projects/999/issues/").body(Body::empty()).unwrap_or_default()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = app.send(Request::get("/api/0/issues/999/events/").body(Body::empty()).unwrap_or_default()).await;
+    let (status, _, _) =
+        app.send(Request::get("/api/0/issues/999/events/").body(Body::empty()).unwrap_or_default()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -19,7 +19,9 @@ mod hash;
 mod normalize;
 
 pub use hash::Fnv128;
-pub use normalize::{exception_type, function_name, message as normalize_message, path as normalize_path, FunctionName};
+pub use normalize::{
+    exception_type, function_name, message as normalize_message, path as normalize_path, FunctionName,
+};
 
 /// A frame as grouping sees it: borrowed fields of an event's frame.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -270,7 +272,8 @@ mod tests {
     #[test]
     fn anonymous_crash_frames_take_the_callers_name() {
         let v8 = exc("Error", "x", vec![frame("validateEach", "http://h/p.js"), frame("", "http://h/p.js")]);
-        let gecko = exc("Error", "x", vec![frame("validateEach", "http://h/p.js"), frame("validateEach/<", "http://h/p.js")]);
+        let gecko =
+            exc("Error", "x", vec![frame("validateEach", "http://h/p.js"), frame("validateEach/<", "http://h/p.js")]);
         assert_eq!(group(&v8).components, group(&gecko).components);
         assert_eq!(group(&v8).components.get(1).map(String::as_str), Some("<anonymous> in validateEach @ p.js"));
     }

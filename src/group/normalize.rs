@@ -73,7 +73,9 @@ fn rust_name(name: &str) -> String {
     while let Some(open) = rest.find('[') {
         let after = rest.get(open + 1..).unwrap_or("");
         match after.find(']') {
-            Some(close) if close > 0 && after.get(..close).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) => {
+            Some(close)
+                if close > 0 && after.get(..close).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) =>
+            {
                 out.push_str(rest.get(..open).unwrap_or(""));
                 rest = after.get(close + 1..).unwrap_or("");
             }

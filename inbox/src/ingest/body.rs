@@ -86,9 +86,9 @@ pub fn decompress(encoding: Encoding, body: bytes::Bytes) -> Result<bytes::Bytes
     };
     match result {
         Ok(v) => Ok(bytes::Bytes::from(v)),
-        Err(Bounded::TooLarge) => Err(ApiError::too_large(format!(
-            "{name} body decompresses to more than {MAX_DECOMPRESSED_BYTES} bytes"
-        ))),
+        Err(Bounded::TooLarge) => {
+            Err(ApiError::too_large(format!("{name} body decompresses to more than {MAX_DECOMPRESSED_BYTES} bytes")))
+        }
         Err(Bounded::Invalid(e)) => Err(ApiError::bad_request(format!("body is not valid {name} data: {e}"))),
     }
 }

@@ -64,7 +64,9 @@ fn parse_project_id(s: &str) -> Result<u64, ApiError> {
 async fn check_key(state: &AppState, project_id: u64, key: &str) -> Result<(), ApiError> {
     match state.project_key(project_id).await? {
         Some(k) if k == key => Ok(()),
-        Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, format!("sentry_key is not a key of project {project_id}"))),
+        Some(_) => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, format!("sentry_key is not a key of project {project_id}")))
+        }
         None => Err(ApiError::new(StatusCode::FORBIDDEN, format!("project {project_id} does not exist"))),
     }
 }
@@ -145,7 +147,8 @@ pub async fn store_post(
     body: Body,
 ) -> Result<Response, ApiError> {
     let project_id = parse_project_id(&project)?;
-    let key = auth::key_from_headers(&headers).or_else(|| auth::key_from_query(query.as_deref())).ok_or_else(missing_auth)?;
+    let key =
+        auth::key_from_headers(&headers).or_else(|| auth::key_from_query(query.as_deref())).ok_or_else(missing_auth)?;
     check_key(&state, project_id, &key).await?;
     let bytes = read_body(&headers, body).await?;
     let now = state.now_ms();
@@ -189,7 +192,9 @@ enum ItemError {
 impl ItemError {
     fn into_api(self) -> ApiError {
         match self {
-            ItemError::TooLarge(n) => ApiError::too_large(format!("event of {n} bytes is larger than {MAX_EVENT_BYTES} bytes")),
+            ItemError::TooLarge(n) => {
+                ApiError::too_large(format!("event of {n} bytes is larger than {MAX_EVENT_BYTES} bytes"))
+            }
             ItemError::NotAnEvent(e) => ApiError::bad_request(e.to_string()),
         }
     }
@@ -247,7 +252,8 @@ struct Discarded {
 fn client_report(payload: &[u8], counts: &mut BTreeMap<(&'static str, String), u64>) {
     let Ok(report) = serde_json::from_slice::<ClientReport>(payload) else { return };
     for d in report.discarded_events {
-        let key = format!("{}:{}", d.reason.as_deref().unwrap_or("unknown"), d.category.as_deref().unwrap_or("unknown"));
+        let key =
+            format!("{}:{}", d.reason.as_deref().unwrap_or("unknown"), d.category.as_deref().unwrap_or("unknown"));
         let e = counts.entry(("client_report", key)).or_default();
         *e = e.saturating_add(d.quantity.unwrap_or(1));
     }

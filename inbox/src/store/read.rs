@@ -110,9 +110,7 @@ impl ReadPool {
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || pool.run_blocking(f))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || pool.run_blocking(f)).await.map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Runs `f` with a read connection on this thread.
@@ -141,14 +139,17 @@ impl ReadPool {
 /// The project with this id, if any.
 pub fn project(conn: &Connection, id: u64) -> rusqlite::Result<Option<Project>> {
     conn.prepare_cached("SELECT id, name, public_key FROM projects WHERE id = ?1")?
-        .query_row([id as i64], |r| Ok(Project { id: r.get::<_, i64>(0)? as u64, name: r.get(1)?, public_key: r.get(2)? }))
+        .query_row([id as i64], |r| {
+            Ok(Project { id: r.get::<_, i64>(0)? as u64, name: r.get(1)?, public_key: r.get(2)? })
+        })
         .optional()
 }
 
 /// All projects.
 pub fn projects(conn: &Connection) -> rusqlite::Result<Vec<Project>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, public_key FROM projects ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok(Project { id: r.get::<_, i64>(0)? as u64, name: r.get(1)?, public_key: r.get(2)? }))?;
+    let rows =
+        stmt.query_map([], |r| Ok(Project { id: r.get::<_, i64>(0)? as u64, name: r.get(1)?, public_key: r.get(2)? }))?;
     rows.collect()
 }
 
@@ -226,9 +227,8 @@ pub fn values(conn: &Connection, issue_id: u64, kind: &str) -> rusqlite::Result<
 
 /// A project's outcome counts: (source, key, quantity).
 pub fn outcomes(conn: &Connection, project_id: u64) -> rusqlite::Result<Vec<(String, String, u64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT source, key, quantity FROM outcomes WHERE project_id = ?1 ORDER BY source, key",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT source, key, quantity FROM outcomes WHERE project_id = ?1 ORDER BY source, key")?;
     let rows = stmt.query_map([project_id as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?;
     rows.collect()
 }

@@ -127,7 +127,8 @@ pub fn js_event(event_id: &str, ty: &str, value: &str, frames: &[(&str, &str)], 
     let frames: Vec<Value> = frames
         .iter()
         .map(|(f, url)| {
-            let mut fr = serde_json::json!({ "abs_path": url, "filename": url, "lineno": 10, "colno": 5, "in_app": true });
+            let mut fr =
+                serde_json::json!({ "abs_path": url, "filename": url, "lineno": 10, "colno": 5, "in_app": true });
             if !f.is_empty() {
                 fr["function"] = Value::from(*f);
             }

@@ -63,7 +63,11 @@ impl Server {
     }
 
     /// Polls the issue list of project 1 until `done` says so or `timeout` passes.
-    pub fn wait_for_issues(&self, timeout: Duration, done: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+    pub fn wait_for_issues(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> Vec<serde_json::Value> {
         let start = Instant::now();
         loop {
             let issues = self.get_json("/api/0/projects/1/issues/").as_array().cloned().unwrap_or_default();
@@ -82,10 +86,17 @@ impl Drop for Server {
 }
 
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`); returns status and body.
-pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
