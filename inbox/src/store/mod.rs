@@ -90,6 +90,11 @@ pub fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // WAL: readers never block the writer and a commit appends to one file. NORMAL: see the
     // module docs for what it covers.
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    // 64 MiB of page cache and memory-mapped reads: b-tree pages stay in memory, and
+    // checkpoints read without a syscall per page. (16 KiB pages were tried too: slower, as
+    // every random index page a batch touches then costs four times the bytes.)
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
@@ -135,6 +140,16 @@ pub fn default_project(conn: &Connection, now_ms: u64) -> Result<Project, String
     }
 }
 
+/// Copies committed WAL frames into the database file every 100 ms (PASSIVE: never waits
+/// for the writer or readers). Once a checkpoint has copied everything, the writer's next
+/// transaction starts the WAL file over, so it does not grow without bound.
+fn checkpoint_loop(conn: Connection) {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
 /// The store: the writer's queue and the read pool.
 #[derive(Clone)]
 pub struct Store {
@@ -148,6 +163,14 @@ impl Store {
     /// Opens (creating and migrating) the database and starts the writer thread.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_and_migrate(path)?;
+        // Checkpoints run on their own thread, not inside the writer's commits, where they
+        // made the slowest answers several times slower (measured: p99 at 1,000 events/s).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let ck = open_connection(path)?;
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(ck))
+            .map_err(|e| StoreError::Task(format!("cannot start the checkpoint thread: {e}")))?;
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
