@@ -246,7 +246,9 @@ async fn worker(
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let scheduled = if rate > 0.0 { start + Duration::from_secs_f64(i as f64 / rate) } else { Instant::now() };
-        if scheduled >= deadline {
+        // A server that cannot keep up does not get the backlog sent after the run: what was
+        // not sent by then counts as not answered.
+        if scheduled >= deadline || Instant::now() >= deadline + Duration::from_secs(2) {
             break;
         }
         if rate > 0.0 {
@@ -271,12 +273,26 @@ async fn worker(
             .header("content-type", "application/x-sentry-envelope")
             .body(Full::new(body));
         let Ok(req) = req else { continue };
-        let result = match s.ready().await {
-            Ok(()) => s.send_request(req).await,
-            Err(e) => Err(e),
-        };
-        match result {
+        if s.ready().await.is_err() {
+            // The server closed the idle connection: open another and send on it.
+            sender = None;
+            match connect(&t).await {
+                Ok(new) => sender = Some(new),
+                Err(_) => {
+                    stats.errors += 1;
+                    continue;
+                }
+            }
+        }
+        let Some(s) = sender.as_mut() else { continue };
+        match s.send_request(req).await {
             Ok(resp) => {
+                // Servers without keep-alive (Bugsink's sync gunicorn worker) close after
+                // each answer.
+                let closes = resp.headers().get("connection").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+                if closes {
+                    sender = None;
+                }
                 let status = resp.status().as_u16();
                 let _ = resp.into_body().collect().await;
                 stats.latencies_us.push(sent.elapsed().as_micros() as u64);
