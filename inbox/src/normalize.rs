@@ -13,6 +13,7 @@ use errorbeacon::group::{self, GroupException, GroupFrame, GroupInput};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::fmt::Display;
 
 /// The most exceptions of a chain read, and frames per stack trace read, for grouping and
 /// titles. The payload is kept whole whatever its size (within the event size limit).
@@ -205,9 +206,19 @@ struct RawUser<'a> {
 struct Errors(Vec<Value>);
 
 impl Errors {
-    fn invalid(&mut self, name: &str, raw: &RawValue, reason: &str) {
+    fn invalid<N: Display + ?Sized>(&mut self, name: &N, raw: &RawValue, reason: &str) {
         let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-        self.0.push(json!({ "type": "invalid_data", "name": name, "value": value, "reason": reason }));
+        self.0.push(json!({ "type": "invalid_data", "name": name.to_string(), "value": value, "reason": reason }));
+    }
+}
+
+/// `{path}.frames.{index}.{field}`, written only when a field is invalid (building the name of
+/// every field up front cost more than the rest of the frame's normalization).
+struct FrameField<'a>(&'a str, usize, &'static str);
+
+impl Display for FrameField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.frames.{}.{}", self.0, self.1, self.2)
     }
 }
 
@@ -222,7 +233,7 @@ fn is_null(raw: &RawValue) -> bool {
 }
 
 /// A string field; `None` with an error when it is not a string.
-fn string(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<String> {
+fn string<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawValue>) -> Option<String> {
     let raw = raw.filter(|r| !is_null(r))?;
     match serde_json::from_str::<String>(raw.get()) {
         Ok(s) => Some(s),
@@ -234,7 +245,7 @@ fn string(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<Str
 }
 
 /// A string, or a number or boolean written as one (as Relay's lenient strings accept).
-fn lenient_string(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<String> {
+fn lenient_string<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawValue>) -> Option<String> {
     let raw = raw.filter(|r| !is_null(r))?;
     match serde_json::from_str::<Value>(raw.get()) {
         Ok(Value::String(s)) => Some(s),
@@ -246,7 +257,7 @@ fn lenient_string(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Op
     }
 }
 
-fn unsigned(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<u64> {
+fn unsigned<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawValue>) -> Option<u64> {
     let raw = raw.filter(|r| !is_null(r))?;
     match serde_json::from_str::<u64>(raw.get()) {
         Ok(n) => Some(n),
@@ -257,7 +268,7 @@ fn unsigned(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<u
     }
 }
 
-fn boolean(errors: &mut Errors, name: &str, raw: Option<&RawValue>) -> Option<bool> {
+fn boolean<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawValue>) -> Option<bool> {
     let raw = raw.filter(|r| !is_null(r))?;
     match serde_json::from_str::<bool>(raw.get()) {
         Ok(b) => Some(b),
@@ -320,7 +331,7 @@ fn frames(errors: &mut Errors, path: &str, raw: Option<&RawValue>) -> Vec<Frame>
     }
     let st = if is_object(raw) { serde_json::from_str::<RawStacktrace<'_>>(raw.get()).ok() } else { None };
     let Some(st) = st else {
-        errors.invalid(path, raw, "expected a stacktrace");
+        errors.invalid(&path, raw, "expected a stacktrace");
         return Vec::new();
     };
     let Some(list) = st.frames.filter(|r| !is_null(r)) else { return Vec::new() };
@@ -335,7 +346,7 @@ fn frames(errors: &mut Errors, path: &str, raw: Option<&RawValue>) -> Vec<Frame>
     let skip = items.len().saturating_sub(MAX_FRAMES);
     let mut out = Vec::with_capacity(items.len() - skip);
     for (i, item) in items.iter().enumerate().skip(skip) {
-        let name = |field: &str| format!("{path}.frames.{i}.{field}");
+        let name = |field: &'static str| FrameField(path, i, field);
         let rf = if is_object(item) { serde_json::from_str::<RawFrame<'_>>(item.get()).ok() } else { None };
         let Some(rf) = rf else {
             errors.invalid(&format!("{path}.frames.{i}"), item, "expected a frame");
@@ -425,11 +436,11 @@ fn message(errors: &mut Errors, logentry: Option<&RawValue>, message: Option<&Ra
     let from_entry = |errors: &mut Errors, name: &str, raw: Option<&RawValue>| -> Option<String> {
         let raw = raw.filter(|r| !is_null(r))?;
         if raw.get().trim_start().starts_with('"') {
-            return string(errors, name, Some(raw));
+            return string(errors, &name, Some(raw));
         }
         let entry = if is_object(raw) { serde_json::from_str::<LogEntry<'_>>(raw.get()).ok() } else { None };
         let Some(entry) = entry else {
-            errors.invalid(name, raw, "expected a log entry");
+            errors.invalid(&name, raw, "expected a log entry");
             return None;
         };
         string(errors, &format!("{name}.formatted"), entry.formatted)

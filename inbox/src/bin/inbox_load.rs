@@ -122,7 +122,8 @@ impl Rng {
 /// among `issues`, 10–60 breadcrumbs, so 5–20 KB each.
 fn make_envelopes(args: &Args, stacks: &[(String, String, Vec<Value>)]) -> Vec<Template> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
     (0..args.envelopes)
         .map(|n| {
             let site = rng.below(args.issues);
@@ -289,7 +290,8 @@ async fn worker(
             Ok(resp) => {
                 // Servers without keep-alive (Bugsink's sync gunicorn worker) close after
                 // each answer.
-                let closes = resp.headers().get("connection").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+                let closes =
+                    resp.headers().get("connection").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
                 if closes {
                     sender = None;
                 }
@@ -330,7 +332,10 @@ fn main() {
         let envelopes = Rc::new(make_envelopes(&args, &stacks));
         let sizes: Vec<usize> = envelopes.iter().map(|t| t.bytes.len()).collect();
         // Distinct ids across runs against the same database.
-        let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
         let local = tokio::task::LocalSet::new();
         let stats = local.block_on(&rt, async {
@@ -338,7 +343,8 @@ fn main() {
             let start = Instant::now();
             let deadline = start + Duration::from_secs_f64(args.seconds);
             let handles: Vec<_> = (0..args.connections)
-                .map(|_| tokio::task::spawn_local(worker(
+                .map(|_| {
+                    tokio::task::spawn_local(worker(
                         t.clone(),
                         envelopes.clone(),
                         run,
@@ -346,7 +352,8 @@ fn main() {
                         start,
                         deadline,
                         args.rate,
-                    )))
+                    ))
+                })
                 .collect();
             let mut all = Vec::new();
             for h in handles {

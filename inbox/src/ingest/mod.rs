@@ -117,7 +117,7 @@ pub async fn envelope_post(
     let header_id = envelope.headers.event_id.map(|id| id.to_hex());
     let mut events = Vec::new();
     let mut counts: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
-    for (i, item) in envelope.items.iter().enumerate() {
+    for (i, item) in envelope.items.into_iter().enumerate() {
         *counts.entry(("item", item.ty.clone())).or_default() += 1;
         match item.ty.as_str() {
             "event" => {
@@ -125,7 +125,7 @@ pub async fn envelope_post(
                     continue;
                 }
                 let id_hint = if events.is_empty() { header_id.clone() } else { None };
-                events.push(event_record(&state, &item.payload, id_hint, now).map_err(|e| e.at_item(i))?);
+                events.push(event_record(&state, item.payload, id_hint, now).map_err(|e| e.at_item(i))?);
             }
             "client_report" => client_report(&item.payload, &mut counts),
             "session" => session(&item.payload, &mut counts),
@@ -152,7 +152,7 @@ pub async fn store_post(
     check_key(&state, project_id, &key).await?;
     let bytes = read_body(&headers, body).await?;
     let now = state.now_ms();
-    let event = event_record(&state, &bytes, None, now).map_err(ItemError::into_api)?;
+    let event = event_record(&state, bytes.to_vec(), None, now).map_err(ItemError::into_api)?;
     let outcomes = vec![Outcome { source: "item", key: "event".into(), quantity: 1 }];
     store(&state, project_id, vec![event], outcomes, now).await
 }
@@ -206,11 +206,16 @@ impl ItemError {
     }
 }
 
-fn event_record(state: &AppState, payload: &[u8], id_hint: Option<String>, now: u64) -> Result<EventRecord, ItemError> {
+fn event_record(
+    state: &AppState,
+    payload: Vec<u8>,
+    id_hint: Option<String>,
+    now: u64,
+) -> Result<EventRecord, ItemError> {
     if payload.len() > MAX_EVENT_BYTES {
         return Err(ItemError::TooLarge(payload.len()));
     }
-    let ev = normalize::normalize(payload).map_err(ItemError::NotAnEvent)?;
+    let ev = normalize::normalize(&payload).map_err(ItemError::NotAnEvent)?;
     let grouping = ev.grouping();
     let exception = ev.exceptions.last();
     let errors = (!ev.errors.is_empty()).then(|| serde_json::Value::Array(ev.errors.clone()).to_string());
@@ -230,7 +235,7 @@ fn event_record(state: &AppState, payload: &[u8], id_hint: Option<String>, now: 
         release: ev.release.clone(),
         environment: ev.environment.clone(),
         errors,
-        raw: payload.to_vec(),
+        raw: payload,
     })
 }
 
