@@ -150,6 +150,7 @@ pub async fn issues_get(
         status: p.status.filter(|s| !s.is_empty()),
         search: p.query.filter(|s| !s.trim().is_empty()),
         limit: p.limit.unwrap_or(MAX_LIST).clamp(1, MAX_LIST),
+        ..Default::default()
     };
     let exists = state.store.reads.run(move |c| read::project(c, project_id)).await.map_err(db)?;
     if exists.is_none() {

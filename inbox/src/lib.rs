@@ -17,6 +17,7 @@ pub mod limits;
 pub mod normalize;
 pub mod state;
 pub mod store;
+pub mod ui;
 
 pub use config::{Command, Config};
 pub use state::{system_clock, AppState, Clock};
@@ -25,7 +26,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::net::SocketAddr;
 
-/// The router: ingest (with CORS) and the JSON API.
+/// The router: ingest (with CORS), the JSON API and the web UI.
 pub fn app(state: AppState) -> Router {
     let ingest = Router::new()
         .route("/api/{project_id}/envelope/", post(ingest::envelope_post))
@@ -39,7 +40,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/0/projects/{project_id}/outcomes/", get(api::outcomes_get))
         .route("/api/0/issues/{issue_id}/", get(api::issue_get).put(api::issue_put))
         .route("/api/0/issues/{issue_id}/events/", get(api::events_get));
-    Router::new().merge(ingest).merge(api).with_state(state)
+    let ui = Router::new()
+        .route("/", get(ui::index_get))
+        .route("/issues/{issue_id}/", get(ui::issue_get))
+        .route("/ui/stream", get(ui::stream_get))
+        .route("/static/app.css", get(ui::css_get))
+        .route("/static/app.js", get(ui::js_get))
+        .layer(axum::middleware::from_fn(ui::security_headers));
+    Router::new().merge(ingest).merge(api).merge(ui).with_state(state)
 }
 
 /// How the host part of a DSN names a bound address: loopback for unspecified addresses.

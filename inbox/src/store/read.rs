@@ -160,8 +160,50 @@ pub struct IssueQuery {
     pub status: Option<String>,
     /// Substring of title or culprit (case-insensitive, ASCII).
     pub search: Option<String>,
+    /// Only issues that saw this release.
+    pub release: Option<String>,
+    /// Only issues that saw this environment.
+    pub environment: Option<String>,
+    /// The order.
+    pub sort: IssueSort,
     /// At most this many.
     pub limit: u32,
+}
+
+/// Orders of the issue list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IssueSort {
+    /// Newest `lastSeen` first (the API's order).
+    #[default]
+    LastSeen,
+    /// Newest `firstSeen` first.
+    FirstSeen,
+    /// Most events first.
+    Events,
+    /// Most users first.
+    Users,
+}
+
+impl IssueSort {
+    /// From a query parameter (`last`, `first`, `events`, `users`).
+    pub fn parse(s: &str) -> Option<IssueSort> {
+        match s {
+            "last" => Some(IssueSort::LastSeen),
+            "first" => Some(IssueSort::FirstSeen),
+            "events" => Some(IssueSort::Events),
+            "users" => Some(IssueSort::Users),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            IssueSort::LastSeen => "last_seen_ms DESC, id DESC",
+            IssueSort::FirstSeen => "first_seen_ms DESC, id DESC",
+            IssueSort::Events => "event_count DESC, last_seen_ms DESC",
+            IssueSort::Users => "user_count DESC, last_seen_ms DESC",
+        }
+    }
 }
 
 /// A project's issues, newest `lastSeen` first.
@@ -170,10 +212,16 @@ pub fn issues(conn: &Connection, project_id: u64, q: &IssueQuery) -> rusqlite::R
         "SELECT {ISSUE_COLUMNS} FROM issues
          WHERE project_id = ?1 AND (?2 IS NULL OR status = ?2)
            AND (?3 IS NULL OR instr(lower(title), lower(?3)) > 0 OR instr(lower(culprit), lower(?3)) > 0)
-         ORDER BY last_seen_ms DESC, id DESC LIMIT ?4"
+           AND (?5 IS NULL OR EXISTS (SELECT 1 FROM issue_values v
+                                      WHERE v.issue_id = issues.id AND v.kind = 'release' AND v.value = ?5))
+           AND (?6 IS NULL OR EXISTS (SELECT 1 FROM issue_values v
+                                      WHERE v.issue_id = issues.id AND v.kind = 'environment' AND v.value = ?6))
+         ORDER BY {} LIMIT ?4",
+        q.sort.order_by()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![project_id as i64, q.status, q.search, q.limit], issue_row)?;
+    let rows =
+        stmt.query_map(params![project_id as i64, q.status, q.search, q.limit, q.release, q.environment], issue_row)?;
     rows.collect()
 }
 
@@ -231,4 +279,47 @@ pub fn outcomes(conn: &Connection, project_id: u64) -> rusqlite::Result<Vec<(Str
         conn.prepare_cached("SELECT source, key, quantity FROM outcomes WHERE project_id = ?1 ORDER BY source, key")?;
     let rows = stmt.query_map([project_id as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?;
     rows.collect()
+}
+
+/// The releases and environments seen in a project (for filters): (kind, value).
+pub fn project_values(conn: &Connection, project_id: u64) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT v.kind, v.value FROM issue_values v JOIN issues i ON i.id = v.issue_id
+         WHERE i.project_id = ?1 ORDER BY v.kind, v.value LIMIT 200",
+    )?;
+    let rows = stmt.query_map([project_id as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// The ids of an issue's events just newer and just older than `event_row` (for previous/next).
+pub fn neighbours(conn: &Connection, issue_id: u64, event_row: u64) -> rusqlite::Result<(Option<u64>, Option<u64>)> {
+    let newer: Option<i64> = conn
+        .prepare_cached("SELECT min(id) FROM events WHERE issue_id = ?1 AND id > ?2")?
+        .query_row(params![issue_id as i64, event_row as i64], |r| r.get(0))?;
+    let older: Option<i64> = conn
+        .prepare_cached("SELECT max(id) FROM events WHERE issue_id = ?1 AND id < ?2")?
+        .query_row(params![issue_id as i64, event_row as i64], |r| r.get(0))?;
+    Ok((newer.map(|n| n as u64), older.map(|n| n as u64)))
+}
+
+/// One event of an issue by row id, or the newest when `event_row` is `None`.
+pub fn event(conn: &Connection, issue_id: u64, event_row: Option<u64>) -> rusqlite::Result<Option<EventRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, issue_id, event_id, received_ms, timestamp_ms, level, title, errors, raw
+         FROM events WHERE issue_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id DESC LIMIT 1",
+    )?;
+    stmt.query_row(params![issue_id as i64, event_row.map(|n| n as i64)], |r| {
+        Ok(EventRow {
+            id: r.get::<_, i64>(0)? as u64,
+            issue_id: r.get::<_, i64>(1)? as u64,
+            event_id: r.get(2)?,
+            received_ms: r.get::<_, i64>(3)? as u64,
+            timestamp_ms: r.get::<_, i64>(4)? as u64,
+            level: r.get(5)?,
+            title: r.get(6)?,
+            errors: r.get(7)?,
+            raw: r.get(8)?,
+        })
+    })
+    .optional()
 }
