@@ -3,7 +3,8 @@
 #
 #   scripts/test.sh
 #
-# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host), build-pkg.sh,
+# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
+# tests included), the inbox UI in Chromium (node --test tests/inbox/), build-pkg.sh,
 # node --test tests/node/. A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
@@ -63,6 +64,12 @@ run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings ||
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
+# The inbox's web UI in headless Chromium, against the debug binary cargo test built.
+if run_step "build inbox" cargo build -p errorbeacon-inbox; then
+  run_step "inbox UI (Chromium)" node --test tests/inbox/ || true
+else
+  skip_step "inbox UI (Chromium)" "build inbox failed"
+fi
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
   if run_step "build example app" scripts/build-example.sh; then

@@ -46,6 +46,8 @@ pub fn app(state: AppState) -> Router {
         .route("/ui/stream", get(ui::stream_get))
         .route("/static/app.css", get(ui::css_get))
         .route("/static/app.js", get(ui::js_get))
+        // Browsers ask for it on every page; there is none.
+        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn(ui::security_headers));
     Router::new().merge(ingest).merge(api).merge(ui).with_state(state)
 }

@@ -340,7 +340,11 @@ fn render_event(ev: &Value) -> String {
             let _ = write!(
                 out,
                 "<tr class=\"crumb\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&f("timestamp")),
+                esc(&match c.get("timestamp") {
+                    // Seconds since the epoch, as SDKs send them: shown as a date.
+                    Some(Value::Number(n)) => n.as_f64().map(|s| iso((s * 1000.0) as u64)).unwrap_or_default(),
+                    _ => f("timestamp"),
+                }),
                 esc(&f("category")),
                 esc(&f("level")),
                 esc(&f("message")),
