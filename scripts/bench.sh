@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The bench command: rebuilds pkg/, measures stack-parsing throughput of errorbeacon against
-# @sentry/browser and error-stack-parser in one Node process, and writes BENCHMARKS.md.
+# @sentry/browser and error-stack-parser in one Node process, capture speed in browsers, and the
+# inbox's ingest beside Bugsink (scripts/bench-inbox.sh), and writes BENCHMARKS.md.
 #
 #   scripts/bench.sh [--setup] [--rounds N] [--round-ms MS]
 #
@@ -26,5 +27,9 @@ mkdir -p tmp
 node bench/capture.mjs --out tmp/capture-bench.md
 echo
 node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
-# The capture section (real browsers) goes after the parse section.
+# The capture section (real browsers) goes after the parse section, then the inbox's ingest
+# beside Bugsink (scripts/bench-inbox.sh).
 cat tmp/capture-bench.md >> BENCHMARKS.md
+echo
+scripts/bench-inbox.sh --out tmp/inbox-bench.md
+{ echo; cat tmp/inbox-bench.md; } >> BENCHMARKS.md

@@ -5,7 +5,8 @@
 #   rustup: wasm32-unknown-unknown target, clippy, rustfmt
 #   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
 #   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents)
-#   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator)
+#   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator) and
+#           sentry-sdk (the official Python SDK, a real client in the inbox tests)
 #   apt:    Debian's chromium, chromium-driver and firefox-esr, the real browsers the browser tests drive
 #   cargo:  geckodriver (crates.io), the WebDriver server wasm-bindgen-test drives Firefox with
 #
@@ -23,6 +24,7 @@ case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 
 RELAY_VERSION=0.10.1
 GECKODRIVER_VERSION=0.37.1
+SENTRY_SDK_VERSION=2.75.0
 T0=$(date +%s.%N)
 STEP_T0=$T0
 
@@ -107,17 +109,19 @@ else
   step_done "npm ci" "installed"
 fi
 
-# 4. Python venv with sentry-relay ---------------------------------------------------------------------
+# 4. Python venv with sentry-relay and the official Python SDK (a real client of the inbox tests) ------
 step_start
-if .venv/bin/python -c 'import sentry_relay' >/dev/null 2>&1; then
-  step_done "python venv" "sentry-relay present"
+py_check="import sentry_relay, sentry_sdk; assert sentry_sdk.VERSION == '$SENTRY_SDK_VERSION', sentry_sdk.VERSION"
+if .venv/bin/python -c "$py_check" >/dev/null 2>&1; then
+  step_done "python venv" "sentry-relay, sentry-sdk present"
 else
   if ! .venv/bin/python -c 'pass' >/dev/null 2>&1; then
     python3 -m venv --clear .venv
   fi
-  .venv/bin/python -m pip install --disable-pip-version-check --quiet "sentry-relay==$RELAY_VERSION"
-  .venv/bin/python -c 'import sentry_relay' || die "sentry_relay does not import after install"
-  step_done "python venv" "sentry-relay $RELAY_VERSION installed"
+  .venv/bin/python -m pip install --disable-pip-version-check --quiet \
+    "sentry-relay==$RELAY_VERSION" "sentry-sdk==$SENTRY_SDK_VERSION"
+  .venv/bin/python -c "$py_check" || die "sentry_relay/sentry_sdk $SENTRY_SDK_VERSION do not import after install"
+  step_done "python venv" "sentry-relay $RELAY_VERSION, sentry-sdk $SENTRY_SDK_VERSION installed"
 fi
 
 # 5. Browsers (Debian packages: the browser tests run in real headless Chromium and Firefox) -------

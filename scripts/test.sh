@@ -3,8 +3,10 @@
 #
 #   scripts/test.sh
 #
-# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host), the binding's
-# wasm-bindgen-tests in Chromium and Firefox, build-pkg.sh, node --test tests/node/, the browser tests. A failing step does not stop the independent ones after it (so one run shows
+# Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
+# tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
+# Chromium (node --test tests/inbox/), build-pkg.sh, node --test tests/node/, the browser tests.
+# A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +66,12 @@ run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --
 run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --profile test --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace || true
 run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
+# The inbox's web UI in headless Chromium, against the debug binary cargo test built.
+if run_step "build inbox" cargo build -p errorbeacon-inbox; then
+  run_step "inbox UI (Chromium)" node --test tests/inbox/ || true
+else
+  skip_step "inbox UI (Chromium)" "build inbox failed"
+fi
 if run_step "build-pkg" scripts/build-pkg.sh; then
   run_step "node --test" node --test tests/node/ || true
   if run_step "build example app" scripts/build-example.sh; then

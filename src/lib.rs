@@ -20,6 +20,7 @@ pub mod delivery;
 mod dsn;
 pub mod envelope;
 pub mod filter;
+pub mod group;
 mod json;
 pub mod limits;
 pub mod protocol;
