@@ -33,7 +33,10 @@ async function rustModule() {
 
 const actions = {
   uncaught: () => setTimeout(() => submitOrder({ total: 42 })),
-  rejection: () => Promise.reject({ code: 'E_TIMEOUT', retryAfter: 3 }),
+  // Not returned: the click handler would handle the rejection; it must stay unhandled.
+  rejection: () => {
+    Promise.reject({ code: 'E_TIMEOUT', retryAfter: 3 });
+  },
   async panic() {
     const app = await rustModule();
     try {
@@ -57,7 +60,9 @@ const actions = {
   cause: () => setTimeout(() => {
     throw new Error('order failed', { cause: new Error('payment declined', { cause: new TypeError('card expired') }) });
   }),
-  aggregate: () => Promise.reject(new AggregateError([new Error('warehouse a'), new RangeError('warehouse b')], 'all warehouses failed')),
+  aggregate: () => {
+    Promise.reject(new AggregateError([new Error('warehouse a'), new RangeError('warehouse b')], 'all warehouses failed'));
+  },
   message: () => errorbeacon.captureMessage('low disk space on the checkout node', 'warning'),
 };
 
