@@ -28,9 +28,10 @@ export function createTransport(options, debugWarn, glue) {
   const custom = typeof options.transport === 'function' ? options.transport : null;
   const g = globalThis;
 
-  function headers(withAuth) {
+  /** Headers for the `transport(req)` option (the tunnel's envelopes carry their DSN instead). */
+  function headers() {
     const h = { 'Content-Type': 'application/x-sentry-envelope' };
-    if (withAuth && !options.tunnel) h['X-Sentry-Auth'] = auth;
+    if (!options.tunnel) h['X-Sentry-Auth'] = auth;
     return h;
   }
 
@@ -86,7 +87,7 @@ export function createTransport(options, debugWarn, glue) {
     const bytes = body.slice();
     try {
       if (custom) {
-        Promise.resolve(custom({ url, method: 'POST', headers: headers(true), body: bytes })).then(
+        Promise.resolve(custom({ url, method: 'POST', headers: headers(), body: bytes })).then(
           (res) => onResponse(id, res),
           (e) => {
             debugWarn('the transport option failed:', e);
@@ -143,7 +144,7 @@ export function createTransport(options, debugWarn, glue) {
     const bytes = body.slice();
     try {
       if (custom) {
-        Promise.resolve(custom({ url, method: 'POST', headers: headers(true), body: bytes })).catch(() => {});
+        Promise.resolve(custom({ url, method: 'POST', headers: headers(), body: bytes })).catch(() => {});
       } else if (typeof g.fetch === 'function') {
         g.fetch(beaconUrl, { method: 'POST', body: bytes, keepalive: bytes.length <= 60000, credentials: 'omit' }).catch(() => {});
       }

@@ -237,16 +237,15 @@ impl Client {
         let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
             return id;
         };
-        let Some(item) = items.pop() else { return id };
+        let Some(mut item) = items.pop() else { return id };
         // The common case: small enough for every channel, written once.
         if item.payload.len() + ENVELOPE_HEADROOM <= KEEPALIVE_BYTES {
-            let Some(payload) = p.before_send(&event, item.payload) else {
+            let Some(payload) = p.before_send(&event, std::mem::take(&mut item.payload)) else {
                 self.record(Outcome::BeforeSend, &event);
                 return id;
             };
             if dsn.is_some() {
-                let body = Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] }.to_bytes();
-                p.send(body, None, Some(id));
+                p.send(with_payload(headers, item, payload), None, Some(id));
             }
             return id;
         }
@@ -260,9 +259,9 @@ impl Client {
         let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
             return id;
         };
-        let Some(item) = items.pop() else { return id };
-        let original = item.payload.clone();
-        let Some(payload) = p.before_send(&event, item.payload) else {
+        let Some(mut item) = items.pop() else { return id };
+        let original = std::mem::take(&mut item.payload);
+        let Some(payload) = p.before_send(&event, original.clone()) else {
             self.record(Outcome::BeforeSend, &event);
             return id;
         };
@@ -271,8 +270,7 @@ impl Client {
                 let v = event_variants(&event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
                 p.send(v.body, v.small, Some(id));
             } else {
-                let body = Envelope { headers, items: vec![crate::envelope::Item { payload, ..item }] }.to_bytes();
-                p.send(body, None, Some(id));
+                p.send(with_payload(headers, item, payload), None, Some(id));
             }
         }
         id
@@ -306,6 +304,16 @@ impl Client {
             .collect();
         Some(ClientReport { timestamp: now, discarded_events })
     }
+}
+
+/// The bytes of an event envelope whose item carries `payload` (what `beforeSend` returned).
+fn with_payload(
+    headers: crate::envelope::EnvelopeHeaders,
+    mut item: crate::envelope::Item,
+    payload: Vec<u8>,
+) -> Vec<u8> {
+    item.payload = payload;
+    Envelope { headers, items: vec![item] }.to_bytes()
 }
 
 /// The rate-limit and client-report category of an event: `error` for exceptions, `default`

@@ -4,50 +4,14 @@
 //! `tests/relay_oracle.rs` does: a missing Python or `sentry-relay` fails, never skips.
 
 mod delivery_fixtures;
+mod oracle;
 
 use delivery_fixtures::{five_megabytes, huge_crash_site};
 use errorbeacon::delivery::{
     event_variants, Delivery, DeliveryConfig, Reason, Reply, FETCH_MAX_BYTES, KEEPALIVE_BYTES,
 };
-use errorbeacon::{Dsn, Envelope, Item, Timestamp};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("ERRORBEACON_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python with sentry-relay: run scripts/setup.sh (creates .venv) or set ERRORBEACON_PYTHON"
-    );
-    venv
-}
-
-fn now() -> Timestamp {
-    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
-    Timestamp(ms)
-}
-
-fn validate(path: &Path, extra: &[&str]) -> (bool, String) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/relay_validate.py");
-    let out = Command::new(python())
-        .arg(&script)
-        .args(extra)
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {}: {e}", python().display()));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("errorbeacon-delivery-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use errorbeacon::{Dsn, Envelope, Item};
+use oracle::{now, temp_dir, validate};
 
 /// Writes each envelope and validates it (strictly, unless its label ends in `~`: then
 /// values Relay trims further are allowed); fails with every rejection.

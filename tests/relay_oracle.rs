@@ -5,53 +5,17 @@
 //! package fails the test: it is never skipped.
 
 mod common;
+mod oracle;
 
 use common::capture_events;
 use errorbeacon::protocol::{Addr, ClientReport, DiscardedEvent};
-use errorbeacon::{Dsn, Envelope, Timestamp};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("ERRORBEACON_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python with sentry-relay: run scripts/setup.sh (creates .venv) or set ERRORBEACON_PYTHON"
-    );
-    venv
-}
-
-fn now() -> Timestamp {
-    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
-    Timestamp(ms)
-}
-
-fn validate(path: &Path, extra: &[&str]) -> (bool, String) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/relay_validate.py");
-    let out = Command::new(python())
-        .arg(&script)
-        .args(extra)
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {}: {e}", python().display()));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("errorbeacon-relay-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use errorbeacon::{Dsn, Envelope};
+use oracle::{now, temp_dir, validate};
 
 #[test]
 fn every_event_kind_passes_relay() {
     let dsn: Dsn = "https://0123456789abcdef0123456789abcdef@o1.ingest.example/42".parse().expect("dsn");
-    let dir = temp_dir("events");
+    let dir = temp_dir("relay-events");
     let mut failures = Vec::new();
     let all = capture_events(now());
     for (i, (name, event)) in all.iter().enumerate() {
@@ -78,7 +42,7 @@ fn client_report_envelope_passes_relay_framing() {
         ],
     };
     let env = Envelope::from_client_report(&report, None).expect("envelope");
-    let dir = temp_dir("report");
+    let dir = temp_dir("relay-report");
     let path = dir.join("report.envelope");
     std::fs::write(&path, env.to_bytes()).expect("write");
     let (ok, text) = validate(&path, &["--strict"]);
@@ -89,7 +53,7 @@ fn client_report_envelope_passes_relay_framing() {
 /// The oracle is not a rubber stamp: broken envelopes and events are rejected.
 #[test]
 fn relay_rejects_broken_envelopes() {
-    let dir = temp_dir("broken");
+    let dir = temp_dir("relay-broken");
     let good = Envelope::from_event(&capture_events(now())[0].1, None, now()).expect("envelope").to_bytes();
     let mut trailing_blank = good.clone();
     trailing_blank.push(b'\n');

@@ -54,7 +54,6 @@ thread_local! {
 struct Js {
     has_before_send: bool,
     delivery: Delivery,
-    offline: bool,
     /// Requests to start once the state is back in its cell (so that a transport that calls
     /// back into the SDK synchronously finds it ready).
     outbox: Vec<Request>,
@@ -131,7 +130,8 @@ struct Work {
 
 fn take_work(js: &mut Js) -> Work {
     js.dirty = false;
-    let store = if js.offline { js.delivery.take_store_ops() } else { Vec::new() };
+    // Empty unless `offline` is on: the policy records store operations only then.
+    let store = js.delivery.take_store_ops();
     let wakeup = js.delivery.next_wakeup();
     let arm = (wakeup != js.armed).then(|| {
         js.armed = wakeup;
@@ -231,7 +231,7 @@ pub fn configure(
     let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
     let state = State {
         client: Client::new(options),
-        js: Js { has_before_send, delivery, offline, outbox: Vec::new(), dirty: false, armed: None },
+        js: Js { has_before_send, delivery, outbox: Vec::new(), dirty: false, armed: None },
         parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.filter(|s| !s.is_empty()) },
     };
     STATE.with(|c| {
