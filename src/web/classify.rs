@@ -31,6 +31,14 @@ extern "C" {
     fn is_array(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = ebTypeof)]
     fn type_of(v: &JsValue) -> String;
+    #[wasm_bindgen(js_name = ebErrorLoad)]
+    fn error_load(v: &JsValue, max_text: u32, max_stack: u32) -> u32;
+    #[wasm_bindgen(js_name = ebErrorTake)]
+    fn error_take(buf: &mut [u8]);
+    #[wasm_bindgen(js_name = ebErrorCause)]
+    fn error_cause() -> JsValue;
+    #[wasm_bindgen(js_name = ebErrorErrors)]
+    fn error_errors() -> JsValue;
 }
 
 // Must match the constants in js/bridge.js.
@@ -102,16 +110,57 @@ fn primitive(v: &JsValue) -> Primitive {
     }
 }
 
+/// The header [`error_take`] writes before the texts: four byte lengths, cause flag, errors length.
+const TAKE_HEADER: usize = 24;
+
+/// An Error's texts and links, read in two crossings (see `ebErrorLoad` in js/bridge.js).
+struct ErrorFields {
+    texts: [Option<String>; 4],
+    has_cause: bool,
+    errors: u32,
+}
+
+fn read_error(v: &JsValue) -> ErrorFields {
+    // UTF-16 units: a name or message is cut by `bounded` at MAX_VALUE_CHARS characters anyway,
+    // and a stack at MAX_STACK_BYTES bytes, which no more units than that can exceed.
+    let units = error_load(v, (MAX_VALUE_CHARS * 4) as u32 + 1, MAX_STACK_BYTES as u32) as usize;
+    let mut buf = vec![0u8; TAKE_HEADER + units.saturating_mul(3)];
+    error_take(&mut buf);
+    let word = |i: usize| {
+        let b = buf.get(i * 4..i * 4 + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).unwrap_or_default();
+        u32::from_le_bytes(b)
+    };
+    let mut at = TAKE_HEADER;
+    let mut texts: [Option<String>; 4] = Default::default();
+    for (i, slot) in texts.iter_mut().enumerate() {
+        let n = word(i);
+        if n == u32::MAX {
+            continue;
+        }
+        let end = at.saturating_add(n as usize);
+        *slot = buf.get(at..end).map(|b| String::from_utf8_lossy(b).into_owned());
+        at = end;
+    }
+    ErrorFields { texts, has_cause: word(4) != 0, errors: word(5) }
+}
+
 fn error(v: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
     if seen.iter().any(|s| s == v) {
         return Thrown::Circular;
     }
     seen.push(v.clone());
+    let ErrorFields { texts: [class, name, message, stack], has_cause, errors } = read_error(v);
+    // Taken now: classifying the cause reads another error over these.
+    let cause = if has_cause { error_cause() } else { JsValue::UNDEFINED };
+    let errors_value = if errors > 0 { error_errors() } else { JsValue::UNDEFINED };
     let mut e = ErrorLike {
-        class: class_name(v),
-        name: get_string(v, "name").map(bounded),
-        message: get_string(v, "message").map(bounded),
-        stack: get_string(v, "stack").map(|s| crate::stack::truncate_at_char_boundary(&s, MAX_STACK_BYTES).to_owned()),
+        class,
+        name: name.map(bounded),
+        message: message.map(bounded),
+        stack: stack.map(|s| match crate::stack::truncate_at_char_boundary(&s, MAX_STACK_BYTES) {
+            t if t.len() == s.len() => s,
+            t => t.to_owned(),
+        }),
         dom_code: None,
         cause: None,
         errors: Vec::new(),
@@ -121,14 +170,12 @@ fn error(v: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
     }
     // Only as deep as linked errors are kept (plus one to know there was more).
     if seen.len() <= MAX_LINKED_ERRORS + 1 {
-        let cause = get(v, &"cause".into());
-        if !cause.is_undefined() {
+        if has_cause {
             e.cause = Some(Box::new(classify_at(&cause, seen)));
         }
-        let errors = get(v, &"errors".into());
-        let n = len(&errors).min(MAX_LINKED_ERRORS as u32 + 1);
+        let n = errors.min(MAX_LINKED_ERRORS as u32 + 1);
         for i in 0..n {
-            e.errors.push(classify_at(&get(&errors, &JsValue::from(i)), seen));
+            e.errors.push(classify_at(&get(&errors_value, &JsValue::from(i)), seen));
         }
     }
     Thrown::Error(e)
