@@ -22,10 +22,10 @@ impl Item {
 /// The item header line as written: `type` and `length` first, then the optional fields.
 fn write_item_header(item: &Item, w: &mut Json<'_>) {
     w.begin_object();
-    w.field("type", &item.ty);
-    w.field("length", &item.payload.len());
-    w.field_opt("content_type", &item.content_type);
-    w.field_opt("filename", &item.filename);
+    w.field(crate::json::key!("type"), &item.ty);
+    w.field(crate::json::key!("length"), &item.payload.len());
+    w.field_opt(crate::json::key!("content_type"), &item.content_type);
+    w.field_opt(crate::json::key!("filename"), &item.filename);
     w.end_object();
 }
 

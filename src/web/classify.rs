@@ -138,7 +138,10 @@ fn read_error(v: &JsValue) -> ErrorFields {
             continue;
         }
         let end = at.saturating_add(n as usize);
-        *slot = buf.get(at..end).map(|b| String::from_utf8_lossy(b).into_owned());
+        // `encodeInto` writes valid UTF-8: the checked conversion is the fast one.
+        *slot = buf.get(at..end).map(|b| {
+            String::from_utf8(b.to_vec()).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        });
         at = end;
     }
     ErrorFields { texts, has_cause: word(4) != 0, errors: word(5) }
