@@ -213,23 +213,35 @@ export async function init(opts = {}) {
   }
 }
 
-/** Page URL, user agent, locale and time zone, where the runtime has them. */
+/** Page URL, user agent, locale and time zone, where the runtime has them. The time zone
+ * comes from `Intl.DateTimeFormat().resolvedOptions()`, whose first call loads ICU's data: 10-20
+ * ms in a fresh Chromium page, more than all of `init` otherwise (bench/coldstart.mjs). So
+ * `init` takes what is cheap now (`navigator.language` for the locale) and reads `Intl` in a
+ * task of its own, once the page has moved on. */
 function setPage(sendDefaultPii) {
   const g = globalThis;
   let url;
   let ua;
   let locale;
-  let timezone;
   try {
     if (g.location && typeof g.location.href === 'string' && /^https?:/.test(g.location.href)) url = g.location.href;
     if (g.navigator && typeof g.navigator.userAgent === 'string') ua = g.navigator.userAgent;
-    const resolved = Intl.DateTimeFormat().resolvedOptions();
-    locale = resolved.locale;
-    timezone = resolved.timeZone;
+    if (g.navigator && typeof g.navigator.language === 'string') locale = g.navigator.language;
   } catch {
     // Whatever could be read is used.
   }
-  call('setPage', url, ua, locale, timezone, sendDefaultPii);
+  call('setPage', url, ua, locale, undefined, sendDefaultPii);
+  const later = () => {
+    if (closed) return;
+    try {
+      const resolved = Intl.DateTimeFormat().resolvedOptions();
+      call('setPage', url, ua, resolved.locale || locale, resolved.timeZone, sendDefaultPii);
+    } catch {
+      // No Intl: the locale from navigator stays, without a time zone.
+    }
+  };
+  const t = setTimeout(later, 0);
+  if (t && typeof t.unref === 'function') t.unref();
 }
 
 function str(v) {

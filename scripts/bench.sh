@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bench command: rebuilds pkg/, measures stack-parsing throughput of errorbeacon against
-# @sentry/browser and error-stack-parser in one Node process, capture speed in browsers, and the
+# @sentry/browser and error-stack-parser in one Node process, capture speed and cold start in browsers, and the
 # inbox's ingest beside Bugsink (scripts/bench-inbox.sh), and writes BENCHMARKS.md.
 #
 #   scripts/bench.sh [--setup] [--rounds N] [--round-ms MS]
@@ -26,10 +26,13 @@ echo
 mkdir -p tmp
 node bench/capture.mjs --out tmp/capture-bench.md
 echo
+node bench/coldstart.mjs --out tmp/coldstart-bench.md
+echo
 node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
 # The capture section (real browsers) goes after the parse section, then the inbox's ingest
 # beside Bugsink (scripts/bench-inbox.sh).
 cat tmp/capture-bench.md >> BENCHMARKS.md
+{ echo; cat tmp/coldstart-bench.md; } >> BENCHMARKS.md
 echo
 scripts/bench-inbox.sh --out tmp/inbox-bench.md
 { echo; cat tmp/inbox-bench.md; } >> BENCHMARKS.md
