@@ -26,6 +26,8 @@ let sdkPrefixSet = false;
 let uninstall = null;
 // After `close()`, captures are no-ops until the next `init`.
 let closed = false;
+/** Answers of async `beforeSend` callbacks not in yet (flush waits for them). */
+const pendingBeforeSend = new Set();
 let transport = null;
 let ownUrls = [];
 const early = [];
@@ -152,13 +154,23 @@ export async function init(opts = {}) {
       return re.test(text);
     };
     const beforeSend = typeof options.beforeSend === 'function' ? options.beforeSend : null;
-    host.beforeSend = (json) => {
+    host.beforeSend = (json, eventId, isError) => {
       const out = beforeSend(JSON.parse(json), {});
-      if (out && typeof out.then === 'function') {
-        debugWarn('beforeSend returned a Promise; errorbeacon needs the event synchronously, so the original is sent');
-        return json;
-      }
-      return out == null ? null : JSON.stringify(out);
+      if (!out || typeof out.then !== 'function') return out == null ? null : JSON.stringify(out);
+      // An async beforeSend (Sentry allows a Promise): the event waits for its answer, and
+      // flush() waits for the answers still pending.
+      const answered = Promise.resolve(out)
+        .then(
+          (event) => (event == null ? undefined : JSON.stringify(event)),
+          (e) => {
+            debugWarn('beforeSend rejected; the event is dropped:', e);
+            return undefined;
+          },
+        )
+        .then((text) => call('deliverLater', eventId, text, isError))
+        .finally(() => pendingBeforeSend.delete(answered));
+      pendingBeforeSend.add(answered);
+      return true;
     };
     if (uninstall) uninstall();
     uninstall = null;
@@ -344,7 +356,20 @@ export function lastEventId() {
 /** Resolves true when everything captured so far was handed to the network. */
 export async function flush(timeout) {
   try {
-    return transport ? await transport.flush(timeout) : true;
+    const started = Date.now();
+    if (pendingBeforeSend.size) {
+      // Answers of async beforeSend callbacks first: they may still have events to send.
+      const answers = Promise.allSettled([...pendingBeforeSend]).then(() => true);
+      let timer;
+      const late = new Promise((r) => {
+        if (timeout > 0) timer = setTimeout(() => r(false), timeout);
+      });
+      const ok = await Promise.race([answers, late]);
+      clearTimeout(timer);
+      if (!ok) return false;
+    }
+    const left = timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : timeout;
+    return transport ? await transport.flush(left) : true;
   } catch {
     return false;
   }

@@ -161,7 +161,7 @@ export function ebTypeof(v) {
 export const host = {
   /** (id, text) => boolean: does RegExp pattern `id` match? */
   match: () => false,
-  /** (json) => string | null: beforeSend on the event JSON. */
+  /** (json, eventId, isError) => string | null | true: beforeSend on the event JSON (true: later). */
   beforeSend: (json) => json,
   /** (url, auth, body: Uint8Array) => void: a panic's envelope, sent at once. */
   send: () => {},
@@ -182,11 +182,13 @@ export function ebMatch(id, text) {
   }
 }
 
-/** beforeSend on the event JSON; a callback that throws drops the event, as in Sentry. */
-export function ebBeforeSend(json) {
+/** beforeSend on the event JSON: a string to send, `true` when the callback returned a Promise
+ * (its answer comes back through `deliverLater`), anything else drops the event; a callback
+ * that throws drops it, as in Sentry. */
+export function ebBeforeSend(json, eventId, isError) {
   try {
-    const out = host.beforeSend(json);
-    return typeof out === 'string' ? out : undefined;
+    const out = host.beforeSend(json, eventId, isError);
+    return typeof out === 'string' || out === true ? out : undefined;
   } catch {
     return undefined;
   }

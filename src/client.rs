@@ -68,11 +68,13 @@ pub trait Platform: PatternMatcher {
     /// 16 random bytes for an event id.
     fn random_bytes(&mut self) -> [u8; 16];
     /// `beforeSend`, given the event and its JSON: the JSON to send (the same bytes, or the
-    /// host's rewrite of them), or `None` to drop the event. Working on the JSON lets a
-    /// JavaScript host hand the event to a JS callback without the wasm parsing JSON back.
-    fn before_send(&mut self, event: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+    /// host's rewrite of them), a drop, or [`BeforeSend::Later`] when the host's callback
+    /// answers asynchronously and will hand its answer to [`Client::send_prepared`]. Working
+    /// on the JSON lets a JavaScript host hand the event to a JS callback without the wasm
+    /// parsing JSON back.
+    fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
         let _ = event;
-        Some(json)
+        BeforeSend::Send(json)
     }
     /// `beforeBreadcrumb`: the breadcrumb to keep, or `None` to drop it.
     fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
@@ -82,6 +84,18 @@ pub trait Platform: PatternMatcher {
     /// most [`FETCH_MAX_BYTES`]), a variant within [`KEEPALIVE_BYTES`] when the bytes are
     /// larger (for keepalive `fetch` and `sendBeacon`), and the event id.
     fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>);
+}
+
+/// What `beforeSend` decided about an event.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BeforeSend {
+    /// Send this JSON.
+    Send(Vec<u8>),
+    /// Drop the event (counted as `before_send`).
+    Drop,
+    /// The host answers later (a JavaScript `beforeSend` returning a Promise), through
+    /// [`Client::send_prepared`]; nothing is sent or counted now.
+    Later,
 }
 
 /// Why an event was not sent, as client reports name it.
@@ -240,9 +254,13 @@ impl Client {
         let Some(mut item) = items.pop() else { return id };
         // The common case: small enough for every channel, written once.
         if item.payload.len() + ENVELOPE_HEADROOM <= KEEPALIVE_BYTES {
-            let Some(payload) = p.before_send(&event, std::mem::take(&mut item.payload)) else {
-                self.record(Outcome::BeforeSend, &event);
-                return id;
+            let payload = match p.before_send(&event, std::mem::take(&mut item.payload)) {
+                BeforeSend::Send(payload) => payload,
+                BeforeSend::Drop => {
+                    self.record(Outcome::BeforeSend, &event);
+                    return id;
+                }
+                BeforeSend::Later => return id,
             };
             if dsn.is_some() {
                 p.send(with_payload(headers, item, payload), None, Some(id));
@@ -261,9 +279,13 @@ impl Client {
         };
         let Some(mut item) = items.pop() else { return id };
         let original = std::mem::take(&mut item.payload);
-        let Some(payload) = p.before_send(&event, original.clone()) else {
-            self.record(Outcome::BeforeSend, &event);
-            return id;
+        let payload = match p.before_send(&event, original.clone()) {
+            BeforeSend::Send(payload) => payload,
+            BeforeSend::Drop => {
+                self.record(Outcome::BeforeSend, &event);
+                return id;
+            }
+            BeforeSend::Later => return id,
         };
         if dsn.is_some() {
             if payload == original {
@@ -274,6 +296,28 @@ impl Client {
             }
         }
         id
+    }
+
+    /// Sends (or, for `None`, counts as dropped by `beforeSend`) an event whose
+    /// `beforeSend` answered after [`Client::process`] returned: `json` is the event as the
+    /// callback returned it, `is_error` whether it was an error event (its rate-limit and
+    /// client-report category).
+    pub fn send_prepared(&mut self, p: &mut dyn Platform, id: EventId, json: Option<Vec<u8>>, is_error: bool) {
+        let category = if is_error { "error" } else { "default" };
+        let Some(json) = json else {
+            self.count(Outcome::BeforeSend, category);
+            return;
+        };
+        let Some(dsn) = self.options.dsn.as_ref() else { return };
+        let headers = crate::envelope::EnvelopeHeaders {
+            event_id: Some(id),
+            sent_at: Some(p.now()),
+            dsn: Some(dsn.to_text()),
+            sdk: Some(ClientSdkInfo::errorbeacon()),
+        };
+        let item =
+            crate::envelope::Item { ty: "event".into(), content_type: None, filename: None, payload: Vec::new() };
+        p.send(with_payload(headers, item, json), None, Some(id));
     }
 
     fn record(&mut self, outcome: Outcome, event: &Event) {
@@ -340,6 +384,8 @@ mod tests {
         small: Vec<Option<Vec<u8>>>,
         drop_all: bool,
         rewrite: bool,
+        later: bool,
+        held: Vec<Vec<u8>>,
         crumbs_seen: usize,
     }
 
@@ -360,11 +406,19 @@ mod tests {
             self.t += 1;
             [self.t as u8; 16]
         }
-        fn before_send(&mut self, _: &Event, mut json: Vec<u8>) -> Option<Vec<u8>> {
+        fn before_send(&mut self, _: &Event, mut json: Vec<u8>) -> BeforeSend {
+            if self.later {
+                self.held.push(json);
+                return BeforeSend::Later;
+            }
             if self.rewrite {
                 json.push(b' ');
             }
-            (!self.drop_all).then_some(json)
+            if self.drop_all {
+                BeforeSend::Drop
+            } else {
+                BeforeSend::Send(json)
+            }
         }
         fn before_breadcrumb(&mut self, crumb: Breadcrumb) -> Option<Breadcrumb> {
             self.crumbs_seen += 1;
@@ -388,6 +442,33 @@ mod tests {
 
     fn sent_events(p: &Fake) -> Vec<Event> {
         p.sent.iter().filter_map(|e| e.items.first()).filter_map(|i| serde_json::from_slice(&i.payload).ok()).collect()
+    }
+
+    #[test]
+    fn a_before_send_answering_later_sends_its_answer_or_counts_the_drop() {
+        let mut p = Fake { later: true, ..Default::default() };
+        let mut c = Client::new(options());
+        let error = c.capture_thrown(&mut p, &err("boom"), &CaptureContext::default());
+        let message = c.capture_message(&mut p, "hello", Level::Info);
+        assert!(p.sent.is_empty(), "nothing leaves before the answers");
+        assert_eq!(p.held.len(), 2);
+        assert_eq!(c.take_client_report(Timestamp::from_millis_f64(0.0)), None, "nothing counted yet");
+
+        let mut rewritten: Event = serde_json::from_slice(&p.held[0]).expect("event JSON");
+        rewritten.user = Some(User { id: Some("scrubbed".into()), ..Default::default() });
+        let json = serde_json::to_vec(&rewritten).expect("json");
+        c.send_prepared(&mut p, error, Some(json.clone()), true);
+        c.send_prepared(&mut p, message, None, false);
+
+        assert_eq!(p.sent.len(), 1);
+        assert_eq!(p.sent[0].headers.event_id, Some(error));
+        assert!(p.sent[0].headers.dsn.is_some() && p.sent[0].headers.sdk.is_some());
+        assert_eq!(p.sent[0].items[0].ty, "event");
+        assert_eq!(p.sent[0].items[0].payload, json);
+        let report = c.take_client_report(Timestamp::from_millis_f64(0.0)).expect("a report");
+        let got: Vec<_> =
+            report.discarded_events.iter().map(|d| (d.reason.as_str(), d.category.as_str(), d.quantity)).collect();
+        assert_eq!(got, [("before_send", "default", 1)]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::classify::{classify, to_value};
 use crate::capture::CaptureContext;
-use crate::client::{Client, ClientOptions, Platform};
+use crate::client::{BeforeSend, Client, ClientOptions, Platform};
 use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reply, Request, StoreOp};
 use crate::filter::{Pattern, PatternMatcher};
 use crate::protocol::{Breadcrumb, Event, EventId, Level, Map, Timestamp, User, Value, SDK_VERSION};
@@ -19,7 +19,7 @@ extern "C" {
     #[wasm_bindgen(js_name = ebMatch)]
     fn js_match(id: u32, text: &str) -> bool;
     #[wasm_bindgen(js_name = ebBeforeSend)]
-    fn js_before_send(json: &str) -> Option<String>;
+    fn js_before_send(json: &str, event_id: &str, is_error: bool) -> JsValue;
     #[wasm_bindgen(js_name = ebSend)]
     fn js_send(url: &str, auth: &str, body: &[u8]);
     #[wasm_bindgen(js_name = ebStart)]
@@ -88,12 +88,18 @@ impl Platform for Js {
     fn random_bytes(&mut self) -> [u8; 16] {
         super::host::random_bytes()
     }
-    fn before_send(&mut self, _: &Event, json: Vec<u8>) -> Option<Vec<u8>> {
+    fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
         if !self.has_before_send {
-            return Some(json);
+            return BeforeSend::Send(json);
         }
-        let text = String::from_utf8(json).ok()?;
-        js_before_send(&text).map(String::into_bytes)
+        let Ok(text) = String::from_utf8(json) else { return BeforeSend::Drop };
+        // A string: send it; `true`: a Promise, answered through `deliverLater`; else a drop.
+        let answer = js_before_send(&text, &event.event_id.to_hex(), event.exception.is_some());
+        match answer.as_string() {
+            Some(json) => BeforeSend::Send(json.into_bytes()),
+            None if answer.as_bool() == Some(true) => BeforeSend::Later,
+            None => BeforeSend::Drop,
+        }
     }
     fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>) {
         let now = super::host::now();
@@ -454,6 +460,14 @@ pub fn delivery_hidden() {
         s.js.outbox.extend(requests);
         s.js.dirty = true;
     });
+}
+
+/// The answer of a `beforeSend` that returned a Promise: the event JSON to send, or nothing
+/// (null, or the Promise rejected) to count a `before_send` drop.
+#[wasm_bindgen(js_name = deliverLater)]
+pub fn deliver_later(event_id: &str, json: Option<String>, is_error: bool) {
+    let Some(id) = EventId::parse(event_id) else { return };
+    with_client(|c, js| c.send_prepared(js, id, json.map(String::into_bytes), is_error));
 }
 
 /// An envelope read back from the offline store.
