@@ -132,8 +132,11 @@ pub struct Event {
     pub errors: Vec<Value>,
 }
 
+/// The top-level keys read, each as raw JSON text except `exception`, whose type `X` is a
+/// raw value too ([`normalize`]'s careful pass) or the typed tree of [`FastExceptions`] (its
+/// single pass).
 #[derive(Deserialize)]
-struct Top<'a> {
+struct Top<'a, X> {
     #[serde(borrow)]
     event_id: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -150,14 +153,59 @@ struct Top<'a> {
     message: Option<&'a RawValue>,
     #[serde(borrow)]
     logentry: Option<&'a RawValue>,
-    #[serde(borrow, alias = "sentry.interfaces.Exception")]
-    exception: Option<&'a RawValue>,
+    #[serde(alias = "sentry.interfaces.Exception")]
+    exception: Option<X>,
     #[serde(borrow, alias = "sentry.interfaces.User")]
     user: Option<&'a RawValue>,
     #[serde(borrow)]
     fingerprint: Option<&'a RawValue>,
     #[serde(borrow)]
     transaction: Option<&'a RawValue>,
+}
+
+/// A JSON object only: serde's derive would also fill a struct from an array, by position,
+/// which the careful pass refuses (`is_object`); so must the single pass.
+struct Obj<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a json object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Obj)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// `exception` as SDKs send it: `{"values": [{"type", "value", "stacktrace": {"frames":
+/// [{…}]}}]}`, every level an object or a list of objects as the protocol says. Anything else
+/// fails this type and takes the careful pass.
+#[derive(Deserialize)]
+struct FastExceptions<'a> {
+    #[serde(borrow)]
+    values: Option<Vec<Obj<FastException<'a>>>>,
+}
+
+#[derive(Deserialize)]
+struct FastException<'a> {
+    #[serde(borrow, rename = "type")]
+    ty: Option<&'a RawValue>,
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    stacktrace: Option<Obj<FastStacktrace<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct FastStacktrace<'a> {
+    #[serde(borrow)]
+    frames: Option<Vec<Obj<RawFrame<'a>>>>,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +283,9 @@ fn is_null(raw: &RawValue) -> bool {
 /// A string field; `None` with an error when it is not a string.
 fn string<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawValue>) -> Option<String> {
     let raw = raw.filter(|r| !is_null(r))?;
+    if let Some(s) = plain_string(raw) {
+        return Some(s.to_owned());
+    }
     match serde_json::from_str::<String>(raw.get()) {
         Ok(s) => Some(s),
         Err(_) => {
@@ -277,6 +328,13 @@ fn boolean<N: Display + ?Sized>(errors: &mut Errors, name: &N, raw: Option<&RawV
             None
         }
     }
+}
+
+/// The content of a JSON string without escapes, taken as it is. `raw` is valid JSON (the
+/// parser checked it), so between its quotes there is neither a quote nor a control character.
+fn plain_string(raw: &RawValue) -> Option<&str> {
+    let inner = raw.get().strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
 }
 
 fn bounded(s: String, max_chars: usize) -> String {
@@ -346,21 +404,46 @@ fn frames(errors: &mut Errors, path: &str, raw: Option<&RawValue>) -> Vec<Frame>
     let skip = items.len().saturating_sub(MAX_FRAMES);
     let mut out = Vec::with_capacity(items.len() - skip);
     for (i, item) in items.iter().enumerate().skip(skip) {
-        let name = |field: &'static str| FrameField(path, i, field);
         let rf = if is_object(item) { serde_json::from_str::<RawFrame<'_>>(item.get()).ok() } else { None };
         let Some(rf) = rf else {
             errors.invalid(&format!("{path}.frames.{i}"), item, "expected a frame");
             continue;
         };
-        out.push(Frame {
-            function: string(errors, &name("function"), rf.function),
-            module: string(errors, &name("module"), rf.module),
-            filename: string(errors, &name("filename"), rf.filename),
-            abs_path: string(errors, &name("abs_path"), rf.abs_path),
-            lineno: unsigned(errors, &name("lineno"), rf.lineno),
-            colno: unsigned(errors, &name("colno"), rf.colno),
-            in_app: boolean(errors, &name("in_app"), rf.in_app),
-            instruction_addr: string(errors, &name("instruction_addr"), rf.instruction_addr),
+        out.push(frame(errors, path, i, &rf));
+    }
+    out
+}
+
+fn frame(errors: &mut Errors, path: &str, i: usize, rf: &RawFrame<'_>) -> Frame {
+    let name = |field: &'static str| FrameField(path, i, field);
+    Frame {
+        function: string(errors, &name("function"), rf.function),
+        module: string(errors, &name("module"), rf.module),
+        filename: string(errors, &name("filename"), rf.filename),
+        abs_path: string(errors, &name("abs_path"), rf.abs_path),
+        lineno: unsigned(errors, &name("lineno"), rf.lineno),
+        colno: unsigned(errors, &name("colno"), rf.colno),
+        in_app: boolean(errors, &name("in_app"), rf.in_app),
+        instruction_addr: string(errors, &name("instruction_addr"), rf.instruction_addr),
+    }
+}
+
+/// [`exceptions`] over the single pass's tree: the same fields, limits and error names.
+fn fast_exceptions(errors: &mut Errors, container: Option<Obj<FastExceptions<'_>>>) -> Vec<Exception> {
+    let Some(items) = container.and_then(|c| c.0.values) else { return Vec::new() };
+    let skip = items.len().saturating_sub(MAX_EXCEPTIONS);
+    let mut out = Vec::with_capacity(items.len() - skip);
+    for (i, Obj(re)) in items.into_iter().enumerate().skip(skip) {
+        let path = format!("exception.values.{i}");
+        let frames = re.stacktrace.and_then(|st| st.0.frames).unwrap_or_default();
+        let path_st = format!("{path}.stacktrace");
+        let skip_frames = frames.len().saturating_sub(MAX_FRAMES);
+        let frames =
+            frames.iter().enumerate().skip(skip_frames).map(|(j, Obj(rf))| frame(errors, &path_st, j, rf)).collect();
+        out.push(Exception {
+            ty: string(errors, &format!("{path}.type"), re.ty),
+            value: lenient_string(errors, &format!("{path}.value"), re.value),
+            frames,
         });
     }
     out
@@ -480,7 +563,27 @@ pub fn normalize(payload: &[u8]) -> Result<Event, NotAnEvent> {
             Err(e) => NotAnEvent::InvalidJson(e.to_string()),
         });
     }
-    let top: Top<'_> = serde_json::from_slice(payload).map_err(|e| NotAnEvent::InvalidJson(e.to_string()))?;
+    // One pass over the payload when `exception` has the shape SDKs send (nearly always);
+    // otherwise, or when the payload is not JSON, the careful pass, which finds every field's
+    // problem on its own. Both give the same event for the same payload.
+    match single_pass(payload) {
+        Some(ev) => Ok(ev),
+        None => careful(payload),
+    }
+}
+
+fn single_pass(payload: &[u8]) -> Option<Event> {
+    let top = serde_json::from_slice::<Top<'_, Obj<FastExceptions<'_>>>>(payload).ok()?;
+    Some(event(top, fast_exceptions))
+}
+
+fn careful(payload: &[u8]) -> Result<Event, NotAnEvent> {
+    let top: Top<'_, &RawValue> =
+        serde_json::from_slice(payload).map_err(|e| NotAnEvent::InvalidJson(e.to_string()))?;
+    Ok(event(top, exceptions))
+}
+
+fn event<X>(top: Top<'_, X>, exceptions: impl FnOnce(&mut Errors, Option<X>) -> Vec<Exception>) -> Event {
     let mut errors = Errors(Vec::new());
     let event_id = match string(&mut errors, "event_id", top.event_id) {
         Some(s) => {
@@ -511,7 +614,7 @@ pub fn normalize(payload: &[u8]) -> Result<Event, NotAnEvent> {
     };
     ev.message = message(&mut errors, top.logentry, top.message);
     ev.errors = errors.0;
-    Ok(ev)
+    ev
 }
 
 impl Event {
@@ -620,6 +723,46 @@ mod tests {
             ]
         );
         assert_eq!(ev.title(), "TypeError: x");
+        Ok(())
+    }
+
+    #[test]
+    fn the_single_pass_and_the_careful_pass_agree() -> Result<(), NotAnEvent> {
+        let frames = r#"[{"function":"a","filename":"x.js","lineno":1,"colno":2,"in_app":true},
+                         {"function":"b\u00e9\n","module":"m","abs_path":"http://h/x.js","instruction_addr":"0x1"},
+                         {"function":null,"lineno":"ten","in_app":"yes","extra":{"k":[1,2]}}]"#;
+        let payloads = [
+            format!(
+                r#"{{"exception":{{"values":[{{"type":"E","value":12,"stacktrace":{{"frames":{frames}}}}}]}},"level":"log"}}"#
+            ),
+            format!(
+                r#"{{"exception":{{"values":[{{"type":"A"}},{{"type":"B","stacktrace":{{"frames":{frames}}}}}]}},"user":{{"id":1}}}}"#
+            ),
+            r#"{"exception":{"values":null},"message":"m"}"#.to_owned(),
+            r#"{"exception":null,"sentry.interfaces.User":{"email":"e@x"}}"#.to_owned(),
+            r#"{"exception":{"values":[{"type":"E","stacktrace":null}]}}"#.to_owned(),
+            r#"{"exception":{"values":[{"type":"E","stacktrace":{"frames":null}}]},"fingerprint":["a",1]}"#.to_owned(),
+            r#"{"sentry.interfaces.Exception":{"values":[{"type":7,"value":"v"}]}}"#.to_owned(),
+            r#"{"event_id":"not-an-id","timestamp":"2026-11-23T21:27:49Z","release":"r\"1"}"#.to_owned(),
+        ];
+        for p in &payloads {
+            let single = single_pass(p.as_bytes());
+            assert!(single.is_some(), "single pass refused {p}");
+            assert_eq!(single, Some(careful(p.as_bytes())?), "{p}");
+        }
+        // Shapes only the careful pass reads: it takes them, the single pass does not.
+        for p in [
+            r#"{"exception":[{"type":"E"}]}"#,
+            r#"{"exception":{"values":[["E","v"]]}}"#,
+            r#"{"exception":{"values":[{"type":"E","stacktrace":{"frames":[["f"],{"function":"g"}]}}]}}"#,
+            r#"{"exception":{"values":[{"type":"E","stacktrace":[]}]}}"#,
+            r#"{"exception":{"values":{"type":"E"}}}"#,
+            r#"{"exception":"boom"}"#,
+            r#"{"exception":{"values":[{"type":"E","type":"F"}]}}"#,
+        ] {
+            assert!(single_pass(p.as_bytes()).is_none(), "{p}");
+            assert_eq!(normalize(p.as_bytes())?, careful(p.as_bytes())?, "{p}");
+        }
         Ok(())
     }
 

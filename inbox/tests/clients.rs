@@ -1,6 +1,7 @@
 //! Real clients send to the built server: the official Python SDK (`sentry-sdk`, from the
-//! repository's `.venv`) and `@sentry/browser` (from `node_modules`, run in Node). Their
-//! events must show up as issues through the JSON API. A missing tool fails the test: run
+//! repository's `.venv`), `@sentry/browser` (from `node_modules`, run in Node) and
+//! `@sentry/node` (from `node_modules`). Their events must show up as issues through the JSON
+//! API. A missing tool fails the test: run
 //! `scripts/setup.sh` first.
 
 mod common;
@@ -87,4 +88,59 @@ fn sentry_browser_events_become_issues() {
     let events = server.get_json(&format!("/api/0/issues/{}/events/", err["id"].as_str().unwrap_or_default()));
     assert_eq!(events[0]["sdk"]["name"], "sentry.javascript.browser");
     assert_eq!(events[0]["release"], "js-app@2.0.0");
+}
+
+#[test]
+fn sentry_node_events_become_issues() {
+    let module = repo_root().join("node_modules/@sentry/node/package.json");
+    assert!(module.exists(), "{} is missing: run scripts/setup.sh (npm ci)", module.display());
+    let dir = temp_dir("sentry-node");
+    let server = Server::start(&dir.join("inbox.sqlite3"), &[]);
+    let script = repo_root().join("inbox/tests/clients/sentry_node.mjs");
+    let run = |mode: &str| {
+        Command::new("node").arg(&script).args([&server.dsn, mode]).output().expect("node must be on PATH")
+    };
+    let out = run("capture");
+    assert!(
+        out.status.success(),
+        "node capture failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The SDK's uncaught-exception handler sends the error, then exits the process with 1.
+    let out = run("uncaught");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let issues = server.wait_for_issues(Duration::from_secs(20), |i| i.len() >= 3);
+    assert_eq!(issues.len(), 3, "{:?}", titles(&issues));
+    let parse = find(&issues, "TypeError: Cannot read properties of undefined (reading 'id')");
+    assert!(parse["culprit"].as_str().unwrap_or_default().contains("parseOrder"), "{}", parse["culprit"]);
+    assert_eq!((parse["count"].as_str(), parse["userCount"].as_u64()), (Some("1"), Some(1)));
+    let msg = find(&issues, "sentry node says hello to order 4711");
+    assert_eq!(msg["level"], "warning");
+    let uncaught = find(&issues, "TypeError: Cannot read properties of undefined (reading 'map')");
+    assert!(uncaught["culprit"].as_str().unwrap_or_default().contains("loadInventory"), "{}", uncaught["culprit"]);
+    assert_eq!(uncaught["level"], "fatal", "the SDK reports uncaught errors as fatal");
+    let events = server.get_json(&format!("/api/0/issues/{}/events/", parse["id"].as_str().unwrap_or_default()));
+    let e = &events[0];
+    assert_eq!(e["sdk"]["name"], "sentry.javascript.node");
+    assert_eq!(e["release"], "node-app@3.0.0");
+    assert_eq!(e["user"]["id"], "node-user-1");
+    assert_eq!(e["tags"]["client"], "sentry-node");
+    assert!(e.get("errors").is_none(), "the SDK's event normalizes cleanly: {}", e["errors"]);
+    // Besides events, the SDK sends its release-health sessions in envelopes of their own
+    // (all its bodies chunked, with the key in the query string): accepted and counted, the
+    // uncaught run's session as crashed.
+    let outcomes = server.get_json("/api/0/projects/1/outcomes/");
+    let count = |source: &str, key: &str| {
+        outcomes
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["source"] == source && o["key"] == key)
+            .and_then(|o| o["quantity"].as_u64())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("item", "event"), 3, "{outcomes}");
+    assert!(count("item", "session") >= 1, "{outcomes}");
+    assert_eq!(count("session", "crashed"), 1, "{outcomes}");
 }

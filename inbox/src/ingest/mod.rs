@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::limits::{MAX_EVENTS_PER_ENVELOPE, MAX_EVENT_BYTES};
 use crate::normalize;
 use crate::state::AppState;
-use crate::store::{EventRecord, Outcome};
+use crate::store::{codec, EventRecord, Outcome};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -216,6 +216,7 @@ fn event_record(
         return Err(ItemError::TooLarge(payload.len()));
     }
     let ev = normalize::normalize(&payload).map_err(ItemError::NotAnEvent)?;
+    let (raw, raw_codec) = codec::pack(&payload);
     let grouping = ev.grouping();
     let exception = ev.exceptions.last();
     let errors = (!ev.errors.is_empty()).then(|| serde_json::Value::Array(ev.errors.clone()).to_string());
@@ -235,7 +236,8 @@ fn event_record(
         release: ev.release.clone(),
         environment: ev.environment.clone(),
         errors,
-        raw: payload,
+        raw,
+        raw_codec,
     })
 }
 

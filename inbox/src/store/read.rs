@@ -74,6 +74,13 @@ pub struct EventRow {
     pub raw: Vec<u8>,
 }
 
+/// Columns 8 and 9 (`raw`, `raw_codec`) as the payload as received.
+fn stored_payload(r: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<u8>> {
+    let codec: Option<String> = r.get(9)?;
+    super::codec::unpack(codec.as_deref(), r.get(8)?)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Blob, Box::new(e)))
+}
+
 fn issue_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssueRow> {
     Ok(IssueRow {
         id: r.get::<_, i64>(0)? as u64,
@@ -234,7 +241,7 @@ pub fn issue(conn: &Connection, issue_id: u64) -> rusqlite::Result<Option<IssueR
 /// An issue's events, newest first.
 pub fn events(conn: &Connection, issue_id: u64, limit: u32) -> rusqlite::Result<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, issue_id, event_id, received_ms, timestamp_ms, level, title, errors, raw
+        "SELECT id, issue_id, event_id, received_ms, timestamp_ms, level, title, errors, raw, raw_codec
          FROM events WHERE issue_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![issue_id as i64, limit], |r| {
@@ -247,7 +254,7 @@ pub fn events(conn: &Connection, issue_id: u64, limit: u32) -> rusqlite::Result<
             level: r.get(5)?,
             title: r.get(6)?,
             errors: r.get(7)?,
-            raw: r.get(8)?,
+            raw: stored_payload(r)?,
         })
     })?;
     rows.collect()
@@ -305,7 +312,7 @@ pub fn neighbours(conn: &Connection, issue_id: u64, event_row: u64) -> rusqlite:
 /// One event of an issue by row id, or the newest when `event_row` is `None`.
 pub fn event(conn: &Connection, issue_id: u64, event_row: Option<u64>) -> rusqlite::Result<Option<EventRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, issue_id, event_id, received_ms, timestamp_ms, level, title, errors, raw
+        "SELECT id, issue_id, event_id, received_ms, timestamp_ms, level, title, errors, raw, raw_codec
          FROM events WHERE issue_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id DESC LIMIT 1",
     )?;
     stmt.query_row(params![issue_id as i64, event_row.map(|n| n as i64)], |r| {
@@ -318,7 +325,7 @@ pub fn event(conn: &Connection, issue_id: u64, event_row: Option<u64>) -> rusqli
             level: r.get(5)?,
             title: r.get(6)?,
             errors: r.get(7)?,
-            raw: r.get(8)?,
+            raw: stored_payload(r)?,
         })
     })
     .optional()

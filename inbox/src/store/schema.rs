@@ -81,6 +81,8 @@ CREATE TABLE outcomes (
     PRIMARY KEY (project_id, source, key)
 ) WITHOUT ROWID;
 "#,
+    // 2: the form `events.raw` is in: NULL as received, 'lz4' compressed (see store/codec.rs).
+    "ALTER TABLE events ADD COLUMN raw_codec TEXT;",
 ];
 
 /// Brings `conn` to the newest schema. Returns the version it is at.

@@ -7,6 +7,7 @@
 //! back and its jobs are run again one transaction each, so that one bad job fails alone.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::cell::Cell;
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
@@ -46,8 +47,11 @@ pub struct EventRecord {
     pub environment: Option<String>,
     /// The normalization errors as a JSON array, when there were any.
     pub errors: Option<String>,
-    /// The event payload exactly as received (decompressed).
+    /// The event payload as received (after the body's `Content-Encoding` was undone), in
+    /// the form `raw_codec` names (see [`super::codec`]).
     pub raw: Vec<u8>,
+    /// `None` when `raw` is the payload as received, else its codec.
+    pub raw_codec: Option<&'static str>,
 }
 
 /// A count of accepted non-event data: items by type, client report discards, session updates.
@@ -101,8 +105,48 @@ struct Delta {
 const HOUR_MS: u64 = 3_600_000;
 const DAY_MS: u64 = 86_400_000;
 
+/// WAL pages after which the writer finishes a checkpoint itself (64 MiB of 4 KiB pages).
+///
+/// The checkpoint thread copies WAL frames into the database file while the writer goes on
+/// appending, so under steady load its passive checkpoints never catch up with the end of the
+/// WAL, and SQLite starts the WAL over only after a checkpoint that did. The WAL then grew
+/// without bound (800 MB in 6 s of the bench), and every commit extended the file, which
+/// the kernel pays for by zeroing fresh page-cache pages (a fifth of the writer's time). Past
+/// this size the writer, between two batches, runs a passive checkpoint of its own: the
+/// checkpoint thread has already copied nearly all of it, so this copies the rest and lets the
+/// next transaction write the WAL from its start again, over pages that are in the cache.
+const WAL_RESTART_PAGES: i32 = 16_384;
+
+thread_local! {
+    /// Pages in the WAL after the last commit of this thread's connection (SQLite's WAL hook).
+    static WAL_PAGES: Cell<i32> = const { Cell::new(0) };
+}
+
+fn note_wal_pages(_: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite::Result<()> {
+    WAL_PAGES.with(|p| p.set(pages));
+    Ok(())
+}
+
+/// Runs the writer's checkpoint when the WAL has grown past [`WAL_RESTART_PAGES`].
+fn restart_wal_if_large(conn: &Connection) {
+    if WAL_PAGES.with(Cell::get) < WAL_RESTART_PAGES {
+        return;
+    }
+    // PASSIVE: never waits. Busy (the checkpoint thread is copying) or readers still on old
+    // frames: it is tried again after the next batch.
+    let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    });
+    if let Ok((0, log, copied)) = done {
+        if log == copied {
+            WAL_PAGES.with(|p| p.set(0));
+        }
+    }
+}
+
 /// The writer loop; returns when every sender is gone.
 pub fn run(mut conn: Connection, mut rx: mpsc::Receiver<WriteJob>) {
+    conn.wal_hook(Some(note_wal_pages));
     // Issue ids by (project, hash): committed issues only, so a rolled-back batch cannot leave
     // ids here that do not exist.
     let mut issues: HashMap<(u64, String), i64> = HashMap::new();
@@ -129,6 +173,7 @@ pub fn run(mut conn: Connection, mut rx: mpsc::Receiver<WriteJob>) {
                 }
             }
         }
+        restart_wal_if_large(&conn);
     }
 }
 
@@ -257,8 +302,8 @@ fn insert_event(
     let n = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO events (project_id, issue_id, event_id, received_ms, timestamp_ms, level, title,
-                                           user_key, release, environment, errors, raw)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                           user_key, release, environment, errors, raw, raw_codec)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             project_id as i64,
@@ -272,7 +317,8 @@ fn insert_event(
             ev.release,
             ev.environment,
             ev.errors,
-            ev.raw
+            ev.raw,
+            ev.raw_codec
         ])?;
     if n == 0 {
         // The same event id again (an SDK retrying after a lost answer): stored once, counted once.
