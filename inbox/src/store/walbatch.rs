@@ -14,9 +14,11 @@
 //! header carries the database size (bytes 4..8, non-zero only there), is written last. The
 //! buffer is written out when that frame's page arrives, inside that `xWrite` call, so a
 //! failure is reported to SQLite as the failed write it is, and the commit fails. No reader
-//! can see frames that are still in memory. Any other operation on the WAL file (read, size,
-//! sync, truncate, lock, close, file control) and any write that is not contiguous writes the
-//! buffer out first, so SQLite's own reads always see what it wrote. A process killed before
+//! can see frames that are still in memory. Only appends wait in the buffer: a write anywhere
+//! else (SQLite rewriting a frame or the checksums of the open transaction after a cache
+//! spill, or starting the log over) writes the buffer out and goes straight through, and so
+//! does any other operation on the WAL file (read, size, sync, truncate, lock, close, file
+//! control), so SQLite's own reads always see what it wrote. A process killed before
 //! the write loses only a commit that had not returned, as without this VFS; what survives a
 //! power loss is unchanged too (`synchronous = NORMAL` syncs the WAL at checkpoints, which
 //! call `xSync`, which writes the buffer out first).
@@ -80,6 +82,8 @@ struct WalBuffer {
     bytes: Vec<u8>,
     /// The file offset of `bytes[0]`.
     start: i64,
+    /// Where the last write ended: a write there appends to the log.
+    next: i64,
     /// The last write was the header of a commit frame: the next one ends the commit.
     commit_next: bool,
 }
@@ -110,7 +114,7 @@ unsafe extern "C" fn x_open(
     if !(*real(file)).pMethods.is_null() {
         (*f).base.pMethods = &METHODS;
         if rc == ffi::SQLITE_OK && flags & ffi::SQLITE_OPEN_WAL != 0 {
-            (*f).wal = Box::into_raw(Box::new(WalBuffer { bytes: Vec::new(), start: 0, commit_next: false }));
+            (*f).wal = Box::into_raw(Box::new(WalBuffer { bytes: Vec::new(), start: 0, next: 0, commit_next: false }));
         }
     }
     rc
@@ -147,17 +151,26 @@ unsafe extern "C" fn x_write(file: *mut ffi::sqlite3_file, data: *const c_void, 
             None => ffi::SQLITE_IOERR_WRITE,
         };
     };
-    if !w.bytes.is_empty() && offset != w.start + w.bytes.len() as i64 {
+    let end = offset.saturating_add(len as i64);
+    if offset != w.next {
+        // Not an append: SQLite rewriting a frame of the open transaction, or its checksums,
+        // or starting the log over. Written through at once, after what is buffered, so that
+        // nothing but appends waits for the commit frame.
+        w.next = end;
         let rc = flush(file);
         if rc != ffi::SQLITE_OK {
             return rc;
         }
+        return match real_methods(file).and_then(|m| m.xWrite) {
+            Some(write) => write(real(file), data, amt, offset),
+            None => ffi::SQLITE_IOERR_WRITE,
+        };
     }
-    let Some(w) = (*f).wal.as_mut() else { return ffi::SQLITE_IOERR_WRITE };
     let data = std::slice::from_raw_parts(data.cast::<u8>(), len);
     if w.bytes.is_empty() {
         w.start = offset;
     }
+    w.next = end;
     w.bytes.extend_from_slice(data);
     let ends_commit = w.commit_next;
     w.commit_next = len == FRAME_HEADER && data.get(4..8).is_some_and(|size| size != [0; 4]);
@@ -275,6 +288,57 @@ static METHODS: ffi::sqlite3_io_methods = ffi::sqlite3_io_methods {
 mod tests {
     use super::*;
     use rusqlite::{Connection, OpenFlags};
+
+    /// What a process opening the files would find now: the database and WAL files copied
+    /// (not the shared-memory index, so SQLite rebuilds it from the WAL file on disk).
+    fn count_on_disk(path: &std::path::Path, copy: &std::path::Path) -> rusqlite::Result<i64> {
+        let wal = |p: &std::path::Path| std::path::PathBuf::from(format!("{}-wal", p.display()));
+        for p in [copy.to_owned(), wal(copy), std::path::PathBuf::from(format!("{}-shm", copy.display()))] {
+            let _ = std::fs::remove_file(p);
+        }
+        let io = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+        std::fs::copy(path, copy).map_err(io)?;
+        std::fs::copy(wal(path), wal(copy)).map_err(io)?;
+        let c = Connection::open(copy)?;
+        let n = c.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?;
+        let ok: String = c.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        assert_eq!(ok, "ok");
+        Ok(n)
+    }
+
+    #[test]
+    fn every_commit_is_in_the_files_when_it_returns() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("eb-walbatch-disk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("t.sqlite3");
+        let vfs = register().map_err(|rc| format!("register: {rc}"))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let mut w = Connection::open_with_flags_and_vfs(&path, flags, vfs)?;
+        w.pragma_update(None, "journal_mode", "WAL")?;
+        w.pragma_update(None, "synchronous", "NORMAL")?;
+        w.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // A cache of a few pages: transactions spill pages to the WAL and write some of them
+        // again before they commit, which makes SQLite rewrite frames and checksums.
+        w.pragma_update(None, "cache_size", 8)?;
+        w.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v BLOB)")?;
+        let mut expected = 0i64;
+        for round in 0..12i64 {
+            let tx = w.transaction()?;
+            for i in 0..200 {
+                tx.execute(
+                    "INSERT INTO t (k, v) VALUES (?1, zeroblob(700))",
+                    [format!("{:x}", (round * 7919 + i) * 104_729)],
+                )?;
+            }
+            tx.execute("UPDATE t SET v = zeroblob(900) WHERE id % 7 = ?1", [round % 7])?;
+            tx.commit()?;
+            expected += 200;
+            assert_eq!(count_on_disk(&path, &dir.join("copy.sqlite3"))?, expected, "round {round}");
+        }
+        drop(w);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
 
     fn open(path: &std::path::Path, vfs: Option<&CStr>) -> rusqlite::Result<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
