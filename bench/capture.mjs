@@ -3,14 +3,12 @@
 // Firefox ESR (self-driving page), and writes a markdown section.
 //
 //   node bench/capture.mjs [--rounds N] [--out FILE]
-import { createServer } from 'node:http';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { staticHandler, HOST } from '../tools/serve.mjs';
+import { startPages } from './pages.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -26,64 +24,16 @@ execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [join(ROOT, 'bench/capture
   `--outfile=${join(tmp, 'sentry.js')}`, '--log-level=warning'], { stdio: 'inherit' });
 const sentryVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules/@sentry/browser/package.json'), 'utf8')).version;
 
-let waiting = null;
-const files = staticHandler({ root: ROOT });
-const server = createServer((req, res) => {
-  if (req.url.startsWith('/tmp-bench/sentry.js')) {
+const pages = await startPages({
+  timeoutMs: 300_000,
+  route(req, res) {
+    if (!req.url.startsWith('/tmp-bench/sentry.js')) return false;
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end(readFileSync(join(tmp, 'sentry.js')));
-    return;
-  }
-  if (req.method === 'POST' && req.url === '/result') {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(200);
-      res.end();
-      waiting?.(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    });
-    return;
-  }
-  files(req, res);
+    return true;
+  },
 });
-await new Promise((ok) => server.listen(0, HOST, ok));
-const url = `http://${HOST}:${server.address().port}/bench/capture/page.html?rounds=${ROUNDS}`;
-const result = () => new Promise((ok, fail) => {
-  const t = setTimeout(() => fail(new Error('no result from the page in 300 s')), 300_000);
-  waiting = (r) => {
-    clearTimeout(t);
-    ok(r);
-  };
-});
-
-async function inChromium() {
-  const profile = mkdtempSync(join(tmp, 'chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  try {
-    const pending = result();
-    await (ctx.pages()[0] || (await ctx.newPage())).goto(url);
-    return await pending;
-  } finally {
-    await ctx.close();
-  }
-}
-
-async function inFirefox() {
-  const profile = mkdtempSync(join(tmp, 'firefox-'));
-  writeFileSync(join(profile, 'user.js'), 'user_pref("app.update.enabled", false);\nuser_pref("toolkit.telemetry.enabled", false);\n');
-  const pending = result();
-  const child = spawn(process.env.FIREFOX || '/usr/bin/firefox-esr', ['-headless', '-no-remote', '-profile', profile, url], { stdio: 'ignore', detached: true });
-  try {
-    return await pending;
-  } finally {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-}
+const url = `${pages.origin}/bench/capture/page.html?rounds=${ROUNDS}`;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const fmt = (xs) => `**${median(xs).toFixed(1)}** (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
@@ -95,15 +45,16 @@ const lines = ['## captureException', '',
   `@sentry/browser ${sentryVersion} bundled by esbuild.`, '',
   '| browser | frames | errorbeacon | @sentry/browser (default integrations) | @sentry/browser (no integrations) |', '|---|--:|--:|--:|--:|'];
 try {
-  for (const [name, run] of [['Chromium (headless)', inChromium], ['Firefox ESR (headless)', inFirefox]]) {
-    const r = await run();
-    if (r.error) throw new Error(`${name}: ${r.error}`);
+  for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox']]) {
+    const r = await pages.load(browser, url, tmp).catch((e) => {
+      throw new Error(`${name}: ${e.message}`);
+    });
     const s = r.sentry;
     lines.push(`| ${name} | ${r.frames} | ${fmt(r.errorbeacon)} | ${fmt(s['default integrations (minus dedupe)'])} | ${fmt(s['no integrations'])} |`);
     console.log(lines.at(-1));
   }
 } finally {
-  server.close();
+  pages.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 lines.push('', 'Command: `node bench/capture.mjs` (run by `scripts/bench.sh`).', '');

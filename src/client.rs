@@ -309,15 +309,8 @@ impl Client {
             return;
         };
         let Some(dsn) = self.options.dsn.as_ref() else { return };
-        let headers = crate::envelope::EnvelopeHeaders {
-            event_id: Some(id),
-            sent_at: Some(p.now()),
-            dsn: Some(dsn.to_text()),
-            sdk: Some(ClientSdkInfo::errorbeacon()),
-        };
-        let item =
-            crate::envelope::Item { ty: "event".into(), content_type: None, filename: None, payload: Vec::new() };
-        p.send(with_payload(headers, item, json), None, Some(id));
+        let envelope = Envelope::with_event_json(id, json, ClientSdkInfo::errorbeacon(), Some(dsn), p.now());
+        p.send(envelope.to_bytes(), None, Some(id));
     }
 
     fn record(&mut self, outcome: Outcome, event: &Event) {

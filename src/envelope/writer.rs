@@ -8,7 +8,7 @@
 use super::{Envelope, EnvelopeHeaders, Item};
 use crate::dsn::Dsn;
 use crate::json::{self, Json, WriteJson};
-use crate::protocol::{ClientReport, ClientSdkInfo, Event, Timestamp};
+use crate::protocol::{ClientReport, ClientSdkInfo, Event, EventId, Timestamp};
 use std::convert::Infallible;
 use std::io::{self, Write};
 
@@ -35,17 +35,30 @@ impl Envelope {
     ///
     /// Never fails; the `Result` is kept for callers written against the serde_json version.
     pub fn from_event(event: &Event, dsn: Option<&Dsn>, sent_at: Timestamp) -> Result<Envelope, serde_json::Error> {
-        Ok(Envelope {
+        let sdk = event.sdk.clone().unwrap_or_else(ClientSdkInfo::errorbeacon);
+        Ok(Envelope::with_event_json(event.event_id, json::to_vec(event), sdk, dsn, sent_at))
+    }
+
+    /// An envelope with one `event` item whose payload is already JSON (what an asynchronous
+    /// `beforeSend` answered), with the same header as [`Envelope::from_event`].
+    pub fn with_event_json(
+        event_id: EventId,
+        payload: Vec<u8>,
+        sdk: ClientSdkInfo,
+        dsn: Option<&Dsn>,
+        sent_at: Timestamp,
+    ) -> Envelope {
+        Envelope {
             headers: EnvelopeHeaders {
-                event_id: Some(event.event_id),
+                event_id: Some(event_id),
                 sent_at: Some(sent_at),
                 // The one `core::fmt` use left on this path: `Dsn` has only `Display` for its
                 // text (1.4 KB gzip in a wasm build that links no other formatting).
                 dsn: dsn.map(Dsn::to_text),
-                sdk: Some(event.sdk.clone().unwrap_or_else(ClientSdkInfo::errorbeacon)),
+                sdk: Some(sdk),
             },
-            items: vec![Item::written("event", event)],
-        })
+            items: vec![Item { ty: "event".into(), content_type: None, filename: None, payload }],
+        }
     }
 
     /// An envelope with one `client_report` item.
