@@ -6,7 +6,7 @@ import { ready, wasm } from './wasm-state.js';
 import { host } from './bridge.js';
 import { installHandlers } from './handlers.js';
 import { createTransport } from './transport.js';
-import { buildIdOf, hookWasmLoads } from './wasm-modules.js';
+import { hookWasmLoads, noteModule } from './wasm-modules.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -205,16 +205,14 @@ export async function init(opts = {}) {
     ownUrls = ownRequestUrls(options, dsn);
     const untransport = t.install(call('deliveryTarget'));
     const unhandle = installHandlers(options, sdk);
-    const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads((url, id) => call('registerModule', url, id));
+    const register = (...module) => call('registerModule', ...module);
+    const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads(register);
     uninstall = () => {
       unhandle();
       unhook();
       untransport();
     };
-    if (wasm.module && wasm.url) {
-      const id = buildIdOf(wasm.module);
-      if (id) call('registerModule', wasm.url, id);
-    }
+    if (wasm.module) noteModule(register, wasm.module, wasm.url, wasm.bytes);
     if (earlyUninstall) {
       earlyUninstall();
       earlyUninstall = null;

@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import * as glue from '../pkg/wasm/errorbeacon.js';
 import { setWasm } from './wasm-state.js';
+import { describeBytes } from './wasm-modules.js';
 
 const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url);
-const module = new WebAssembly.Module(readFileSync(url));
-setWasm(glue.initSync({ module }), glue, module, url.href);
+const bytes = readFileSync(url);
+const module = new WebAssembly.Module(bytes);
+// Compiled from bytes: engines name its frames themselves, so it is known by its code too.
+setWasm(glue.initSync({ module }), glue, module, url.href, describeBytes(bytes));
 
 export * from './api.js';

@@ -7,15 +7,15 @@ let loading = null;
 let loader = null;
 
 /** Entry points with a synchronous load (Node, Deno, Bun) hand over the instance directly. */
-export function setWasm(exports, glue, module, url) {
-  wasm = { exports, glue, module, url };
+export function setWasm(exports, glue, module, url, bytes) {
+  wasm = { exports, glue, module, url, bytes };
 }
 
 /** Entry points with an asynchronous load (browsers) register the loader; it starts at once. */
 export function setWasmLoader(load, glue) {
   loader = async () => {
-    const { exports, module, url } = await load();
-    wasm = { exports, glue, module, url };
+    const { exports, module, url, bytes } = await load();
+    wasm = { exports, glue, module, url, bytes };
   };
   ready().catch(() => {});
 }

@@ -3,7 +3,7 @@
 //! the host provides (clock, randomness, ids, `RegExp` patterns, callbacks, the network) comes
 //! in through [`Platform`], so the whole pipeline runs in host tests.
 
-use crate::capture::{attach_images, event_from_thrown, message_event, CaptureContext, Thrown};
+use crate::capture::{attach_images, event_from_thrown, message_event, CaptureContext, Thrown, WasmModule};
 use crate::delivery::{event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYTES};
 use crate::dsn::Dsn;
 use crate::envelope::Envelope;
@@ -129,8 +129,8 @@ pub struct Client {
     dedupe: Dedupe,
     last_event_id: Option<EventId>,
     dropped: Vec<(Outcome, &'static str, u64)>,
-    /// wasm modules with a build id: (URL as engines print it, build id).
-    modules: Vec<(String, String)>,
+    /// wasm modules with a build id.
+    modules: Vec<WasmModule>,
 }
 
 /// Bytes an event envelope has besides its payload (envelope and item headers), with room to
@@ -181,14 +181,15 @@ impl Client {
         self.forks.pop();
     }
 
-    /// Remembers a wasm module's build id, for the debug images of later events (the newest
-    /// registration of a URL wins; the oldest is forgotten past [`MAX_MODULES`]).
-    pub fn register_module(&mut self, url: &str, build_id: &str) {
-        self.modules.retain(|(u, _)| u != url);
+    /// Remembers a wasm module, for the debug images of later events (the newest registration of
+    /// a URL wins, a module from bytes loaded twice is kept once; the oldest is forgotten past
+    /// [`MAX_MODULES`]).
+    pub fn register_module(&mut self, module: WasmModule) {
+        self.modules.retain(|m| if module.url.is_empty() { *m != module } else { m.url != module.url });
         if self.modules.len() >= MAX_MODULES {
             self.modules.remove(0);
         }
-        self.modules.push((url.to_owned(), build_id.to_owned()));
+        self.modules.push(module);
     }
 
     /// The id of the last captured event.

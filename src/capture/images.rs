@@ -1,35 +1,97 @@
 //! WebAssembly debug images: frames of a wasm module with a known build id point into
 //! `debug_meta.images` (`addr_mode: "rel:N"`), so the server can symbolicate their
 //! `instruction_addr` against the module's debug file.
+//!
+//! Engines name a module's frames by where it came from. A module fetched with
+//! `instantiateStreaming`/`compileStreaming` is named by its URL. One compiled from bytes gets a
+//! made-up name: V8 prints `wasm://wasm/<module name>-<hash>`, Firefox the place that compiled
+//! it (`<script> line N > WebAssembly.instantiate`), which names every module loaded through the
+//! same call site alike. So a module from bytes is also known by where its code is: a frame
+//! `wasm-function[N]:0xADDR` belongs to it when N is one of its own functions and ADDR falls in
+//! its code section.
 
-use crate::protocol::{DebugImage, DebugMeta, Event};
+use std::ops::Range;
 
-/// Attaches the images of `modules` (URL as the engine prints it, build id) that the event's
-/// wasm frames use, and points those frames at them. Frames of unknown modules keep absolute
-/// addresses.
-pub fn attach_images(event: &mut Event, modules: &[(String, String)]) {
+use crate::protocol::{DebugImage, DebugMeta, Event, Frame};
+
+/// A wasm module the SDK saw load.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WasmModule {
+    /// The name engines print in its frames: the URL it was fetched from, or the name V8 gives a
+    /// module from bytes when it can be known (else empty).
+    pub url: String,
+    /// The `build_id` section, as hex.
+    pub build_id: String,
+    /// For a module from bytes: where its code is.
+    pub code: Option<CodeRange>,
+}
+
+/// Where a module's own code is: its function indices (after the imported ones) and the byte
+/// range of its code section, as frames print them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRange {
+    pub functions: Range<u32>,
+    pub bytes: Range<u64>,
+}
+
+impl WasmModule {
+    /// Whether `frame` ran in this module.
+    fn has(&self, frame: &Frame, path: &str) -> bool {
+        if !self.url.is_empty() && self.url == path {
+            return true;
+        }
+        let (Some(code), Some(index), Some(addr)) = (&self.code, frame.function_id, frame.instruction_addr) else {
+            return false;
+        };
+        engine_named(path)
+            && u32::try_from(index.0).is_ok_and(|i| code.functions.contains(&i))
+            && code.bytes.contains(&addr.0)
+    }
+}
+
+/// A name an engine made up for a module compiled from bytes (V8, Firefox), not a URL.
+fn engine_named(path: &str) -> bool {
+    path.starts_with("wasm://") || path.contains(" > WebAssembly.")
+}
+
+/// The module a wasm frame ran in: the one registered under its name, else the one module from
+/// bytes whose code holds it (none when two could).
+fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option<&'m WasmModule> {
+    if let Some(m) = modules.iter().find(|m| !m.url.is_empty() && m.url == path) {
+        return Some(m);
+    }
+    let mut fits = modules.iter().filter(|m| m.has(frame, path));
+    let first = fits.next()?;
+    fits.next().is_none().then_some(first)
+}
+
+/// Attaches the images of `modules` that the event's wasm frames use, and points those frames
+/// at them. An image's `code_file` is the name its frames print. Frames of unknown modules keep
+/// absolute addresses.
+pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
     if modules.is_empty() {
         return;
     }
-    let mut used: Vec<&(String, String)> = Vec::new();
+    // (module, the name its frames print)
+    let mut used: Vec<(&WasmModule, String)> = Vec::new();
     for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
         for frame in ex.stacktrace.iter_mut().flat_map(|s| s.frames.iter_mut()) {
             if !frame.is_wasm() {
                 continue;
             }
             let Some(path) = frame.abs_path.as_deref() else { continue };
-            let Some(module) = modules.iter().find(|(url, _)| url == path) else { continue };
-            let index = match used.iter().position(|m| std::ptr::eq(*m, module)) {
+            let Some(module) = module_of(modules, frame, path) else { continue };
+            let index = match used.iter().position(|(m, name)| std::ptr::eq(*m, module) && name == path) {
                 Some(i) => i,
                 None => {
-                    used.push(module);
+                    used.push((module, path.to_owned()));
                     used.len() - 1
                 }
             };
             frame.addr_mode = Some(["rel:", &crate::text::decimal(index as u64)].concat());
         }
     }
-    let images: Vec<DebugImage> = used.iter().filter_map(|(url, id)| DebugImage::wasm(url, id)).collect();
+    let images: Vec<DebugImage> = used.iter().filter_map(|(m, name)| DebugImage::wasm(name, &m.build_id)).collect();
     if images.len() == used.len() && !images.is_empty() {
         event.debug_meta.get_or_insert_with(DebugMeta::default).images.extend(images);
     }
@@ -46,10 +108,7 @@ mod tests {
         let stack = "Error: x\n    at m.wasm.a (http://h/a_bg.wasm:wasm-function[1]:0x10)\n    at m.wasm.b (http://h/b.wasm:wasm-function[2]:0x20)\n    at m.wasm.c (http://h/a_bg.wasm:wasm-function[3]:0x30)\n    at run (http://h/main.js:1:1)";
         let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
         let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
-        let modules = vec![
-            ("http://h/unused.wasm".to_owned(), "ffff".to_owned()),
-            ("http://h/a_bg.wasm".to_owned(), "268fa3eef0d157dc9def1a1d4e46917d".to_owned()),
-        ];
+        let modules = vec![url_module("http://h/unused.wasm", "ffff"), url_module("http://h/a_bg.wasm", "268fa3eef0d157dc9def1a1d4e46917d")];
         attach_images(&mut e, &modules);
         let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
         let modes: Vec<_> = frames.iter().map(|f| f.addr_mode.as_deref()).collect();
@@ -58,5 +117,69 @@ mod tests {
         assert_eq!(images.len(), 1);
         assert_eq!(images[0].code_file, "http://h/a_bg.wasm");
         assert_eq!(images[0].debug_id.as_deref(), Some("268fa3ee-f0d1-57dc-9def-1a1d4e46917d"));
+    }
+
+    fn url_module(url: &str, id: &str) -> WasmModule {
+        WasmModule { url: url.into(), build_id: id.into(), code: None }
+    }
+
+    fn bytes_module(id: &str, functions: Range<u32>, bytes: Range<u64>) -> WasmModule {
+        WasmModule { url: String::new(), build_id: id.into(), code: Some(CodeRange { functions, bytes }) }
+    }
+
+    /// The (addr_mode, image code_id) of each frame of a Firefox stack.
+    fn resolve(stack: &str, modules: &[WasmModule]) -> Vec<Option<(String, String)>> {
+        let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
+        let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        attach_images(&mut e, modules);
+        let images = e.debug_meta.as_ref().map(|d| d.images.clone()).unwrap_or_default();
+        let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+        frames
+            .iter()
+            .map(|f| {
+                let mode = f.addr_mode.clone()?;
+                let n: usize = mode.strip_prefix("rel:")?.parse().ok()?;
+                Some((mode, images.get(n)?.code_id.clone()?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn modules_from_bytes_are_told_apart_by_where_their_code_is() {
+        // Firefox names both modules after the one call site that compiled them.
+        let stack = "a@http://h/pkg.js line 238 > WebAssembly.instantiate:wasm-function[262]:0x2c1c5\n\
+                     b@http://h/pkg.js line 238 > WebAssembly.instantiate:wasm-function[7]:0x300\n\
+                     c@http://h/main.js:1:1\n";
+        let modules = [bytes_module("aaaa", 12..300, 0x1000..0x30000), bytes_module("bbbb", 3..50, 0x200..0x900)];
+        let got = resolve(stack, &modules);
+        let want = |m: &str, id: &str| Some((m.to_owned(), id.to_owned()));
+        // Oldest first: c, b, a.
+        assert_eq!(got, [None, want("rel:0", "bbbb"), want("rel:1", "aaaa")]);
+    }
+
+    #[test]
+    fn a_frame_two_modules_could_hold_gets_no_image() {
+        let stack = "a@http://h/pkg.js line 9 > WebAssembly.Module:wasm-function[20]:0x400\n";
+        let modules = [bytes_module("aaaa", 12..300, 0x100..0x30000), bytes_module("bbbb", 3..50, 0x200..0x900)];
+        assert_eq!(resolve(stack, &modules), [None]);
+    }
+
+    #[test]
+    fn v8_names_of_modules_from_bytes_match_exactly_and_urls_only_by_name() {
+        let stack = "Error: x\n    at m.wasm.a (wasm://wasm/m.wasm-000d167a:wasm-function[20]:0x400)\n    at m.wasm.b (http://h/other.wasm:wasm-function[20]:0x400)";
+        let named = WasmModule { url: "wasm://wasm/m.wasm-000d167a".into(), ..bytes_module("aaaa", 0..1, 0..1) };
+        let fits = bytes_module("bbbb", 3..50, 0x200..0x900);
+        // The exact name wins over another module whose code would fit; a URL is never guessed.
+        let got = resolve(stack, &[fits, named]);
+        assert_eq!(got, [None, Some(("rel:0".to_owned(), "aaaa".to_owned()))]);
+    }
+
+    #[test]
+    fn an_address_outside_the_code_section_or_an_imported_function_does_not_fit() {
+        let m = [bytes_module("aaaa", 12..300, 0x1000..0x30000)];
+        for frame in ["wasm-function[11]:0x2000", "wasm-function[300]:0x2000", "wasm-function[20]:0xfff", "wasm-function[20]:0x30000"] {
+            let stack = format!("a@wasm://wasm/0000abcd:{frame}\n");
+            assert_eq!(resolve(&stack, &m), [None], "{frame}");
+        }
     }
 }

@@ -11,7 +11,7 @@ pub mod page;
 mod panic;
 mod thrown;
 
-pub use images::attach_images;
+pub use images::{attach_images, CodeRange, WasmModule};
 pub use panic::panic_event;
 pub use thrown::{ErrorLike, Primitive, Thrown};
 

@@ -2,7 +2,7 @@
 //! instance. The host side (callbacks, network) is reached through `js/bridge.js`.
 
 use super::classify::{classify, to_value};
-use crate::capture::CaptureContext;
+use crate::capture::{CaptureContext, CodeRange, WasmModule};
 use crate::client::{BeforeSend, Client, ClientOptions, Platform};
 use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reply, Request, StoreOp};
 use crate::filter::{Pattern, PatternMatcher};
@@ -366,10 +366,18 @@ pub fn set_page(
     });
 }
 
-/// Remembers a wasm module's build id (hex) under the URL engines print for its frames.
+/// Remembers a wasm module's build id (hex) under the name engines print for its frames (empty
+/// when unknown). A module from bytes also gives where its code is: its own functions'
+/// indices `fn_start..fn_end` and its code section's bytes `code_start..code_end` (empty for a
+/// module fetched by URL).
 #[wasm_bindgen(js_name = registerModule)]
-pub fn register_module(url: &str, build_id: &str) {
-    with_client(|c, _| c.register_module(url, build_id));
+pub fn register_module(url: &str, build_id: &str, fn_start: u32, fn_end: u32, code_start: u32, code_end: u32) {
+    let code = (code_start < code_end && fn_start < fn_end).then(|| CodeRange {
+        functions: fn_start..fn_end,
+        bytes: u64::from(code_start)..u64::from(code_end),
+    });
+    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code };
+    with_client(|c, _| c.register_module(module));
 }
 
 /// Starts a `withScope`.

@@ -1,9 +1,10 @@
-// wasm debug images in Chromium and Firefox: a module loaded with instantiateStreaming after
-// `init` is registered with its build id, and the wasm frames of an error thrown through it
-// get `addr_mode: "rel:N"` into `debug_meta.images`.
+// wasm debug images in Chromium and Firefox: a module loaded after `init` on every load path
+// (instantiateStreaming; instantiate, compile and new WebAssembly.Module from bytes) is
+// registered with its build id, and the wasm frames of an error thrown through it get
+// `addr_mode: "rel:N"` into `debug_meta.images`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink, events } from './sink.mjs';
@@ -29,13 +30,24 @@ function buildId() {
   return Buffer.from(bytes.subarray(1, 1 + bytes[0])).toString('hex');
 }
 
-function check(engine) {
+/** The name the engine prints for the module's frames, by load path. */
+function frameFile(engine, load, origin) {
+  if (load === 'url') return `${origin}/tests/browser/pages/panic-app/panic_app_bg.wasm`;
+  if (engine === 'chromium') return `wasm://wasm/panic_app.wasm-${((statSync(WASM).size << 2 | 2) >>> 0).toString(16).padStart(8, '0')}`;
+  // Firefox: the script that compiled it, then the API (errorbeacon's wrapper is that script).
+  const api = { instantiate: 'instantiate', compile: 'compile', module: 'Module' }[load];
+  return new RegExp(` line \\d+ > WebAssembly\\.${api}$`);
+}
+
+function check(engine, load = 'url') {
+  const file = frameFile(engine, load, sink.origin);
+  const named = (path) => (typeof file === 'string' ? path === file : file.test(path ?? ''));
   const id = buildId();
   const e = events(sink.envelopes).find((ev) => ev.exception?.values?.at(-1)?.value === 'callback failed inside wasm');
   assert.ok(e, `${engine}: event missing`);
   const frames = e.exception.values.at(-1).stacktrace.frames;
-  const wasm = frames.filter((f) => f.platform === 'native' && f.abs_path?.endsWith('panic_app_bg.wasm'));
-  assert.ok(wasm.length >= 2, `${engine}: ${JSON.stringify(frames)}`);
+  const wasm = frames.filter((f) => f.platform === 'native' && named(f.abs_path));
+  assert.ok(wasm.length >= 2, `${engine} ${load}: ${JSON.stringify(frames)}`);
   for (const f of wasm) {
     assert.equal(f.addr_mode, 'rel:0', JSON.stringify(f));
     assert.match(f.instruction_addr, /^0x[0-9a-f]+$/);
@@ -43,22 +55,25 @@ function check(engine) {
   assert.ok(wasm.some((f) => f.function === 'panic_app::inner_step'), `${engine}: ${JSON.stringify(wasm.map((f) => f.function))}`);
   const [image] = e.debug_meta.images;
   assert.equal(image.type, 'wasm');
-  assert.ok(image.code_file.endsWith('/tests/browser/pages/panic-app/panic_app_bg.wasm'));
+  assert.equal(e.debug_meta.images.length, 1, JSON.stringify(e.debug_meta.images));
+  assert.ok(named(image.code_file), `${engine} ${load}: ${image.code_file}`);
   assert.equal(image.code_id, id);
   assert.equal(image.debug_id.replaceAll('-', ''), id.padEnd(32, '0').slice(0, 32));
   relayAll(sink.envelopes, engine);
 }
 
-const url = () => `${sink.origin}/tests/browser/pages/images.html?dsn=${encodeURIComponent(sink.dsn)}`;
+const url = (load) => `${sink.origin}/tests/browser/pages/images.html?load=${load}&dsn=${encodeURIComponent(sink.dsn)}`;
 
-test('Chromium: wasm frames point into the module image with its build id', async () => {
-  sink.reset();
-  await runChromium(url(), sink);
-  check('chromium');
-});
+for (const load of ['url', 'instantiate', 'compile', 'module']) {
+  test(`Chromium, ${load}: wasm frames point into the module image with its build id`, async () => {
+    sink.reset();
+    await runChromium(url(load), sink);
+    check('chromium', load);
+  });
 
-test('Firefox: wasm frames point into the module image with its build id', async () => {
-  sink.reset();
-  await runFirefox(url(), sink);
-  check('firefox');
-});
+  test(`Firefox, ${load}: wasm frames point into the module image with its build id`, async () => {
+    sink.reset();
+    await runFirefox(url(load), sink);
+    check('firefox', load);
+  });
+}
