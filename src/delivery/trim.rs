@@ -255,28 +255,60 @@ fn drop_extra_and_contexts(event: &mut Event, excess: usize, m: &mut Measure) ->
 }
 
 fn drop_largest<V: WriteJson>(map: &mut SortedMap<V>, excess: usize, m: &mut Measure) {
-    let mut sizes: Vec<(usize, String)> = map.iter().map(|(k, v)| (m.entry(k, v), k.clone())).collect();
-    sizes.sort_unstable_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let (sizes, keys): (Vec<usize>, Vec<String>) = map.iter().map(|(k, v)| (m.entry(k, v), k.clone())).unzip();
     let mut freed = 0;
-    for (size, key) in sizes {
+    for i in largest_first(&sizes) {
         if freed >= excess {
             break;
         }
-        map.remove(&key);
-        freed += size;
+        if let Some(key) = keys.get(i) {
+            map.remove(key);
+        }
+        freed += sizes.get(i).copied().unwrap_or(0);
     }
+}
+
+/// The indices of `sizes`, largest first. A heapsort written out: std's sorts are ~4 KB of wasm
+/// per element type, and trimming is the module's only sorting.
+fn largest_first(sizes: &[usize]) -> Vec<usize> {
+    let key = |order: &[usize], i: usize| order.get(i).and_then(|&j| sizes.get(j)).copied().unwrap_or(0);
+    // A min-heap on size: popping the smallest to the end leaves the largest first.
+    let sift = |order: &mut [usize], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && key(order, child + 1) < key(order, child) {
+            child += 1;
+        }
+        if key(order, root) <= key(order, child) {
+            break;
+        }
+        order.swap(root, child);
+        root = child;
+    };
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    let n = order.len();
+    for root in (0..n / 2).rev() {
+        sift(&mut order, root, n);
+    }
+    for end in (1..n).rev() {
+        order.swap(0, end);
+        sift(&mut order, 0, end);
+    }
+    order
 }
 
 /// Drops frames from the middle of the longest stacks outward until `excess` is covered,
 /// keeping [`EDGE_FRAMES`] at each end. `false` when no stack is longer than that.
 fn drop_middle_frames(event: &mut Event, excess: usize, m: &mut Measure) -> bool {
     let Some(exceptions) = event.exception.as_mut() else { return false };
-    let mut stacks: Vec<&mut Vec<Frame>> =
-        exceptions.values.iter_mut().filter_map(|e| e.stacktrace.as_mut()).map(|s| &mut s.frames).collect();
-    stacks.sort_unstable_by_key(|frames| std::cmp::Reverse(frames.len()));
+    let mut stacks: Vec<Option<&mut Vec<Frame>>> =
+        exceptions.values.iter_mut().filter_map(|e| e.stacktrace.as_mut()).map(|s| Some(&mut s.frames)).collect();
+    let lengths: Vec<usize> = stacks.iter().map(|s| s.as_ref().map_or(0, |f| f.len())).collect();
     let mut freed = 0;
     let mut changed = false;
-    for frames in stacks {
+    for frames in largest_first(&lengths).into_iter().filter_map(|i| stacks.get_mut(i).and_then(Option::take)) {
         let n = frames.len();
         if freed >= excess || n <= 2 * EDGE_FRAMES {
             continue;
@@ -637,5 +669,20 @@ mod tests {
         let small = v.small.expect("small");
         assert!(small.len() <= 60_000);
         assert_eq!(v.small_trimmed.map(|t| t.steps), Some(vec![Step::Breadcrumbs]));
+    }
+
+    #[test]
+    fn largest_first_orders_indices_by_size_descending() {
+        use proptest::prelude::*;
+        proptest!(|(sizes in proptest::collection::vec(0usize..50, 0..40))| {
+            let order = largest_first(&sizes);
+            let mut seen = order.clone();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..sizes.len()).collect::<Vec<_>>());
+            let got: Vec<usize> = order.iter().map(|&i| sizes[i]).collect();
+            let mut want = sizes.clone();
+            want.sort_unstable_by(|a, b| b.cmp(a));
+            prop_assert_eq!(got, want);
+        });
     }
 }
