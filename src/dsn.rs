@@ -102,10 +102,7 @@ impl FromStr for Dsn {
         if scheme != "http" && scheme != "https" {
             return Err(DsnError::UnsupportedScheme(scheme));
         }
-        let (authority, path) = match rest.find('/') {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
+        let (authority, path) = rest.find('/').and_then(|i| rest.split_at_checked(i)).unwrap_or((rest, ""));
         let (userinfo, hostport) = authority.rsplit_once('@').ok_or(DsnError::MissingPublicKey)?;
         let (public_key, secret_key) = match userinfo.split_once(':') {
             Some((k, s)) => (k, Some(s.to_owned()).filter(|s| !s.is_empty())),

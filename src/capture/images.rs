@@ -51,7 +51,7 @@ impl WasmModule {
 
 /// A name an engine made up for a module compiled from bytes (V8, Firefox), not a URL.
 fn engine_named(path: &str) -> bool {
-    path.starts_with("wasm://") || path.contains(" > WebAssembly.")
+    path.starts_with("wasm://") || crate::text::contains(path, " > WebAssembly.")
 }
 
 /// The module a wasm frame ran in: the one registered under its name, else the one module from
