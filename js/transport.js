@@ -82,7 +82,8 @@ export function createTransport(options, debugWarn, glue) {
     done(id, HTTP, status, typeof ra === 'string' ? ra : undefined, typeof rl === 'string' ? rl : undefined);
   }
 
-  /** Starts request `id` on `channel`; `body` may be a view into wasm memory: copied first. */
+  /** Starts request `id` on `channel`; `body` is a view into wasm memory: copied first (even for
+   * fetch, which copies at the call: a wrapper around it may read the body later). */
   function start(id, channel, body) {
     const bytes = body.slice();
     try {

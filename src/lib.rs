@@ -49,3 +49,10 @@ pub fn __parse_frame_count(stack: &str) -> usize {
     stack::parse_frames(stack, &ParseOptions::default(), &mut out);
     out.len()
 }
+
+/// errorbeacon's own module (the npm package) allocates with talc instead of std's dlmalloc:
+/// smaller and faster (see Cargo.toml). Single-threaded wasm only; Rust apps that depend on the
+/// crate keep their own allocator.
+#[cfg(all(feature = "npm", target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
