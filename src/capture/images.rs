@@ -108,7 +108,10 @@ mod tests {
         let stack = "Error: x\n    at m.wasm.a (http://h/a_bg.wasm:wasm-function[1]:0x10)\n    at m.wasm.b (http://h/b.wasm:wasm-function[2]:0x20)\n    at m.wasm.c (http://h/a_bg.wasm:wasm-function[3]:0x30)\n    at run (http://h/main.js:1:1)";
         let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
         let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
-        let modules = vec![url_module("http://h/unused.wasm", "ffff"), url_module("http://h/a_bg.wasm", "268fa3eef0d157dc9def1a1d4e46917d")];
+        let modules = vec![
+            url_module("http://h/unused.wasm", "ffff"),
+            url_module("http://h/a_bg.wasm", "268fa3eef0d157dc9def1a1d4e46917d"),
+        ];
         attach_images(&mut e, &modules);
         let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
         let modes: Vec<_> = frames.iter().map(|f| f.addr_mode.as_deref()).collect();
@@ -177,7 +180,12 @@ mod tests {
     #[test]
     fn an_address_outside_the_code_section_or_an_imported_function_does_not_fit() {
         let m = [bytes_module("aaaa", 12..300, 0x1000..0x30000)];
-        for frame in ["wasm-function[11]:0x2000", "wasm-function[300]:0x2000", "wasm-function[20]:0xfff", "wasm-function[20]:0x30000"] {
+        for frame in [
+            "wasm-function[11]:0x2000",
+            "wasm-function[300]:0x2000",
+            "wasm-function[20]:0xfff",
+            "wasm-function[20]:0x30000",
+        ] {
             let stack = format!("a@wasm://wasm/0000abcd:{frame}\n");
             assert_eq!(resolve(&stack, &m), [None], "{frame}");
         }

@@ -671,6 +671,7 @@ mod tests {
         assert_eq!(v.small_trimmed.map(|t| t.steps), Some(vec![Step::Breadcrumbs]));
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn largest_first_orders_indices_by_size_descending() {
         use proptest::prelude::*;

@@ -372,10 +372,8 @@ pub fn set_page(
 /// module fetched by URL).
 #[wasm_bindgen(js_name = registerModule)]
 pub fn register_module(url: &str, build_id: &str, fn_start: u32, fn_end: u32, code_start: u32, code_end: u32) {
-    let code = (code_start < code_end && fn_start < fn_end).then(|| CodeRange {
-        functions: fn_start..fn_end,
-        bytes: u64::from(code_start)..u64::from(code_end),
-    });
+    let code = (code_start < code_end && fn_start < fn_end)
+        .then(|| CodeRange { functions: fn_start..fn_end, bytes: u64::from(code_start)..u64::from(code_end) });
     let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code };
     with_client(|c, _| c.register_module(module));
 }
