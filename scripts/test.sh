@@ -5,7 +5,8 @@
 #
 # Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
 # tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
-# Chromium (node --test tests/inbox/), build-pkg.sh, node --test tests/node/, the browser tests.
+# Chromium (node --test tests/inbox/), build-pkg.sh, the example app (build-example.sh, used by
+# the Node and browser tests), node --test tests/node/, the browser tests.
 # A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
@@ -72,14 +73,17 @@ if run_step "build inbox" cargo build -p errorbeacon-inbox; then
 else
   skip_step "inbox UI (Chromium)" "build inbox failed"
 fi
+# The example Rust-wasm app (examples/panic-app) is used by Node and browser tests alike.
 if run_step "build-pkg" scripts/build-pkg.sh; then
-  run_step "node --test" node --test tests/node/ || true
   if run_step "build example app" scripts/build-example.sh; then
+    run_step "node --test" node --test tests/node/ || true
     run_step "browsers (Chromium, Firefox)" node --test tests/browser/ || true
   else
+    skip_step "node --test" "build-example failed"
     skip_step "browsers (Chromium, Firefox)" "build-example failed"
   fi
 else
+  skip_step "build example app" "build-pkg failed"
   skip_step "node --test" "build-pkg failed"
   skip_step "browsers (Chromium, Firefox)" "build-pkg failed"
 fi

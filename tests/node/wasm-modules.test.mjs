@@ -4,7 +4,7 @@
 // close() puts the engine's functions back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as eb from '../../pkg/node.js';
 
@@ -30,6 +30,7 @@ test('frames of a module from bytes point into its image, on every load path', a
     compile: WebAssembly.compile,
     Module: WebAssembly.Module,
   };
+  assert.ok(existsSync(WASM), 'run scripts/build-example.sh first (scripts/test.sh does)');
   const bytes = readFileSync(WASM);
   const id = buildId(bytes);
   // What V8 prints for a module from bytes longer than 16383: the length is the hash.
