@@ -35,17 +35,12 @@ pub struct CodeRange {
 }
 
 impl WasmModule {
-    /// Whether `frame` ran in this module.
-    fn has(&self, frame: &Frame, path: &str) -> bool {
-        if !self.url.is_empty() && self.url == path {
-            return true;
-        }
+    /// Whether this module's own code holds `frame`'s function index and address.
+    fn holds(&self, frame: &Frame) -> bool {
         let (Some(code), Some(index), Some(addr)) = (&self.code, frame.function_id, frame.instruction_addr) else {
             return false;
         };
-        engine_named(path)
-            && u32::try_from(index.0).is_ok_and(|i| code.functions.contains(&i))
-            && code.bytes.contains(&addr.0)
+        u32::try_from(index.0).is_ok_and(|i| code.functions.contains(&i)) && code.bytes.contains(&addr.0)
     }
 }
 
@@ -54,13 +49,16 @@ fn engine_named(path: &str) -> bool {
     path.starts_with("wasm://") || crate::text::contains(path, " > WebAssembly.")
 }
 
-/// The module a wasm frame ran in: the one registered under its name, else the one module from
-/// bytes whose code holds it (none when two could).
+/// The module a wasm frame ran in: the one registered under its name, else, for a name an
+/// engine made up, the one module from bytes whose code holds it (none when two could).
 fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option<&'m WasmModule> {
     if let Some(m) = modules.iter().find(|m| !m.url.is_empty() && m.url == path) {
         return Some(m);
     }
-    let mut fits = modules.iter().filter(|m| m.has(frame, path));
+    if !engine_named(path) {
+        return None;
+    }
+    let mut fits = modules.iter().filter(|m| m.holds(frame));
     let first = fits.next()?;
     fits.next().is_none().then_some(first)
 }
