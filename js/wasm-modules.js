@@ -6,7 +6,7 @@
 // read from the bytes' section headers, and with V8's name for them when it can be known.
 
 /** The build id of a compiled module as hex, or undefined (section: a byte vector, LEB128 length first). */
-export function buildIdOf(module) {
+function buildIdOf(module) {
   try {
     const sections = WebAssembly.Module.customSections(module, 'build_id');
     if (!sections.length) return undefined;
