@@ -17,8 +17,9 @@ const SOURCE_ANONYMOUS = HAS_ABS | HAS_FILE | HAS_LINE | HAS_COL;
 const SOURCE_NAMED = HAS_FN | SOURCE_ANONYMOUS;
 // Same bound as MAX_STACK_BYTES in src/limits.rs: each UTF-16 unit is at least one byte.
 const MAX_UNITS = 256 * 1024;
-// Errors seen before `init` finished, kept in order (more are counted, not kept).
-const EARLY_MAX = 30;
+// Calls and page errors kept while the module loads (more are counted, and reported once it
+// has: debug warning and client report).
+const PENDING_MAX = 100;
 
 const encoder = new TextEncoder();
 let options = null;
@@ -30,8 +31,23 @@ let closed = false;
 const pendingBeforeSend = new Set();
 let transport = null;
 let ownUrls = [];
-const early = [];
 let earlyUninstall = null;
+// What happened while the module was loading, in order: page errors since the import, API
+// calls since `init` (Sentry's `init` is synchronous, so apps call the API without awaiting
+// it). Replayed once the module is configured; captures keep the id they were answered with
+// and the time they were made.
+const pending = [];
+// Calls the bound turned away, and of them the captures by category (error, default).
+let pendingDropped = 0;
+const capturesDropped = { error: 0, default: 0 };
+// `init` called and still loading the module (API calls are kept in `pending`)...
+let loading = false;
+// ...and the module configured (API calls go straight to it).
+let configured = false;
+// The promise of the latest `init` (flush and close wait for it).
+let initDone = null;
+// The id of the latest capture kept in `pending` (lastEventId before the module is there).
+let pendingLastId;
 
 function debugWarn(...args) {
   try {
@@ -80,11 +96,52 @@ function env(name) {
   }
 }
 
+/** Keeps `run` for when the module is configured; false when the bound is reached. */
+function defer(run) {
+  if (pending.length >= PENDING_MAX) {
+    pendingDropped++;
+    return false;
+  }
+  pending.push(run);
+  return true;
+}
+
+/** A capture while the module loads: answered now with a fresh id, made once it is there. */
+function deferCapture(make, category = 'error') {
+  const id = newEventId();
+  const at = Date.now();
+  if (!defer(() => make(id, at))) {
+    capturesDropped[category]++;
+    return '';
+  }
+  pendingLastId = id;
+  return id;
+}
+
+/** 32 hex digits of a version-4 UUID, as the module's own ids (src/protocol/ids.rs). */
+function newEventId() {
+  const b = new Uint8Array(16);
+  try {
+    globalThis.crypto.getRandomValues(b);
+  } catch {
+    for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  let hex = '';
+  for (const x of b) hex += (x < 16 ? '0' : '') + x.toString(16);
+  return hex;
+}
+
 /** Buffers errors and rejections that happen before `init` has loaded the module. */
 export function startEarlyCapture() {
   if (earlyUninstall || typeof globalThis.addEventListener !== 'function') return;
-  const onError = (ev) => early.length < EARLY_MAX && early.push([ev, 'onerror']);
-  const onRejection = (ev) => early.length < EARLY_MAX && early.push([ev && 'reason' in ev ? ev.reason : ev, 'onunhandledrejection']);
+  const early = (value, mechanism) => {
+    const synthetic = syntheticStack(value);
+    deferCapture((id, at) => capture(value, mechanism, false, synthetic, id, at));
+  };
+  const onError = (ev) => early(ev, 'onerror');
+  const onRejection = (ev) => early(ev && 'reason' in ev ? ev.reason : ev, 'onunhandledrejection');
   try {
     globalThis.addEventListener('error', onError);
     globalThis.addEventListener('unhandledrejection', onRejection);
@@ -97,26 +154,33 @@ export function startEarlyCapture() {
   }
 }
 
-function captureWith(value, mechanism, handled) {
-  const w = closed ? null : glue();
-  if (!w) return '';
-  // A non-Error carries no stack: keep where the SDK saw it. Errors have their own. (A Proxy
-  // can make `instanceof` throw: then it is not an Error we can read either.)
-  let isError = false;
+/** Where the SDK saw a value that carries no stack of its own (not an Error). A Proxy can
+ * make `instanceof` throw: then it is not an Error we can read either. */
+function syntheticStack(value) {
   try {
-    isError = value instanceof Error;
+    if (value instanceof Error) return undefined;
   } catch {
-    isError = false;
+    // Read as a non-Error.
   }
-  let synthetic;
-  if (!isError) {
-    try {
-      synthetic = new Error().stack;
-    } catch {
-      synthetic = undefined;
-    }
+  try {
+    const stack = new Error().stack;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
   }
-  return w.glue.captureThrown(value, mechanism, handled, typeof synthetic === 'string' ? synthetic : undefined);
+}
+
+function capture(value, mechanism, handled, synthetic, id, at) {
+  const w = glue();
+  return w ? w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0) : '';
+}
+
+function captureWith(value, mechanism, handled) {
+  if (closed) return '';
+  const synthetic = syntheticStack(value);
+  if (configured) return capture(value, mechanism, handled, synthetic);
+  if (!loading) return '';
+  return deferCapture((id, at) => capture(value, mechanism, handled, synthetic, id, at));
 }
 
 const sdk = {
@@ -135,12 +199,26 @@ const sdk = {
 
 /**
  * Starts errorbeacon. Resolves once the module is loaded and the handlers are installed;
- * never rejects.
+ * never rejects. Awaiting it is not required: the API works at once, and what is captured or
+ * set before it resolves is made, in order, when it does.
  * @param {object} [opts]
  */
-export async function init(opts = {}) {
+export function init(opts = {}) {
   try {
     options = opts && typeof opts === 'object' ? { ...opts } : {};
+    closed = false;
+    if (!configured) loading = true;
+  } catch {
+    // Options that cannot be copied are read as none.
+    options = {};
+  }
+  const done = start();
+  initDone = done;
+  return done;
+}
+
+async function start() {
+  try {
     await ready();
     const w = glue();
     const regexes = [];
@@ -174,7 +252,6 @@ export async function init(opts = {}) {
     };
     if (uninstall) uninstall();
     uninstall = null;
-    closed = false;
     const t = createTransport(options, debugWarn, w.glue);
     transport = t;
     host.send = (url, auth, body) => t.sendNow(body);
@@ -217,9 +294,32 @@ export async function init(opts = {}) {
       earlyUninstall();
       earlyUninstall = null;
     }
-    for (const [value, mechanism] of early.splice(0)) captureWith(value, mechanism, false);
+    configured = true;
+    loading = false;
+    replayPending();
   } catch (e) {
     debugWarn('init failed:', e);
+    loading = false;
+    pending.length = 0;
+  }
+}
+
+/** Makes, in order, what was captured and set while the module loaded. */
+function replayPending() {
+  for (const run of pending.splice(0)) {
+    try {
+      run();
+    } catch (e) {
+      debugWarn('a call made while loading failed:', e);
+    }
+  }
+  if (pendingDropped > 0) {
+    debugWarn(`${pendingDropped} calls made while the module loaded were dropped (more than ${PENDING_MAX})`);
+    for (const category of ['error', 'default']) {
+      if (capturesDropped[category]) call('countDropped', category, capturesDropped[category]);
+      capturesDropped[category] = 0;
+    }
+    pendingDropped = 0;
   }
 }
 
@@ -286,8 +386,12 @@ export function captureException(value, hint) {
 /** Captures a message at `level` (debug, info, warning, error, fatal); returns the event id. */
 export function captureMessage(message, level = 'info') {
   try {
-    const w = closed ? null : glue();
-    return w ? w.glue.captureMessage(String(message), String(level)) : '';
+    if (closed) return '';
+    const text = String(message);
+    const lvl = String(level);
+    if (configured) return call('captureMessage', text, lvl, undefined, 0) || '';
+    if (!loading) return '';
+    return deferCapture((id, at) => call('captureMessage', text, lvl, id, at), 'default');
   } catch (e) {
     debugWarn('captureMessage failed:', e);
     return '';
@@ -304,12 +408,18 @@ function call(name, ...args) {
   return undefined;
 }
 
+/** A call that changes the scope: made now, or kept in order while the module loads. */
+function scoped(name, ...args) {
+  if (configured || !loading) call(name, ...args);
+  else defer(() => call(name, ...args));
+}
+
 export function setUser(user) {
-  call('setUser', user ?? null);
+  scoped('setUser', user ?? null);
 }
 
 export function setTag(key, value) {
-  call('setTag', String(key), value);
+  scoped('setTag', String(key), value);
 }
 
 export function setTags(tags) {
@@ -321,53 +431,67 @@ export function setTags(tags) {
 }
 
 export function setContext(name, context) {
-  call('setContext', String(name), context ?? null);
+  scoped('setContext', String(name), context ?? null);
 }
 
 export function setExtra(key, value) {
-  call('setExtra', String(key), value);
+  scoped('setExtra', String(key), value);
 }
 
 export function addBreadcrumb(crumb) {
-  call('addBreadcrumb', crumb ?? {});
+  let c = crumb ?? {};
+  if (!configured && loading) {
+    // Kept for later: stamped with the time it was added.
+    try {
+      if (typeof c === 'object' && c.timestamp === undefined) c = { ...c, timestamp: Date.now() / 1000 };
+    } catch {
+      // A hostile crumb is passed on as it is (the module reads it defensively).
+    }
+  }
+  scoped('addBreadcrumb', c);
 }
 
 const scopeApi = { setTag, setTags, setContext, setExtra, setUser, addBreadcrumb };
 
 /** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
 export function withScope(callback) {
-  call('pushScope');
+  scoped('pushScope');
   try {
     return callback(scopeApi);
   } catch (e) {
     debugWarn('withScope callback threw:', e);
     return undefined;
   } finally {
-    call('popScope');
+    scoped('popScope');
   }
 }
 
 export function lastEventId() {
+  if (!configured) return loading ? pendingLastId : undefined;
   return call('lastEventId') || undefined;
+}
+
+/** Resolves true when `promise` settles within `timeout` ms (none or <= 0: no limit). */
+function within(promise, timeout) {
+  let timer;
+  const late = new Promise((r) => {
+    if (timeout > 0) timer = setTimeout(() => r(false), timeout);
+  });
+  return Promise.race([promise.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves true when everything captured so far was handed to the network. */
 export async function flush(timeout) {
   try {
     const started = Date.now();
+    const left = () => (timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : timeout);
+    // A module still loading has the captures made meanwhile: they are made once it is there.
+    if (loading && initDone && !(await within(initDone, left()))) return false;
     if (pendingBeforeSend.size) {
       // Answers of async beforeSend callbacks first: they may still have events to send.
-      const answers = Promise.allSettled([...pendingBeforeSend]).then(() => true);
-      let timer;
-      const late = new Promise((r) => {
-        if (timeout > 0) timer = setTimeout(() => r(false), timeout);
-      });
-      const ok = await Promise.race([answers, late]);
-      clearTimeout(timer);
-      if (!ok) return false;
+      if (!(await within(Promise.allSettled([...pendingBeforeSend]), left()))) return false;
     }
-    const left = timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : timeout;
-    return transport ? await transport.flush(left) : true;
+    return transport ? await transport.flush(left()) : true;
   } catch {
     return false;
   }
@@ -380,6 +504,9 @@ export async function close(timeout) {
     if (uninstall) uninstall();
     uninstall = null;
     closed = true;
+    configured = false;
+    loading = false;
+    pending.length = 0;
     if (earlyUninstall) earlyUninstall();
     earlyUninstall = null;
   } catch (e) {

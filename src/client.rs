@@ -207,15 +207,43 @@ impl Client {
     /// Captures a thrown value; returns its event id, whether or not it is sent.
     pub fn capture_thrown(&mut self, p: &mut dyn Platform, thrown: &Thrown, ctx: &CaptureContext) -> EventId {
         let id = EventId::from_random_bytes(p.random_bytes());
+        let now = p.now();
+        self.capture_thrown_as(p, thrown, ctx, id, now)
+    }
+
+    /// [`Client::capture_thrown`] under an id and time chosen earlier: a capture the JS glue
+    /// took (and answered with `id`) while the module was still loading.
+    pub fn capture_thrown_as(
+        &mut self,
+        p: &mut dyn Platform,
+        thrown: &Thrown,
+        ctx: &CaptureContext,
+        id: EventId,
+        at: Timestamp,
+    ) -> EventId {
         let ctx = CaptureContext { linked_limit: self.options.linked_limit, ..ctx.clone() };
-        let event = event_from_thrown(thrown, &ctx, id, p.now());
+        let event = event_from_thrown(thrown, &ctx, id, at);
         self.process(p, event, true)
     }
 
     /// Captures a message; returns its event id.
     pub fn capture_message(&mut self, p: &mut dyn Platform, message: &str, level: Level) -> EventId {
         let id = EventId::from_random_bytes(p.random_bytes());
-        let event = message_event(message, level, id, p.now());
+        let now = p.now();
+        self.capture_message_as(p, message, level, id, now)
+    }
+
+    /// [`Client::capture_message`] under an id and time chosen earlier (see
+    /// [`Client::capture_thrown_as`]).
+    pub fn capture_message_as(
+        &mut self,
+        p: &mut dyn Platform,
+        message: &str,
+        level: Level,
+        id: EventId,
+        at: Timestamp,
+    ) -> EventId {
+        let event = message_event(message, level, id, at);
         self.process(p, event, false)
     }
 
@@ -484,6 +512,20 @@ mod tests {
         assert_eq!(e.breadcrumbs.as_ref().map(|b| b.values.len()), Some(1));
         assert_eq!(p.crumbs_seen, 2);
         assert_eq!(p.sent[0].headers.event_id, Some(id));
+    }
+
+    #[test]
+    fn a_capture_made_earlier_keeps_its_id_and_time() {
+        let mut p = Fake::default();
+        let mut c = Client::new(options());
+        let (thrown, said) = (EventId([7; 16]), EventId([9; 16]));
+        c.capture_thrown_as(&mut p, &err("while loading"), &CaptureContext::default(), thrown, Timestamp(1_000));
+        c.capture_message_as(&mut p, "also", Level::Warning, said, Timestamp(2_000));
+        assert_eq!(c.last_event_id(), Some(said));
+        let events = sent_events(&p);
+        let got: Vec<_> = events.iter().map(|e| (e.event_id, e.timestamp, e.level)).collect();
+        assert_eq!(got, [(thrown, Timestamp(1_000), Some(Level::Error)), (said, Timestamp(2_000), Some(Level::Warning))]);
+        assert_eq!(p.sent[0].headers.event_id, Some(thrown));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::classify::{classify, to_value};
 use crate::capture::{CaptureContext, CodeRange, WasmModule};
 use crate::client::{BeforeSend, Client, ClientOptions, Platform};
-use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reply, Request, StoreOp};
+use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reason, Reply, Request, StoreOp};
 use crate::filter::{Pattern, PatternMatcher};
 use crate::protocol::{Breadcrumb, Event, EventId, Level, Map, Timestamp, User, Value, SDK_VERSION};
 use crate::stack::ParseOptions;
@@ -248,10 +248,20 @@ pub fn configure(
     error
 }
 
-/// Captures any thrown value; returns the event id, or "" before `configure`.
+/// Captures any thrown value; returns the event id, or "" before `configure`. `earlier` is
+/// the id and time (ms since the epoch) the glue answered with when the capture was made
+/// while the module was loading; `None` for a capture made now.
 #[wasm_bindgen(js_name = captureThrown)]
-pub fn capture_thrown(value: &JsValue, mechanism: &str, handled: bool, synthetic_stack: Option<String>) -> String {
+pub fn capture_thrown(
+    value: &JsValue,
+    mechanism: &str,
+    handled: bool,
+    synthetic_stack: Option<String>,
+    earlier_id: Option<String>,
+    earlier_ms: f64,
+) -> String {
     let thrown = classify(value);
+    let earlier = stamp(earlier_id, earlier_ms);
     with_state(|s| {
         let ctx = CaptureContext {
             mechanism: mechanism.to_owned(),
@@ -260,16 +270,43 @@ pub fn capture_thrown(value: &JsValue, mechanism: &str, handled: bool, synthetic
             parse: s.parse.clone(),
             ..Default::default()
         };
-        s.client.capture_thrown(&mut s.js, &thrown, &ctx).to_hex()
+        match earlier {
+            Some((id, at)) => s.client.capture_thrown_as(&mut s.js, &thrown, &ctx, id, at),
+            None => s.client.capture_thrown(&mut s.js, &thrown, &ctx),
+        }
+        .to_hex()
     })
     .unwrap_or_default()
 }
 
-/// Captures a message at a level (`debug`, `info`, `warning`, `error`, `fatal`).
+/// Captures a message at a level (`debug`, `info`, `warning`, `error`, `fatal`); `earlier`
+/// as for [`capture_thrown`].
 #[wasm_bindgen(js_name = captureMessage)]
-pub fn capture_message(message: &str, level: &str) -> String {
+pub fn capture_message(message: &str, level: &str, earlier_id: Option<String>, earlier_ms: f64) -> String {
     let level = Level::parse(level).unwrap_or(Level::Info);
-    with_client(|c, js| c.capture_message(js, message, level).to_hex()).unwrap_or_default()
+    let earlier = stamp(earlier_id, earlier_ms);
+    with_client(|c, js| match earlier {
+        Some((id, at)) => c.capture_message_as(js, message, level, id, at),
+        None => c.capture_message(js, message, level),
+    })
+    .map(|id| id.to_hex())
+    .unwrap_or_default()
+}
+
+/// Counts `quantity` events of `category` (`error`, `default`) that the glue dropped before
+/// they reached the module (its bound on calls kept while the module loaded), as
+/// `queue_overflow` in the next client report.
+#[wasm_bindgen(js_name = countDropped)]
+pub fn count_dropped(category: &str, quantity: u32) {
+    let category = if category == "default" { "default" } else { "error" };
+    with_state(|s| s.js.delivery.record_dropped(Reason::QueueOverflow, category, u64::from(quantity)));
+}
+
+/// The id and time of a capture made before the module loaded; `None` unless both are valid.
+fn stamp(id: Option<String>, ms: f64) -> Option<(EventId, Timestamp)> {
+    let id = EventId::parse(&id?)?;
+    let at = Timestamp::from_millis_f64(ms);
+    (at.0 > 0).then_some((id, at))
 }
 
 /// `setUser`: an object with `id`, `email`, `username`, `ip_address` (other keys go to

@@ -104,6 +104,17 @@ function checkEvents(engine) {
   assert.deepEqual(got.get('cycle a')?.exception.values.map((v) => v.value), ['cycle b', 'cycle a']);
 
   assert.ok(got.get('early error before init'), `${engine}: the error thrown before init was lost`);
+  // The API used before init resolved: answered at once, sent once the module was there.
+  const early = got.get('captured before init resolved');
+  assert.ok(early, `${engine}: the capture made before init resolved was lost`);
+  assert.match(report.early, /^[0-9a-f]{32}$/);
+  assert.equal(early.event_id, report.early, 'sent under the id it was answered with');
+  assert.equal(early.tags?.phase, 'loading', 'with the scope it was captured in');
+  assert.equal(frames(early).at(-1)?.abs_path.endsWith('/tests/browser/pages/capture.js'), true);
+  const earlyMessage = got.get('said before init resolved');
+  assert.equal(earlyMessage?.event_id, report.earlyMessage);
+  assert.equal(earlyMessage.tags?.phase, undefined, 'the scope ended with withScope');
+  assert.equal(report.earlyLast, report.earlyMessage, 'lastEventId before init resolved');
 
   const afterClick = got.get('after click');
   assert.equal(afterClick.level, 'warning');

@@ -56,7 +56,16 @@ async function main() {
   setTimeout(() => {
     throw new Error('early error before init');
   });
-  await eb.init({ dsn, release: 'scenarios@1.0.0', integrations: { dedupe: false } });
+  // Called as apps ported from Sentry (whose init is synchronous) call it: the API is used
+  // before init has resolved, while the wasm is still loading.
+  const ready = eb.init({ dsn, release: 'scenarios@1.0.0', integrations: { dedupe: false } });
+  const early = eb.withScope((scope) => {
+    scope.setTag('phase', 'loading');
+    return eb.captureException(new Error('captured before init resolved'));
+  });
+  const earlyMessage = eb.captureMessage('said before init resolved', 'info');
+  const earlyLast = eb.lastEventId();
+  await ready;
   for (const run of scenarios) {
     run();
     await tick();
@@ -74,7 +83,7 @@ async function main() {
   await tick();
   // The page must still work after all of that.
   const alive = [1, 2, 3].map((x) => x * 2).join(',') === '2,4,6';
-  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, restored, ua: navigator.userAgent }))}`);
+  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, restored, early, earlyMessage, earlyLast, ua: navigator.userAgent }))}`);
 }
 
 main();

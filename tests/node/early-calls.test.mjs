@@ -1,0 +1,130 @@
+// `init` without `await` (Sentry's `init` is synchronous, so apps ported from it call the API
+// straight after): what is captured and set while the module loads is kept and made, in order,
+// once it is configured. Captures answer at once with the id their event is sent under, and
+// keep the time they were made; more than the bound are counted in the client report. Every
+// envelope passes Sentry's normalizer (tests/oracles/relay_validate.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as eb from '../../pkg/node.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
+const decode = (b) => new TextDecoder().decode(b);
+const items = (bodies, type) =>
+  bodies.map(decode).filter((t) => t.split('\n')[1].includes(`"type":"${type}"`)).map((t) => JSON.parse(t.split('\n')[2]));
+
+function relay(bodies) {
+  const dir = mkdtempSync(join(tmpdir(), 'eb-early-'));
+  try {
+    bodies.forEach((body, i) => {
+      const path = join(dir, `${i}.envelope`);
+      writeFileSync(path, body);
+      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `envelope ${i}:\n${r.stdout}${r.stderr}`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('calls made before init resolves are made once it has, with their ids and times', async () => {
+  const sent = [];
+  const started = Date.now();
+  const ready = eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    release: 'shop@1.0.0',
+    transport: async (req) => {
+      sent.push(req.body);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  assert.equal(typeof ready.then, 'function');
+  eb.setUser({ id: 'u-1' });
+  eb.setTag('phase', 'loading');
+  eb.addBreadcrumb({ category: 'app', message: 'booting' });
+  const thrown = eb.captureException(new Error('thrown while loading'));
+  const scoped = [];
+  eb.withScope((scope) => {
+    scope.setTag('inner', 'yes');
+    scoped.push(eb.captureException('a string, inside a scope'));
+  });
+  const message = eb.captureMessage('said while loading', 'warning');
+  for (const id of [thrown, ...scoped, message]) assert.match(id, /^[0-9a-f]{32}$/);
+  assert.equal(new Set([thrown, ...scoped, message]).size, 3);
+  assert.equal(eb.lastEventId(), message);
+  assert.equal(sent.length, 0, 'nothing is made before the module is there');
+
+  await ready;
+  assert.equal(eb.lastEventId(), message);
+  const after = eb.captureException(new Error('after init'));
+  assert.equal(await eb.flush(5000), true);
+  const events = items(sent, 'event');
+  assert.deepEqual(events.map((e) => e.event_id), [thrown, ...scoped, message, after]);
+  const [first, second, third] = events;
+  assert.equal(first.exception.values.at(-1).value, 'thrown while loading');
+  assert.equal(first.user.id, 'u-1');
+  assert.equal(first.tags.phase, 'loading');
+  assert.equal(first.release, 'shop@1.0.0');
+  assert.deepEqual(first.breadcrumbs.values.map((b) => b.message), ['booting']);
+  assert.equal(second.tags.inner, 'yes', 'withScope kept its own scope');
+  assert.equal(second.exception.values.at(-1).value, 'a string, inside a scope');
+  assert.ok(second.exception.values.at(-1).stacktrace.frames.length > 0, 'a string keeps where it was captured');
+  assert.equal(third.tags.inner, undefined, 'and the scope ended with it');
+  assert.equal(third.level, 'warning');
+  assert.equal(third.logentry.formatted, 'said while loading');
+  for (const e of events.slice(0, 3)) {
+    const at = Date.parse(e.timestamp);
+    assert.ok(at >= started - 1 && at <= Date.now(), `${e.timestamp} is when it was captured`);
+  }
+  relay(sent);
+  await eb.close(1000);
+});
+
+test('beyond the bound, captures made while loading are counted, not kept', async () => {
+  const sent = [];
+  const ready = eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    transport: async (req) => {
+      sent.push(req.body);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  const ids = [];
+  for (let i = 0; i < 120; i++) ids.push(eb.captureException(new Error(`burst ${i}`)));
+  const kept = ids.filter((id) => id !== '');
+  assert.equal(kept.length, 100);
+  assert.deepEqual(ids.slice(100), Array(20).fill(''), 'a dropped capture has no id');
+  await ready;
+  assert.equal(await eb.flush(5000), true);
+  const events = items(sent, 'event');
+  // The delivery queue has its own bound (40 waiting): the rest is counted there.
+  const discarded = items(sent, 'client_report').flatMap((r) => r.discarded_events);
+  const overflow = discarded.filter((d) => d.reason === 'queue_overflow' && d.category === 'error').reduce((n, d) => n + d.quantity, 0);
+  assert.equal(events.length + overflow, 120, JSON.stringify(discarded));
+  assert.ok(events.every((e) => kept.includes(e.event_id)));
+  relay(sent);
+  await eb.close(1000);
+});
+
+test('close before init resolves waits for it, then removes everything', async () => {
+  const sent = [];
+  eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    transport: async (req) => {
+      sent.push(req.body);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  const id = eb.captureException(new Error('last words'));
+  assert.equal(await eb.close(5000), true);
+  assert.deepEqual(items(sent, 'event').map((e) => e.event_id), [id]);
+  assert.equal(eb.captureException(new Error('after close')), '');
+});
