@@ -26,4 +26,8 @@ setWasmLoader(async () => {
   return { exports, module, url, bytes };
 }, glue);
 
-export * from './api.js';
+// Exactly the surface of API.md §1 (and pkg/index.d.ts), nothing internal.
+export {
+  init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,
+  withScope, flush, close, lastEventId, parseStack,
+} from './api.js';

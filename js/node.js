@@ -11,4 +11,8 @@ const module = new WebAssembly.Module(bytes);
 // Compiled from bytes: engines name its frames themselves, so it is known by its code too.
 setWasm(glue.initSync({ module }), glue, module, url.href, describeBytes(bytes));
 
-export * from './api.js';
+// Exactly the surface of API.md §1 (and pkg/index.d.ts), nothing internal.
+export {
+  init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,
+  withScope, flush, close, lastEventId, parseStack,
+} from './api.js';

@@ -4,7 +4,7 @@
 #
 #   rustup: wasm32-unknown-unknown target, clippy, rustfmt
 #   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
-#   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents)
+#   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents, TypeScript for the types test)
 #   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator) and
 #           sentry-sdk (the official Python SDK, a real client in the inbox tests)
 #   apt:    Debian's chromium, chromium-driver and firefox-esr, the real browsers the browser tests drive

@@ -1,0 +1,63 @@
+// Compiled by tests/node/types.test.mjs with `tsc --strict --noEmit`: the package's types
+// (pkg/index.d.ts) accept API.md §1 as written, and refuse what it does not allow.
+import * as errorbeacon from 'errorbeacon';
+import type { SentryEvent, TransportRequest } from 'errorbeacon';
+
+async function main(anyThrownValue: unknown): Promise<void> {
+  await errorbeacon.init({
+    dsn: 'https://PUBLIC_KEY@host/PROJECT_ID',
+    release: 'shop@1.4.2',
+    environment: 'production',
+    dist: undefined,
+    sampleRate: 1.0,
+    maxBreadcrumbs: 100,
+    beforeSend: (event, hint) => event,
+    beforeBreadcrumb: (crumb, hint) => crumb,
+    ignoreErrors: ['ResizeObserver', /^Script error/],
+    denyUrls: [], allowUrls: [/example\.com/],
+    sendDefaultPii: false,
+    tunnel: undefined,
+    transport: async (req: TransportRequest) => ({ status: req.body.length > 0 ? 200 : 400, headers: {} }),
+    offline: false,
+    debug: false,
+    integrations: {
+      globalHandlers: true,
+      panics: true,
+      console: ['error'],
+      httpErrors: true,
+      breadcrumbs: { dom: true, console: true, fetch: true, history: true },
+      linkedErrors: { limit: 5 },
+      dedupe: true,
+    },
+  });
+  const id: string = errorbeacon.captureException(anyThrownValue);
+  errorbeacon.captureException(new Error('with a hint'), { data: 1 });
+  errorbeacon.captureMessage('text', 'warning');
+  errorbeacon.setUser({ id: 42, email: 'a@example.com', username: 'a', ip_address: '{{auto}}' });
+  errorbeacon.setUser(null);
+  errorbeacon.setTag('k', 'v');
+  errorbeacon.setTags({ a: 'b', n: 1 });
+  errorbeacon.setContext('cart', { items: 3 });
+  errorbeacon.setExtra('k', { any: ['value'] });
+  errorbeacon.addBreadcrumb({ category: 'ui', message: 'clicked', level: 'info', data: { x: 1 } });
+  const n: number | undefined = errorbeacon.withScope((scope) => {
+    scope.setTag('inner', 'yes');
+    errorbeacon.captureException(anyThrownValue);
+    return 1;
+  });
+  const flushed: boolean = await errorbeacon.flush(2000);
+  const closed: boolean = await errorbeacon.close(2000);
+  const last: string | undefined = errorbeacon.lastEventId();
+  const frames = errorbeacon.parseStack(new Error('boom').stack ?? '');
+  const line: number | undefined = frames[0]?.lineno;
+  const drop = (event: SentryEvent): SentryEvent | null => (event.exception ? event : null);
+  void [id, n, flushed, closed, last, line, drop];
+
+  // @ts-expect-error: levels are Sentry's five
+  errorbeacon.captureMessage('text', 'critical');
+  // @ts-expect-error: the package has no separate wasm init to call
+  errorbeacon.initWasm();
+  // @ts-expect-error: internal, not exported
+  errorbeacon.startEarlyCapture();
+}
+void main;
