@@ -524,7 +524,10 @@ mod tests {
         assert_eq!(c.last_event_id(), Some(said));
         let events = sent_events(&p);
         let got: Vec<_> = events.iter().map(|e| (e.event_id, e.timestamp, e.level)).collect();
-        assert_eq!(got, [(thrown, Timestamp(1_000), Some(Level::Error)), (said, Timestamp(2_000), Some(Level::Warning))]);
+        assert_eq!(
+            got,
+            [(thrown, Timestamp(1_000), Some(Level::Error)), (said, Timestamp(2_000), Some(Level::Warning))]
+        );
         assert_eq!(p.sent[0].headers.event_id, Some(thrown));
     }
 
