@@ -323,16 +323,19 @@ function replayPending() {
   }
 }
 
-/** Page URL, user agent, locale and time zone, where the runtime has them. The time zone
- * comes from `Intl.DateTimeFormat().resolvedOptions()`, whose first call loads ICU's data: 10-20
- * ms in a fresh Chromium page, more than all of `init` otherwise (bench/coldstart.mjs). So
- * `init` takes what is cheap now (`navigator.language` for the locale) and reads `Intl` in a
- * task of its own, once the page has moved on. */
+/** Page URL, user agent, locale and time zone, and the user agent's client hints, where the
+ * runtime has them. The time zone comes from `Intl.DateTimeFormat().resolvedOptions()`, whose
+ * first call loads ICU's data: 10-20 ms in a fresh Chromium page, more than all of `init`
+ * otherwise (bench/coldstart.mjs). So `init` takes what is cheap now (`navigator.language` for
+ * the locale) and reads `Intl` in a task of its own, once the page has moved on; the client
+ * hints (Chromium's full browser version, OS version and device model, which its reduced
+ * user agent string no longer says) arrive by a Promise after that. */
 function setPage(sendDefaultPii) {
   const g = globalThis;
   let url;
   let ua;
   let locale;
+  let timeZone;
   try {
     if (g.location && typeof g.location.href === 'string' && /^https?:/.test(g.location.href)) url = g.location.href;
     if (g.navigator && typeof g.navigator.userAgent === 'string') ua = g.navigator.userAgent;
@@ -340,18 +343,46 @@ function setPage(sendDefaultPii) {
   } catch {
     // Whatever could be read is used.
   }
-  call('setPage', url, ua, locale, undefined, sendDefaultPii);
+  const apply = (hints) => {
+    const h = hints || {};
+    call('setPage', url, ua, locale, timeZone, sendDefaultPii, h.brands || [], h.platform, h.platformVersion, h.model);
+  };
+  apply();
   const later = () => {
     if (closed) return;
     try {
       const resolved = Intl.DateTimeFormat().resolvedOptions();
-      call('setPage', url, ua, resolved.locale || locale, resolved.timeZone, sendDefaultPii);
+      locale = resolved.locale || locale;
+      timeZone = resolved.timeZone;
+      apply();
     } catch {
       // No Intl: the locale from navigator stays, without a time zone.
     }
+    clientHints(apply);
   };
   const t = setTimeout(later, 0);
   if (t && typeof t.unref === 'function') t.unref();
+}
+
+/** Calls `apply` with the user agent's high-entropy client hints, when the browser has them. */
+function clientHints(apply) {
+  try {
+    const data = globalThis.navigator && globalThis.navigator.userAgentData;
+    if (!data || typeof data.getHighEntropyValues !== 'function') return;
+    Promise.resolve(data.getHighEntropyValues(['platformVersion', 'fullVersionList', 'model'])).then(
+      (h) => {
+        if (closed || !h) return;
+        const brands = [];
+        for (const b of Array.isArray(h.fullVersionList) ? h.fullVersionList : []) {
+          if (b && typeof b.brand === 'string' && typeof b.version === 'string') brands.push(b.brand, b.version);
+        }
+        apply({ brands, platform: str(h.platform), platformVersion: str(h.platformVersion), model: str(h.model) });
+      },
+      () => {},
+    );
+  } catch {
+    // No hints: the user agent string is what there is.
+  }
 }
 
 function str(v) {

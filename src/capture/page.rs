@@ -1,6 +1,6 @@
 //! What every event from a page says about where it happened: the page URL (with secrets in
-//! its query scrubbed unless the app allowed PII), browser and OS from the user agent, and the
-//! culture (locale, time zone).
+//! its query scrubbed unless the app allowed PII), browser and OS from the user agent and, in
+//! Chromium-based browsers, its client hints, and the culture (locale, time zone).
 
 use crate::protocol::{Contexts, Request, SortedMap};
 use crate::text::{find, find_byte, from, to};
@@ -61,21 +61,106 @@ pub fn scrub_query(query: &str) -> String {
     out
 }
 
-/// Sets `browser`, `os` and `culture` contexts from a user agent and the host's locale and
-/// time zone; unknown parts are left out.
+/// User-Agent Client Hints (`navigator.userAgentData.getHighEntropyValues`), which
+/// Chromium-based browsers give instead of details their user agent string no longer has
+/// (user-agent reduction): it says `Chrome/156.0.0.0`, `Windows NT 10.0` on Windows 11 and
+/// `Mac OS X 10_15_7` on any macOS, and no Android device model.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientHints {
+    /// `fullVersionList`: (brand, full version), in the browser's order, GREASE included.
+    pub brands: Vec<(String, String)>,
+    /// `platform`: "Windows", "macOS", "Linux", "Android", "Chrome OS", …
+    pub platform: Option<String>,
+    /// `platformVersion`: the OS version (on Linux, the kernel's).
+    pub platform_version: Option<String>,
+    /// `model`: the device model on Android; empty elsewhere.
+    pub model: Option<String>,
+}
+
+impl ClientHints {
+    /// The browser's own brand and version: a product brand (`Google Chrome`, `Microsoft Edge`,
+    /// `Opera`, …) before the engine's `Chromium`, never a GREASE brand (`Not A(Brand`, which
+    /// browsers add so that nobody matches the list exactly).
+    fn browser(&self) -> Option<(&str, &str)> {
+        let real = |b: &&(String, String)| !(find(&b.0, "Not").is_some() && find(&b.0, "Brand").is_some());
+        let mut brands = self.brands.iter().filter(real);
+        let product = brands.clone().find(|b| b.0 != "Chromium");
+        let (brand, version) = product.or_else(|| brands.next())?;
+        let name = match brand.as_str() {
+            "Google Chrome" => "Chrome",
+            "Microsoft Edge" => "Edge",
+            other => other,
+        };
+        Some((name, version.as_str()))
+    }
+
+    /// The OS version the hints give, as the OS is known by: Windows reports the version of
+    /// its UI platform, 13 and above being Windows 11, 1 to 12 Windows 10, and 0.1 to 0.3
+    /// Windows 7, 8 and 8.1.
+    fn os_version(&self) -> Option<String> {
+        let v = self.platform_version.as_deref().filter(|v| !v.is_empty())?;
+        if self.platform.as_deref() != Some("Windows") {
+            return Some(v.to_owned());
+        }
+        // "15.0.0": major and minor by hand (`str::parse` costs the wasm ~1 KB).
+        let (mut major, mut minor, mut dots) = (0u32, 0u32, 0);
+        for b in v.bytes() {
+            match (b, dots) {
+                (b'.', _) => dots += 1,
+                (b'0'..=b'9', 0) => major = major.saturating_mul(10).saturating_add(u32::from(b - b'0')),
+                (b'0'..=b'9', 1) => minor = minor.saturating_mul(10).saturating_add(u32::from(b - b'0')),
+                (b'0'..=b'9', _) => {}
+                _ => return None,
+            }
+        }
+        let name = match (major, minor) {
+            (13.., _) => "11",
+            (1.., _) => "10",
+            (0, 1) => "7",
+            (0, 2) => "8",
+            (0, 3) => "8.1",
+            _ => return None,
+        };
+        Some(name.to_owned())
+    }
+}
+
+/// Sets `browser`, `os`, `device` and `culture` contexts from a user agent, its client hints
+/// when the browser has them, and the host's locale and time zone; unknown parts are left out.
+/// Hints win over the user agent where they say more; a name the user agent is more precise
+/// about (`Chrome Headless` against the hints' `Chromium`) is kept.
 pub fn set_page_contexts(
     contexts: &mut Contexts,
     user_agent: Option<&str>,
+    hints: Option<&ClientHints>,
     locale: Option<&str>,
     timezone: Option<&str>,
 ) {
-    if let Some(ua) = user_agent {
-        if let Some((name, version)) = browser(ua) {
-            contexts.set_known("browser", &[("name", Some(name)), ("version", version)]);
+    let from_ua = user_agent.and_then(browser);
+    let from_hints = hints.and_then(ClientHints::browser);
+    let browser = match (from_ua, from_hints) {
+        (Some((ua_name, _)), Some(("Chromium", version))) => Some((ua_name, Some(version))),
+        (_, Some((name, version))) => Some((name, Some(version))),
+        (ua, None) => ua,
+    };
+    if let Some((name, version)) = browser {
+        contexts.set_known("browser", &[("name", Some(name)), ("version", version)]);
+    }
+    let ua_os = user_agent.and_then(os);
+    let hint_os = hints.and_then(|h| h.platform.as_deref().filter(|p| !p.is_empty()).map(|p| (p, h.os_version())));
+    let os = match (hint_os, ua_os) {
+        // Linux's platform version is the kernel's, which Sentry's OS context keeps apart.
+        (Some(("Linux", kernel)), _) => Some(("Linux", "kernel_version", kernel)),
+        (Some((name, version)), ua) => {
+            Some((name, "version", version.or_else(|| ua.filter(|(n, _)| *n == name).and_then(|(_, v)| v))))
         }
-        if let Some((name, version)) = os(ua) {
-            contexts.set_known("os", &[("name", Some(name)), ("version", version.as_deref())]);
-        }
+        (None, ua) => ua.map(|(name, version)| (name, "version", version)),
+    };
+    if let Some((name, key, version)) = os {
+        contexts.set_known("os", &[("name", Some(name)), (key, version.as_deref())]);
+    }
+    if let Some(model) = hints.and_then(|h| h.model.as_deref()).filter(|m| !m.is_empty()) {
+        contexts.set_known("device", &[("model", Some(model))]);
     }
     if locale.is_some() || timezone.is_some() {
         contexts.set_known("culture", &[("locale", locale), ("timezone", timezone)]);
@@ -180,14 +265,114 @@ mod tests {
     #[test]
     fn contexts_are_set_for_what_is_known() {
         let mut c = Contexts::default();
-        set_page_contexts(&mut c, Some(CHROMIUM), Some("en-US"), Some("Europe/Berlin"));
+        set_page_contexts(&mut c, Some(CHROMIUM), None, Some("en-US"), Some("Europe/Berlin"));
         assert!(c.0.get("browser").is_some() && c.0.get("os").is_some());
         assert_eq!(
             c.0.get("culture").and_then(|m| m.get("timezone")),
             Some(&crate::protocol::Value::from("Europe/Berlin"))
         );
         let mut none = Contexts::default();
-        set_page_contexts(&mut none, None, None, None);
+        set_page_contexts(&mut none, None, None, None, None);
         assert!(none.is_empty());
+    }
+
+    fn hints(brands: &[(&str, &str)], platform: &str, version: &str, model: &str) -> ClientHints {
+        ClientHints {
+            brands: brands.iter().map(|(b, v)| ((*b).to_owned(), (*v).to_owned())).collect(),
+            platform: Some(platform.to_owned()),
+            platform_version: Some(version.to_owned()),
+            model: Some(model.to_owned()),
+        }
+    }
+
+    /// The contexts as (context, field) → value, for the fields a test looks at.
+    fn field(c: &Contexts, context: &str, name: &str) -> Option<String> {
+        match c.0.get(context)?.get(name)? {
+            crate::protocol::Value::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn client_hints_say_what_reduced_user_agents_no_longer_do() {
+        const WIN_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        const ANDROID: &str = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        const MAC_CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        let cases: [(&str, ClientHints, [Option<&str>; 5]); 6] = [
+            // Windows 11 says "Windows NT 10.0"; the product brand wins over Chromium and GREASE.
+            (
+                WIN_CHROME,
+                hints(
+                    &[("Google Chrome", "131.0.6778.86"), ("Chromium", "131.0.6778.86"), ("Not_A Brand", "24.0.0.0")],
+                    "Windows",
+                    "15.0.0",
+                    "",
+                ),
+                [Some("Chrome"), Some("131.0.6778.86"), Some("Windows"), Some("11"), None],
+            ),
+            (
+                EDGE,
+                hints(
+                    &[("Not A(Brand", "99.0.0.0"), ("Microsoft Edge", "120.0.2210.91"), ("Chromium", "120.0.6099.130")],
+                    "Windows",
+                    "10.0.0",
+                    "",
+                ),
+                [Some("Edge"), Some("120.0.2210.91"), Some("Windows"), Some("10"), None],
+            ),
+            (
+                WIN_CHROME,
+                hints(&[("Chromium", "109.0.5414.120")], "Windows", "0.3.0", ""),
+                [Some("Chrome"), Some("109.0.5414.120"), Some("Windows"), Some("8.1"), None],
+            ),
+            // Android: the OS version and the device model the user agent hides.
+            (
+                ANDROID,
+                hints(
+                    &[("Google Chrome", "131.0.6778.81"), ("Chromium", "131.0.6778.81")],
+                    "Android",
+                    "14.0.0",
+                    "Pixel 7",
+                ),
+                [Some("Chrome"), Some("131.0.6778.81"), Some("Android"), Some("14.0.0"), Some("Pixel 7")],
+            ),
+            (
+                MAC_CHROME,
+                hints(&[("Chromium", "131.0.6778.85"), ("Google Chrome", "131.0.6778.85")], "macOS", "14.6.1", ""),
+                [Some("Chrome"), Some("131.0.6778.85"), Some("macOS"), Some("14.6.1"), None],
+            ),
+            // Headless Chromium: the user agent's name is the precise one, the hints' version.
+            (
+                CHROMIUM,
+                hints(&[("Chromium", "156.0.7633.0"), ("Not-A.Brand", "24.0.0.0")], "Linux", "6.1.0", ""),
+                [Some("Chrome Headless"), Some("156.0.7633.0"), Some("Linux"), None, None],
+            ),
+        ];
+        for (ua, h, [name, version, os_name, os_version, model]) in cases {
+            let mut c = Contexts::default();
+            set_page_contexts(&mut c, Some(ua), Some(&h), None, None);
+            let got = [
+                field(&c, "browser", "name"),
+                field(&c, "browser", "version"),
+                field(&c, "os", "name"),
+                field(&c, "os", "version"),
+                field(&c, "device", "model"),
+            ];
+            let want = [name, version, os_name, os_version, model].map(|v| v.map(str::to_owned));
+            assert_eq!(got, want, "{ua}");
+        }
+        // Linux's platform version is the kernel's.
+        let mut c = Contexts::default();
+        set_page_contexts(&mut c, Some(CHROMIUM), Some(&hints(&[], "Linux", "6.1.0", "")), None, None);
+        assert_eq!(field(&c, "os", "kernel_version").as_deref(), Some("6.1.0"));
+        // Hints with nothing usable leave the user agent's answer.
+        let mut c = Contexts::default();
+        set_page_contexts(&mut c, Some(SAFARI), Some(&ClientHints::default()), None, None);
+        assert_eq!(field(&c, "os", "version").as_deref(), Some("10.15.7"));
+        assert_eq!(field(&c, "browser", "name").as_deref(), Some("Safari"));
+        // An unknown Windows platform version keeps the user agent's.
+        let mut c = Contexts::default();
+        set_page_contexts(&mut c, Some(EDGE), Some(&hints(&[], "Windows", "x", "")), None, None);
+        assert_eq!(field(&c, "os", "version").as_deref(), Some("10.0"));
     }
 }

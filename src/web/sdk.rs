@@ -378,20 +378,34 @@ pub fn add_breadcrumb(crumb: &JsValue) {
     with_client(|c, js| c.add_breadcrumb(js, crumb));
 }
 
-/// The page the SDK runs in: URL (query secrets scrubbed unless `send_default_pii`), user
-/// agent, locale and time zone become the request and the browser/os/culture contexts.
+/// The page's URL and user agent (the `request` interface), browser, OS and device contexts,
+/// and culture. `hints` are the user agent's client hints when the browser gives them:
+/// `brands` alternates brand and full version (`fullVersionList`), then `platform`,
+/// `platformVersion` and `model`.
 #[wasm_bindgen(js_name = setPage)]
+#[allow(clippy::too_many_arguments)]
 pub fn set_page(
     url: Option<String>,
     user_agent: Option<String>,
     locale: Option<String>,
     timezone: Option<String>,
     send_default_pii: bool,
+    brands: Vec<String>,
+    platform: Option<String>,
+    platform_version: Option<String>,
+    model: Option<String>,
 ) {
-    use crate::capture::page::{page_request, set_page_contexts};
+    use crate::capture::page::{page_request, set_page_contexts, ClientHints};
     let request = url.map(|u| page_request(&u, user_agent.as_deref(), send_default_pii));
+    let mut pairs = brands.into_iter();
+    let mut brands = Vec::new();
+    while let (Some(brand), Some(version)) = (pairs.next(), pairs.next()) {
+        brands.push((brand, version));
+    }
+    let hints =
+        (platform.is_some() || !brands.is_empty()).then_some(ClientHints { brands, platform, platform_version, model });
     let mut contexts = crate::protocol::Contexts::default();
-    set_page_contexts(&mut contexts, user_agent.as_deref(), locale.as_deref(), timezone.as_deref());
+    set_page_contexts(&mut contexts, user_agent.as_deref(), hints.as_ref(), locale.as_deref(), timezone.as_deref());
     with_client(|c, _| {
         let scope = c.scope_mut();
         if request.is_some() {

@@ -118,6 +118,19 @@ function checkEvents(engine) {
 
   const afterClick = got.get('after click');
   assert.equal(afterClick.level, 'warning');
+  // Chromium's user agent string says 156.0.0.0; its client hints give the full version (and
+  // the kernel's on Linux). Firefox has no client hints: its user agent says it all.
+  if (engine === 'chromium') {
+    assert.ok(report.hints, 'Chromium has navigator.userAgentData');
+    const chromium = report.hints.fullVersionList.find((b) => b.brand === 'Chromium');
+    assert.equal(afterClick.contexts.browser.version, chromium.version, JSON.stringify(report.hints));
+    assert.notEqual(afterClick.contexts.browser.version, report.ua.match(/Chrome\/([\d.]+)/)[1]);
+    assert.equal(afterClick.contexts.browser.name, 'Chrome Headless');
+    assert.equal(afterClick.contexts.os.kernel_version, report.hints.platformVersion || undefined);
+  } else {
+    assert.equal(report.hints, null);
+    assert.equal(afterClick.contexts.browser.version, report.ua.match(/Firefox\/([\d.]+)/)[1]);
+  }
   const crumbs = afterClick.breadcrumbs.values;
   assert.ok(crumbs.some((b) => b.category === 'ui.click' && b.message === 'button#buy.primary'), `${engine}: ${JSON.stringify(crumbs)}`);
   assert.ok(crumbs.some((b) => b.category === 'fetch' && b.data.status_code === 500));

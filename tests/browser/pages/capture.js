@@ -83,7 +83,9 @@ async function main() {
   await tick();
   // The page must still work after all of that.
   const alive = [1, 2, 3].map((x) => x * 2).join(',') === '2,4,6';
-  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, restored, early, earlyMessage, earlyLast, ua: navigator.userAgent }))}`);
+  // What the browser's client hints say, read here independently of errorbeacon.
+  const hints = navigator.userAgentData ? await navigator.userAgentData.getHighEntropyValues(['fullVersionList', 'platformVersion']) : null;
+  await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed, alive, restored, early, earlyMessage, earlyLast, hints, ua: navigator.userAgent }))}`);
 }
 
 main();
