@@ -318,7 +318,7 @@ impl Client {
         };
         if dsn.is_some() {
             if payload == original {
-                let v = event_variants(&event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+                let v = event_variants(event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
                 p.send(v.body, v.small, Some(id));
             } else {
                 p.send(with_payload(headers, item, payload), None, Some(id));

@@ -127,7 +127,7 @@ fn a_big_event_goes_whole_by_fetch_and_small_by_beacon() {
             .map(|i| Breadcrumb { timestamp: Timestamp(i), message: Some("m".repeat(2000)), ..Default::default() })
             .collect(),
     });
-    let v = event_variants(&big, None, Timestamp(1), 1_000_000, 60_000);
+    let v = event_variants(big.clone(), None, Timestamp(1), 1_000_000, 60_000);
     let small = v.small.clone().expect("small variant");
     assert!(v.body.len() > 60_000 && small.len() <= 60_000);
 

@@ -23,7 +23,7 @@ fn five_megabytes_fit_both_channels() {
     assert!(original > 5_000_000, "{original}");
 
     let started = Instant::now();
-    let v = event_variants(&e, None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let v = event_variants(e.clone(), None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
     let took = started.elapsed();
     println!(
         "{original} B -> {} B ({:?}) and {} B ({:?}) in {took:?}",
@@ -77,7 +77,7 @@ fn five_megabytes_fit_both_channels() {
 fn a_huge_crash_site_still_says_what_happened() {
     let t = Timestamp(1_700_000_000_000);
     let e = huge_crash_site(t);
-    let v = event_variants(&e, None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let v = event_variants(e.clone(), None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
     assert!(v.body.len() <= FETCH_MAX_BYTES && v.trimmed.fits);
     // Cut to 8192 characters a string, it fits the keepalive budget whole: no second variant.
     assert!(v.small.is_none() && v.body.len() <= KEEPALIVE_BYTES, "{}", v.body.len());
@@ -108,7 +108,7 @@ fn trimming_time_is_linear_ish() {
                 .collect(),
         });
         let started = Instant::now();
-        let v = event_variants(&e, None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+        let v = event_variants(e.clone(), None, t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
         assert!(v.small.is_some_and(|s| s.len() <= KEEPALIVE_BYTES));
         started.elapsed()
     };

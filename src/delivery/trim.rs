@@ -154,34 +154,29 @@ pub struct Variants {
 /// Both must carry what `beforeSend` allowed: make them from the event after `beforeSend`
 /// (or pass no small variant when `beforeSend` rewrote the JSON).
 pub fn event_variants(
-    event: &Event,
+    mut event: Event,
     dsn: Option<&Dsn>,
     sent_at: Timestamp,
     fetch_max: usize,
     small_max: usize,
 ) -> Variants {
-    let overhead = envelope_overhead(event, dsn, sent_at, fetch_max.max(small_max));
-    let mut m = Measure(Vec::new());
-    let size = m.of(event);
-    let mut owned = None;
+    // The event is trimmed in place, first for `fetch`, then further for the small variant:
+    // no copy of it is made (an event tree's clone and drop cost the wasm ~4 KB).
+    let overhead = envelope_overhead(&event, dsn, sent_at, fetch_max.max(small_max));
+    let size = Measure(Vec::new()).of(&event);
     let trimmed = if size.saturating_add(overhead) <= fetch_max {
         Trimmed { steps: Vec::new(), size, fits: true }
     } else {
-        let mut e = event.clone();
-        let t = trim_event(&mut e, fetch_max.saturating_sub(overhead));
-        owned = Some(e);
-        t
+        trim_event(&mut event, fetch_max.saturating_sub(overhead))
     };
-    let full = owned.as_ref().unwrap_or(event);
-    let body = envelope_bytes(full, dsn, sent_at);
+    let body = envelope_bytes(&event, dsn, sent_at);
     let (small, small_trimmed) = if body.len() > small_max {
-        let mut e = full.clone();
-        let mut t = trim_event(&mut e, small_max.saturating_sub(overhead));
+        let mut t = trim_event(&mut event, small_max.saturating_sub(overhead));
         // Report the steps from the original event, not from the fetch variant.
         let mut steps = trimmed.steps.clone();
         steps.extend(t.steps.iter().filter(|s| !trimmed.steps.contains(s)));
         t.steps = steps;
-        (Some(envelope_bytes(&e, dsn, sent_at)), Some(t))
+        (Some(envelope_bytes(&event, dsn, sent_at)), Some(t))
     } else {
         (None, None)
     };
@@ -660,11 +655,11 @@ mod tests {
     #[test]
     fn variants_only_when_needed() {
         let e = base();
-        let v = event_variants(&e, None, Timestamp(5), 1_000_000, 60_000);
+        let v = event_variants(e.clone(), None, Timestamp(5), 1_000_000, 60_000);
         assert!(v.small.is_none() && v.trimmed.steps.is_empty());
         let mut big = base();
         big.breadcrumbs = Some(crumbs(100, 2000));
-        let v = event_variants(&big, None, Timestamp(5), 1_000_000, 60_000);
+        let v = event_variants(big.clone(), None, Timestamp(5), 1_000_000, 60_000);
         assert!(v.body.len() > 60_000 && v.trimmed.steps.is_empty());
         let small = v.small.expect("small");
         assert!(small.len() <= 60_000);
