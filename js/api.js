@@ -404,18 +404,61 @@ function ownRequestUrls(opts, dsn) {
   return out;
 }
 
-/** Captures any thrown value; returns the event id. */
+// The keys that make a second argument a capture context rather than an event hint
+// (@sentry/core's `captureContextKeys`): `captureException(e, { tags: { a: 'b' } })`.
+const CAPTURE_CONTEXT_KEYS = ['user', 'level', 'extra', 'contexts', 'tags', 'fingerprint'];
+
+/** Runs `capture` in a scope of its own with what a capture context sets (Sentry's
+ * `hint`/`captureContext`: an object with those keys, or a function given the scope); any
+ * other hint changes nothing. */
+function withCaptureContext(context, capture) {
+  let isContext = false;
+  try {
+    isContext = typeof context === 'function'
+      || (context !== null && typeof context === 'object' && CAPTURE_CONTEXT_KEYS.some((k) => k in context));
+  } catch {
+    isContext = false;
+  }
+  if (!isContext) return capture();
+  let id = '';
+  withScope((scope) => {
+    try {
+      if (typeof context === 'function') context(scope);
+      else {
+        const { user, level, extra, contexts, tags, fingerprint } = context;
+        if (user !== undefined) scope.setUser(user);
+        if (level !== undefined) scope.setLevel(level);
+        if (tags && typeof tags === 'object') scope.setTags(tags);
+        if (extra && typeof extra === 'object') for (const k of Object.keys(extra)) scope.setExtra(k, extra[k]);
+        if (contexts && typeof contexts === 'object') for (const k of Object.keys(contexts)) scope.setContext(k, contexts[k]);
+        if (Array.isArray(fingerprint)) scope.setFingerprint(fingerprint);
+      }
+    } catch (e) {
+      debugWarn('the capture context could not be read:', e);
+    }
+    id = capture();
+  });
+  return id;
+}
+
+/** Captures any thrown value; returns the event id. `hint` may be a capture context (tags,
+ * extra, contexts, user, level, fingerprint, or a function given the scope), as in Sentry. */
 export function captureException(value, hint) {
   try {
-    return captureWith(value, 'generic', true);
+    return withCaptureContext(hint, () => captureWith(value, 'generic', true));
   } catch (e) {
     debugWarn('captureException failed:', e);
     return '';
   }
 }
 
-/** Captures a message at `level` (debug, info, warning, error, fatal); returns the event id. */
+/** Captures a message at `level` (debug, info, warning, error, fatal), or with a capture
+ * context as `captureException` takes it; returns the event id. */
 export function captureMessage(message, level = 'info') {
+  if (level !== null && (typeof level === 'object' || typeof level === 'function')) {
+    const context = level;
+    return withCaptureContext(context, () => captureMessage(message, 'info'));
+  }
   try {
     if (closed) return '';
     const text = String(message);
@@ -482,7 +525,16 @@ export function addBreadcrumb(crumb) {
   scoped('addBreadcrumb', c);
 }
 
-const scopeApi = { setTag, setTags, setContext, setExtra, setUser, addBreadcrumb };
+const scopeApi = {
+  setTag,
+  setTags,
+  setContext,
+  setExtra,
+  setUser,
+  addBreadcrumb,
+  setLevel: (level) => scoped('setLevel', String(level ?? '')),
+  setFingerprint: (parts) => scoped('setFingerprint', Array.isArray(parts) ? parts.map(String) : []),
+};
 
 /** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
 export function withScope(callback) {

@@ -143,7 +143,24 @@ export interface Scope {
   setExtra(key: string, value: unknown): void;
   setUser(user: User | null): void;
   addBreadcrumb(breadcrumb: Breadcrumb): void;
+  /** The level of the scope's events, overriding theirs. */
+  setLevel(level: SeverityLevel): void;
+  /** The fingerprint of the scope's events (how the server groups them). */
+  setFingerprint(fingerprint: string[]): void;
 }
+
+/** What a capture adds to the current scope for its own event, as in Sentry
+ * (`captureException(e, { tags: { section: 'checkout' } })`); a function is given the scope. */
+export type CaptureContext =
+  | {
+      user?: User | null;
+      level?: SeverityLevel;
+      extra?: Record<string, unknown>;
+      contexts?: Record<string, Record<string, unknown> | null>;
+      tags?: Record<string, string | number | boolean>;
+      fingerprint?: string[];
+    }
+  | ((scope: Scope) => void);
 
 /** Starts errorbeacon; resolves once the module is loaded and the handlers are installed.
  * Never rejects. Awaiting it is not required: calls made before it resolves are kept and made,
@@ -152,10 +169,10 @@ export function init(options?: Options): Promise<void>;
 
 /** Captures any thrown value (not only Errors); returns the 32-hex event id ("" when nothing
  * can be captured: before `init`, after `close`). */
-export function captureException(exception: unknown, hint?: Record<string, unknown>): string;
+export function captureException(exception: unknown, hint?: CaptureContext | Record<string, unknown>): string;
 
-/** Captures a message; returns the event id. Level default `"info"`. */
-export function captureMessage(message: string, level?: SeverityLevel): string;
+/** Captures a message; returns the event id. Level default `"info"`; or a capture context. */
+export function captureMessage(message: string, level?: SeverityLevel | CaptureContext): string;
 
 /** Sets the user of later events; null clears it. */
 export function setUser(user: User | null): void;

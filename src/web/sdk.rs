@@ -340,6 +340,19 @@ pub fn set_tag(key: &str, value: &JsValue) {
     with_client(|c, _| c.scope_mut().set_tag(key, &value));
 }
 
+/// `scope.setLevel` (an unknown level clears it): the level every event of the scope gets.
+#[wasm_bindgen(js_name = setLevel)]
+pub fn set_level(level: &str) {
+    let level = Level::parse(level);
+    with_client(|c, _| c.scope_mut().set_level(level));
+}
+
+/// `scope.setFingerprint` (empty: the server's own grouping).
+#[wasm_bindgen(js_name = setFingerprint)]
+pub fn set_fingerprint(parts: Vec<String>) {
+    with_client(|c, _| c.scope_mut().set_fingerprint(parts));
+}
+
 /// `setExtra` (undefined removes).
 #[wasm_bindgen(js_name = setExtra)]
 pub fn set_extra(key: &str, value: &JsValue) {

@@ -32,6 +32,12 @@ async function main(anyThrownValue: unknown): Promise<void> {
   });
   const id: string = errorbeacon.captureException(anyThrownValue);
   errorbeacon.captureException(new Error('with a hint'), { data: 1 });
+  errorbeacon.captureException(new Error('with a capture context'), {
+    tags: { section: 'checkout' }, extra: { cart: 3 }, level: 'fatal', fingerprint: ['checkout'], user: { id: 'u9' },
+    contexts: { order: { id: 7 } },
+  });
+  errorbeacon.captureException(new Error('with a scope callback'), (scope) => scope.setLevel('warning'));
+  errorbeacon.captureMessage('with a context', { level: 'fatal', tags: { a: 'b' } });
   errorbeacon.captureMessage('text', 'warning');
   errorbeacon.setUser({ id: 42, email: 'a@example.com', username: 'a', ip_address: '{{auto}}' });
   errorbeacon.setUser(null);
@@ -42,6 +48,7 @@ async function main(anyThrownValue: unknown): Promise<void> {
   errorbeacon.addBreadcrumb({ category: 'ui', message: 'clicked', level: 'info', data: { x: 1 } });
   const n: number | undefined = errorbeacon.withScope((scope) => {
     scope.setTag('inner', 'yes');
+    scope.setFingerprint(['{{ default }}', 'inner']);
     errorbeacon.captureException(anyThrownValue);
     return 1;
   });
