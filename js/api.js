@@ -276,6 +276,7 @@ async function start() {
       beforeSend !== null,
       sdkBase() || undefined,
       options.offline === true,
+      options.sendDefaultPii === true,
     );
     if (error) debugWarn('no events will be sent:', error);
     setPage(options.sendDefaultPii === true);

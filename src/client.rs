@@ -8,7 +8,9 @@ use crate::delivery::{event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYT
 use crate::dsn::Dsn;
 use crate::envelope::Envelope;
 use crate::filter::{self, Dedupe, Pattern, PatternMatcher};
-use crate::protocol::{Breadcrumb, ClientReport, ClientSdkInfo, DiscardedEvent, Event, EventId, Level, Timestamp};
+use crate::protocol::{
+    Breadcrumb, ClientReport, ClientSdkInfo, DiscardedEvent, Event, EventId, Level, SdkSettings, Timestamp,
+};
 use crate::scope::Scope;
 
 /// `init` options the core acts on, with Sentry's names and meanings.
@@ -38,6 +40,8 @@ pub struct ClientOptions {
     pub linked_limit: usize,
     /// Integration names reported in the event's `sdk`.
     pub integrations: Vec<String>,
+    /// `sendDefaultPii`: whether the server may infer the user's IP address (`sdk.settings`).
+    pub send_default_pii: bool,
 }
 
 impl Default for ClientOptions {
@@ -55,6 +59,7 @@ impl Default for ClientOptions {
             dedupe: true,
             linked_limit: crate::limits::MAX_LINKED_ERRORS,
             integrations: Vec::new(),
+            send_default_pii: false,
         }
     }
 }
@@ -261,6 +266,7 @@ impl Client {
         event.dist = event.dist.or_else(|| o.dist.clone());
         let mut sdk = ClientSdkInfo::errorbeacon();
         sdk.integrations.clone_from(&o.integrations);
+        sdk.settings = Some(SdkSettings::for_pii(o.send_default_pii));
         event.sdk = Some(sdk);
         self.scope().apply_to(&mut event);
         attach_images(&mut event, &self.modules);
@@ -512,6 +518,13 @@ mod tests {
         assert_eq!(e.breadcrumbs.as_ref().map(|b| b.values.len()), Some(1));
         assert_eq!(p.crumbs_seen, 2);
         assert_eq!(p.sent[0].headers.event_id, Some(id));
+        // Without sendDefaultPii the server must not take the user's IP from the request.
+        assert_eq!(e.sdk.as_ref().and_then(|s| s.settings.as_ref()).map(|s| s.infer_ip.as_str()), Some("never"));
+        let mut pii = Client::new(ClientOptions { send_default_pii: true, ..options() });
+        let mut q = Fake::default();
+        pii.capture_message(&mut q, "with pii", Level::Info);
+        let e = &sent_events(&q)[0];
+        assert_eq!(e.sdk.as_ref().and_then(|s| s.settings.as_ref()).map(|s| s.infer_ip.as_str()), Some("auto"));
     }
 
     #[test]

@@ -17,7 +17,8 @@
 use crate::envelope::EnvelopeHeaders;
 use crate::protocol::{
     Addr, Breadcrumb, ClientReport, ClientSdkInfo, ClientSdkPackage, Contexts, DebugImage, DebugMeta, DiscardedEvent,
-    Event, EventId, Exception, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, User, Value, Values,
+    Event, EventId, Exception, Frame, Level, LogEntry, Mechanism, Request, SdkSettings, Stacktrace, Timestamp, User,
+    Value, Values,
 };
 
 /// Appends JSON to a byte buffer. Separators are tracked with one flag: every container that
@@ -672,7 +673,7 @@ impl WriteJson for DebugImage {
 
 impl WriteJson for ClientSdkInfo {
     fn write_json(&self, w: &mut Json<'_>) {
-        let ClientSdkInfo { name, version, integrations, packages } = self;
+        let ClientSdkInfo { name, version, integrations, packages, settings } = self;
         w.begin_object();
         w.field(key!("name"), name);
         w.field(key!("version"), version);
@@ -682,6 +683,16 @@ impl WriteJson for ClientSdkInfo {
         if !packages.is_empty() {
             w.field(key!("packages"), packages);
         }
+        w.field_opt(key!("settings"), settings);
+        w.end_object();
+    }
+}
+
+impl WriteJson for SdkSettings {
+    fn write_json(&self, w: &mut Json<'_>) {
+        let SdkSettings { infer_ip } = self;
+        w.begin_object();
+        w.field(key!("infer_ip"), infer_ip);
         w.end_object();
     }
 }
@@ -856,6 +867,7 @@ mod tests {
         same(&DebugImage::default());
         same(&ClientSdkInfo::default());
         same(&ClientSdkInfo::errorbeacon());
+        same(&ClientSdkInfo { settings: Some(SdkSettings::for_pii(false)), ..ClientSdkInfo::errorbeacon() });
         same(&ClientReport::default());
         same(&EnvelopeHeaders::default());
         same(&LogEntry::default());

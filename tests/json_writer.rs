@@ -17,7 +17,7 @@ use errorbeacon::envelope::EnvelopeHeaders;
 use errorbeacon::protocol::SortedMap;
 use errorbeacon::protocol::{
     Addr, Breadcrumb, ClientReport, ClientSdkInfo, ClientSdkPackage, Contexts, DebugImage, DebugMeta, DiscardedEvent,
-    LogEntry, Map, Mechanism, Request, User, Value, Values,
+    LogEntry, Map, Mechanism, Request, SdkSettings, User, Value, Values,
 };
 use errorbeacon::{
     event_from_thrown, message_event, Dsn, Envelope, ErrorLike, Event, EventId, Exception, Frame, Item, Level,
@@ -211,6 +211,7 @@ fn every_field(s: &str, n: u8) -> Event {
             version: s.into(),
             integrations: vec![s.into()],
             packages: vec![ClientSdkPackage { name: s.into(), version: s.into() }],
+            settings: Some(SdkSettings { infer_ip: s.into() }),
         }),
         debug_meta: Some(DebugMeta {
             images: vec![DebugImage {
@@ -463,8 +464,16 @@ fn request() -> impl Strategy<Value = Request> {
 
 fn sdk() -> impl Strategy<Value = ClientSdkInfo> {
     let package = (text(), text()).prop_map(|(name, version)| ClientSdkPackage { name, version });
-    (text(), text(), prop::collection::vec(text(), 0..3), prop::collection::vec(package, 0..3))
-        .prop_map(|(name, version, integrations, packages)| ClientSdkInfo { name, version, integrations, packages })
+    let settings = prop::option::of(text().prop_map(|infer_ip| SdkSettings { infer_ip }));
+    (text(), text(), prop::collection::vec(text(), 0..3), prop::collection::vec(package, 0..3), settings).prop_map(
+        |(name, version, integrations, packages, settings)| ClientSdkInfo {
+            name,
+            version,
+            integrations,
+            packages,
+            settings,
+        },
+    )
 }
 
 fn debug_meta() -> impl Strategy<Value = DebugMeta> {

@@ -26,6 +26,6 @@ pub use ids::{EventId, Timestamp};
 pub use level::Level;
 pub use map::SortedMap;
 pub use request::Request;
-pub use sdk::{ClientReport, ClientSdkInfo, ClientSdkPackage, DiscardedEvent, SDK_NAME, SDK_VERSION};
+pub use sdk::{ClientReport, ClientSdkInfo, ClientSdkPackage, DiscardedEvent, SdkSettings, SDK_NAME, SDK_VERSION};
 pub use user::User;
 pub use value::{Map, Value};

@@ -21,6 +21,25 @@ pub struct ClientSdkInfo {
     /// Packages that make up the SDK.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<ClientSdkPackage>,
+    /// What the server may add to the event (the IP address it was sent from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SdkSettings>,
+}
+
+/// `sdk.settings`: how Relay treats the event on ingest.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct SdkSettings {
+    /// `never` or `auto`: whether the server may take the user's IP address from the request.
+    /// Without it Relay keeps its legacy default for `javascript` events, which infers the
+    /// address; @sentry/browser sends `never` unless `sendDefaultPii`, and so does errorbeacon.
+    pub infer_ip: String,
+}
+
+impl SdkSettings {
+    /// The settings for an app that did (`auto`) or did not (`never`) allow PII.
+    pub fn for_pii(send_default_pii: bool) -> Self {
+        SdkSettings { infer_ip: if send_default_pii { "auto" } else { "never" }.into() }
+    }
 }
 
 impl ClientSdkInfo {
@@ -31,6 +50,7 @@ impl ClientSdkInfo {
             version: SDK_VERSION.into(),
             integrations: Vec::new(),
             packages: vec![ClientSdkPackage { name: "npm:errorbeacon".into(), version: SDK_VERSION.into() }],
+            settings: None,
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::capture::panic_event;
 use crate::envelope::Envelope;
-use crate::protocol::{Event, EventId};
+use crate::protocol::{ClientSdkInfo, Event, EventId, SdkSettings};
 use crate::stack::ParseOptions;
 use std::cell::RefCell;
 use std::panic::PanicHookInfo;
@@ -24,6 +24,8 @@ pub(crate) struct PanicTarget {
     pub send: Option<Send>,
     /// Adds the app's scope to the event, when the scope can be read at that moment.
     pub apply_scope: Option<fn(&mut Event)>,
+    /// `sendDefaultPii` (`sdk.settings.infer_ip`).
+    pub send_default_pii: bool,
 }
 
 /// Sends an envelope: (envelope URL, beacon URL with query auth, `X-Sentry-Auth`, bytes).
@@ -73,6 +75,10 @@ fn report(info: &PanicHookInfo<'_>) {
     event.release.clone_from(&target.release);
     event.environment = target.environment.clone().or_else(|| Some("production".into()));
     event.dist.clone_from(&target.dist);
+    event.sdk = Some(ClientSdkInfo {
+        settings: Some(SdkSettings::for_pii(target.send_default_pii)),
+        ..ClientSdkInfo::errorbeacon()
+    });
     if let Some(apply) = target.apply_scope {
         apply(&mut event);
     }

@@ -35,6 +35,9 @@ pub struct Options {
     pub max_breadcrumbs: usize,
     /// Whether panics are reported (the hook is installed).
     pub panics: bool,
+    /// `send_default_pii`: whether the server may infer the user's IP address from the
+    /// request (`sdk.settings.infer_ip`); off by default, as in Sentry's SDKs.
+    pub send_default_pii: bool,
 }
 
 impl Default for Options {
@@ -47,6 +50,7 @@ impl Default for Options {
             sample_rate: 1.0,
             max_breadcrumbs: 100,
             panics: true,
+            send_default_pii: false,
         }
     }
 }
@@ -130,6 +134,7 @@ pub fn init(options: Options) -> Guard {
             parse: Default::default(),
             send: Some(send_for_panic),
             apply_scope: Some(apply_scope_for_panic),
+            send_default_pii: options.send_default_pii,
         });
     }
     let host = Host { target: options.dsn.as_ref().map(target) };
@@ -140,6 +145,7 @@ pub fn init(options: Options) -> Guard {
         dist: options.dist,
         sample_rate: options.sample_rate,
         max_breadcrumbs: options.max_breadcrumbs,
+        send_default_pii: options.send_default_pii,
         ..Default::default()
     });
     CLIENT.with(|c| {

@@ -202,6 +202,7 @@ pub fn configure(
     has_before_send: bool,
     sdk_url_prefix: Option<String>,
     offline: bool,
+    send_default_pii: bool,
 ) -> Option<String> {
     let patterns = |s: Vec<String>, r: Vec<u32>| {
         s.into_iter().map(Pattern::Substring).chain(r.into_iter().map(Pattern::External)).collect::<Vec<_>>()
@@ -224,6 +225,7 @@ pub fn configure(
         dedupe,
         linked_limit: linked_limit as usize,
         integrations: Vec::new(),
+        send_default_pii,
     };
     super::panic::install(super::panic::PanicTarget {
         dsn: options.dsn.clone(),
@@ -233,6 +235,7 @@ pub fn configure(
         parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.clone().filter(|s| !s.is_empty()) },
         send: Some(send_panic),
         apply_scope: None,
+        send_default_pii,
     });
     let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
     let state = State {

@@ -33,6 +33,7 @@ function check(engine) {
   assert.deepEqual(ex.mechanism, { type: 'panic', handled: false });
   assert.equal(panic.level, 'fatal');
   assert.equal(panic.release, 'panic-app@1.0.0');
+  assert.deepEqual(panic.sdk?.settings, { infer_ip: 'never' }, 'no IP inference without send_default_pii');
   assert.equal(panic.tags.app, 'panic-app', 'the app scope is applied to the panic');
   assert.ok(panic.contexts.panic.file.endsWith('src/lib.rs'), panic.contexts.panic.file);
   assert.equal(typeof panic.contexts.panic.line, 'number');

@@ -199,6 +199,7 @@ pub fn full_scope(mut event: Event) -> Event {
             ClientSdkPackage { name: "npm:errorbeacon".into(), version: "0.1.0".into() },
             ClientSdkPackage { name: "cargo:errorbeacon".into(), version: "0.1.0".into() },
         ],
+        settings: Some(SdkSettings::for_pii(false)),
     });
     event.debug_meta = Some(DebugMeta { images: Vec::new() });
     event

@@ -50,6 +50,8 @@ test('a capture context applies to its own event only', async () => {
       .map((l) => JSON.parse(l[2]))
       .map((e) => [e.event_id, e]),
   );
+  // sendDefaultPii is off: the server must not take the user's IP address from the request.
+  for (const e of events.values()) assert.deepEqual(e.sdk.settings, { infer_ip: 'never' });
   const full = events.get(ids.full);
   assert.deepEqual(full.tags, { app: 'shop', section: 'checkout' });
   assert.equal(full.extra.cart, 3);
@@ -89,5 +91,23 @@ test('a capture context applies to its own event only', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await eb.close(1000);
+});
+
+test('with sendDefaultPii the server may infer the IP address', async () => {
+  const sent = [];
+  await eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    sendDefaultPii: true,
+    transport: async (req) => {
+      sent.push(new TextDecoder().decode(req.body));
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  eb.captureException(new Error('with pii'));
+  assert.equal(await eb.flush(5000), true);
+  const event = JSON.parse(sent.find((t) => t.split('\n')[1].includes('"type":"event"')).split('\n')[2]);
+  assert.deepEqual(event.sdk.settings, { infer_ip: 'auto' });
   await eb.close(1000);
 });
