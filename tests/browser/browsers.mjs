@@ -1,6 +1,6 @@
 // Launching the real browsers for the browser tests, and checking what they sent with Relay.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 const TIMEOUT = 60_000;
@@ -60,16 +59,4 @@ export async function runFirefox(url, sink) {
 }
 
 /** Every envelope must pass Sentry's normalizer (strict). */
-export function relayAll(envelopes, engine) {
-  const dir = mkdtempSync(join(tmpdir(), `eb-relay-${engine}-`));
-  try {
-    envelopes.forEach(({ body }, i) => {
-      const path = join(dir, `${i}.envelope`);
-      writeFileSync(path, body);
-      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `${engine} envelope ${i} rejected by Relay:\n${r.stdout}${r.stderr}`);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { relayAll } from '../relay.mjs';

@@ -3,15 +3,9 @@
 // normalizer (tests/oracles/relay_validate.py; the venv comes from scripts/setup.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import * as eb from '../../pkg/node.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
+import { PYTHON, relayAll } from '../relay.mjs';
 const DSN = 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42';
 const sent = [];
 const originalConsoleError = console.error;
@@ -192,17 +186,7 @@ test('console.error is captured and close() restores console', async () => {
 
 test('every envelope passes Relay', () => {
   assert.ok(sent.length > 20, `${sent.length} envelopes`);
-  const dir = mkdtempSync(join(tmpdir(), 'eb-relay-'));
-  try {
-    sent.forEach((req, i) => {
-      const path = join(dir, `${i}.envelope`);
-      writeFileSync(path, req.body);
-      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `envelope ${i}:\n${r.stdout}${r.stderr}\n${new TextDecoder().decode(req.body).slice(0, 2000)}`);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  relayAll(sent);
 });
 
 test('close() removes the wrappers it installed', async () => {

@@ -5,32 +5,12 @@
 // envelope passes Sentry's normalizer (tests/oracles/relay_validate.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as eb from '../../pkg/node.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PYTHON = process.env.ERRORBEACON_PYTHON || join(ROOT, '.venv/bin/python');
+import { relayAll } from '../relay.mjs';
 const decode = (b) => new TextDecoder().decode(b);
 const items = (bodies, type) =>
   bodies.map(decode).filter((t) => t.split('\n')[1].includes(`"type":"${type}"`)).map((t) => JSON.parse(t.split('\n')[2]));
 
-function relay(bodies) {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-early-'));
-  try {
-    bodies.forEach((body, i) => {
-      const path = join(dir, `${i}.envelope`);
-      writeFileSync(path, body);
-      const r = spawnSync(PYTHON, [join(ROOT, 'tests/oracles/relay_validate.py'), '--strict', '--quiet', path], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `envelope ${i}:\n${r.stdout}${r.stderr}`);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 test('calls made before init resolves are made once it has, with their ids and times', async () => {
   const sent = [];
@@ -82,7 +62,7 @@ test('calls made before init resolves are made once it has, with their ids and t
     const at = Date.parse(e.timestamp);
     assert.ok(at >= started - 1 && at <= Date.now(), `${e.timestamp} is when it was captured`);
   }
-  relay(sent);
+  relayAll(sent);
   await eb.close(1000);
 });
 
@@ -109,7 +89,7 @@ test('beyond the bound, captures made while loading are counted, not kept', asyn
   const overflow = discarded.filter((d) => d.reason === 'queue_overflow' && d.category === 'error').reduce((n, d) => n + d.quantity, 0);
   assert.equal(events.length + overflow, 120, JSON.stringify(discarded));
   assert.ok(events.every((e) => kept.includes(e.event_id)));
-  relay(sent);
+  relayAll(sent);
   await eb.close(1000);
 });
 
