@@ -301,8 +301,16 @@ async function start() {
   } catch (e) {
     debugWarn('init failed:', e);
     loading = false;
-    pending.length = 0;
+    dropPending();
   }
+}
+
+/** Forgets what was kept while the module loaded, and its drop counts (close, failed load). */
+function dropPending() {
+  pending.length = 0;
+  pendingDropped = 0;
+  capturesDropped.error = 0;
+  capturesDropped.default = 0;
 }
 
 /** Makes, in order, what was captured and set while the module loaded. */
@@ -590,7 +598,7 @@ export async function close(timeout) {
     closed = true;
     configured = false;
     loading = false;
-    pending.length = 0;
+    dropPending();
     if (earlyUninstall) earlyUninstall();
     earlyUninstall = null;
   } catch (e) {
