@@ -186,7 +186,7 @@ function captureWith(value, mechanism, handled) {
 const sdk = {
   capture: (value, mechanism, handled) => captureWith(value, mechanism, handled),
   message: (text, level) => captureMessage(text, level),
-  crumb: (crumb) => addBreadcrumb(crumb),
+  crumb: (crumb, hint) => addBreadcrumb(crumb, hint),
   http(method, url, status) {
     const err = new Error(status ? `HTTP Client Error with status code: ${status}` : 'HTTP Client Error: network error');
     withScope(() => {
@@ -521,14 +521,34 @@ export function setExtra(key, value) {
   scoped('setExtra', String(key), value);
 }
 
-export function addBreadcrumb(crumb) {
+// Set while `beforeBreadcrumb` runs: breadcrumbs its own work makes (a console.log in it) are
+// not recorded, as Sentry's console sandbox does, so that it cannot recurse.
+let inBeforeBreadcrumb = false;
+
+/** Adds a breadcrumb, through `beforeBreadcrumb(breadcrumb, hint)` (null drops it). The hint
+ * of an automatic breadcrumb is Sentry's: `{ input, level }` for console, `{ event, name }`
+ * for DOM, `{ input, response | error, startTimestamp, endTimestamp }` for fetch, `{ xhr, … }`
+ * for XHR. */
+export function addBreadcrumb(crumb, hint) {
+  if (inBeforeBreadcrumb) return;
   let c = crumb ?? {};
-  if (!configured && loading) {
-    // Kept for later: stamped with the time it was added.
+  try {
+    // Stamped when added (also when it is kept for later, while the module loads).
+    if (typeof c === 'object' && c.timestamp === undefined) c = { ...c, timestamp: Date.now() / 1000 };
+  } catch {
+    // A hostile crumb is passed on as it is (the module reads it defensively).
+  }
+  const filter = options && typeof options.beforeBreadcrumb === 'function' ? options.beforeBreadcrumb : null;
+  if (filter) {
+    inBeforeBreadcrumb = true;
     try {
-      if (typeof c === 'object' && c.timestamp === undefined) c = { ...c, timestamp: Date.now() / 1000 };
-    } catch {
-      // A hostile crumb is passed on as it is (the module reads it defensively).
+      const out = filter(c, hint ?? {});
+      if (out === null) return;
+      if (out !== undefined) c = out;
+    } catch (e) {
+      debugWarn('beforeBreadcrumb threw; the breadcrumb is kept as it was:', e);
+    } finally {
+      inBeforeBreadcrumb = false;
     }
   }
   scoped('addBreadcrumb', c);

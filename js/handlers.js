@@ -109,7 +109,7 @@ export function installHandlers(opts, sdk) {
             args = args.slice(1);
           }
           const level = CONSOLE_LEVELS[name];
-          if (crumbs.console) sdk.crumb({ category: 'console', level, message: text(args), data: { logger: 'console' } });
+          if (crumbs.console) sdk.crumb({ category: 'console', level, message: text(args), data: { logger: 'console' } }, { input: args, level });
           if (captureLevels.includes(name)) {
             const err = args.find((a) => a instanceof Error);
             if (err) sdk.capture(err, 'console', true);
@@ -134,17 +134,24 @@ export function installHandlers(opts, sdk) {
       }
       const own = sdk.isOwnRequest(url);
       const started = Date.now();
+      const args = [...arguments];
       const result = original.apply(this, arguments);
       if (own) return result;
       try {
         result.then(
           safe((res) => {
             const data = { method, url, status_code: res.status, duration_ms: Date.now() - started };
-            if (crumbs.fetch) sdk.crumb({ type: 'http', category: 'fetch', level: res.status >= 500 ? 'error' : 'info', data });
+            if (crumbs.fetch) {
+              const hint = { input: args, response: res, startTimestamp: started, endTimestamp: Date.now() };
+              sdk.crumb({ type: 'http', category: 'fetch', level: res.status >= 500 ? 'error' : 'info', data }, hint);
+            }
             if (httpErrors && res.status >= 500) sdk.http(method, url, res.status);
           }),
           safe((err) => {
-            if (crumbs.fetch) sdk.crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url, error: safeString(err) } });
+            if (crumbs.fetch) {
+              const hint = { input: args, error: err, startTimestamp: started, endTimestamp: Date.now() };
+              sdk.crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url, error: safeString(err) } }, hint);
+            }
             if (httpErrors) sdk.http(method, url, 0);
           }),
         );
@@ -170,7 +177,10 @@ export function installHandlers(opts, sdk) {
         this.addEventListener('loadend', safe(() => {
           const status = this.status;
           const data = { method: req.method, url: req.url, status_code: status, duration_ms: Date.now() - started };
-          if (crumbs.fetch) sdk.crumb({ type: 'http', category: 'xhr', level: status >= 500 || status === 0 ? 'error' : 'info', data });
+          if (crumbs.fetch) {
+            const hint = { xhr: this, startTimestamp: started, endTimestamp: Date.now() };
+            sdk.crumb({ type: 'http', category: 'xhr', level: status >= 500 || status === 0 ? 'error' : 'info', data }, hint);
+          }
           if (httpErrors && (status >= 500 || status === 0)) sdk.http(req.method, req.url, status);
         }));
       })();
@@ -179,7 +189,7 @@ export function installHandlers(opts, sdk) {
   }
 
   if (crumbs.dom && g.document) {
-    const onUi = (category) => safe((ev) => sdk.crumb({ category, message: describeTarget(ev && ev.target) }));
+    const onUi = (category) => safe((ev) => sdk.crumb({ category, message: describeTarget(ev && ev.target) }, { event: ev, name: ev && ev.type, global: true }));
     listen(g.document, 'click', onUi('ui.click'), undo, true);
     listen(g.document, 'keypress', onUi('ui.input'), undo, true);
   }
@@ -188,7 +198,7 @@ export function installHandlers(opts, sdk) {
     let last = String(g.location.href);
     const moved = safe(() => {
       const to = String(g.location.href);
-      if (to !== last) sdk.crumb({ category: 'navigation', data: { from: last, to } });
+      if (to !== last) sdk.crumb({ category: 'navigation', data: { from: last, to } }, { from: last, to });
       last = to;
     });
     for (const name of ['pushState', 'replaceState']) {

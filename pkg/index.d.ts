@@ -116,7 +116,9 @@ export interface Options {
   maxBreadcrumbs?: number;
   /** Return null (or a Promise of null) to drop the event; the event returned is sent. */
   beforeSend?: (event: SentryEvent, hint: Record<string, unknown>) => SentryEvent | null | PromiseLike<SentryEvent | null>;
-  /** Return null to drop the breadcrumb. */
+  /** Return null to drop the breadcrumb. `hint` carries what it came from: `{ input, level }`
+   * (console), `{ event, name }` (DOM), `{ input, response | error, startTimestamp,
+   * endTimestamp }` (fetch), `{ xhr, startTimestamp, endTimestamp }` (XHR). */
   beforeBreadcrumb?: (breadcrumb: Breadcrumb, hint?: Record<string, unknown>) => Breadcrumb | null;
   /** Strings match as substrings, RegExps as such, on "Type: value". */
   ignoreErrors?: Array<string | RegExp>;
@@ -142,7 +144,7 @@ export interface Scope {
   setContext(name: string, context: Record<string, unknown> | null): void;
   setExtra(key: string, value: unknown): void;
   setUser(user: User | null): void;
-  addBreadcrumb(breadcrumb: Breadcrumb): void;
+  addBreadcrumb(breadcrumb: Breadcrumb, hint?: Record<string, unknown>): void;
   /** The level of the scope's events, overriding theirs. */
   setLevel(level: SeverityLevel): void;
   /** The fingerprint of the scope's events (how the server groups them). */
@@ -182,7 +184,8 @@ export function setTags(tags: Record<string, string | number | boolean>): void;
 export function setContext(name: string, context: Record<string, unknown> | null): void;
 /** Sets an extra of later events; undefined removes it. */
 export function setExtra(key: string, value: unknown): void;
-export function addBreadcrumb(breadcrumb: Breadcrumb): void;
+/** Adds a breadcrumb through `beforeBreadcrumb`, which gets `hint`. */
+export function addBreadcrumb(breadcrumb: Breadcrumb, hint?: Record<string, unknown>): void;
 /** Runs `callback` with a scope of its own; returns what it returns. */
 export function withScope<T>(callback: (scope: Scope) => T): T | undefined;
 /** Resolves true when everything captured so far was handed to the network within `timeout` ms. */

@@ -133,6 +133,7 @@ function checkEvents(engine) {
   }
   const crumbs = afterClick.breadcrumbs.values;
   assert.ok(crumbs.some((b) => b.category === 'ui.click' && b.message === 'button#buy.primary'), `${engine}: ${JSON.stringify(crumbs)}`);
+  assert.ok(crumbs.some((b) => b.category === 'ui.click' && b.data?.target_id === 'buy'), `${engine}: beforeBreadcrumb's hint.event`);
   assert.ok(crumbs.some((b) => b.category === 'fetch' && b.data.status_code === 500));
   assert.ok(crumbs.some((b) => b.category === 'console'));
 

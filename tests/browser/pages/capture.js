@@ -58,7 +58,14 @@ async function main() {
   });
   // Called as apps ported from Sentry (whose init is synchronous) call it: the API is used
   // before init has resolved, while the wasm is still loading.
-  const ready = eb.init({ dsn, release: 'scenarios@1.0.0', integrations: { dedupe: false } });
+  const ready = eb.init({
+    dsn,
+    release: 'scenarios@1.0.0',
+    integrations: { dedupe: false },
+    // Sentry's hint: the DOM event a click breadcrumb came from.
+    beforeBreadcrumb: (crumb, hint) =>
+      crumb.category === 'ui.click' ? { ...crumb, data: { target_id: hint.event && hint.event.target && hint.event.target.id } } : crumb,
+  });
   const early = eb.withScope((scope) => {
     scope.setTag('phase', 'loading');
     return eb.captureException(new Error('captured before init resolved'));
