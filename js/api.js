@@ -170,9 +170,25 @@ function syntheticStack(value) {
   }
 }
 
+// What is being captured, for `beforeSend`'s hint (`originalException`): the module builds the
+// event and calls `beforeSend` before the capture call returns.
+let capturing = null;
+
+/** Runs `make` with `value` as the capture `beforeSend` will be told about. */
+function capturingValue(value, make) {
+  const outer = capturing;
+  capturing = { value };
+  try {
+    return make();
+  } finally {
+    capturing = outer;
+  }
+}
+
 function capture(value, mechanism, handled, synthetic, id, at) {
   const w = glue();
-  return w ? w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0) : '';
+  if (!w) return '';
+  return capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0));
 }
 
 function captureWith(value, mechanism, handled) {
@@ -233,7 +249,10 @@ async function start() {
     };
     const beforeSend = typeof options.beforeSend === 'function' ? options.beforeSend : null;
     host.beforeSend = (json, eventId, isError) => {
-      const out = beforeSend(JSON.parse(json), {});
+      // Sentry's hint: the event id, and the value captured (the thrown value, or the message).
+      const hint = { event_id: eventId };
+      if (capturing) hint.originalException = capturing.value;
+      const out = beforeSend(JSON.parse(json), hint);
       if (!out || typeof out.then !== 'function') return out == null ? null : JSON.stringify(out);
       // An async beforeSend (Sentry allows a Promise): the event waits for its answer, and
       // flush() waits for the answers still pending.
@@ -472,9 +491,10 @@ export function captureMessage(message, level = 'info') {
     if (closed) return '';
     const text = String(message);
     const lvl = String(level);
-    if (configured) return call('captureMessage', text, lvl, undefined, 0) || '';
+    const make = (id, at) => capturingValue(text, () => call('captureMessage', text, lvl, id, at)) || '';
+    if (configured) return make(undefined, 0);
     if (!loading) return '';
-    return deferCapture((id, at) => call('captureMessage', text, lvl, id, at), 'default');
+    return deferCapture(make, 'default');
   } catch (e) {
     debugWarn('captureMessage failed:', e);
     return '';

@@ -49,6 +49,13 @@ export interface SentryEvent {
   [key: string]: unknown;
 }
 
+/** What `beforeSend` is told besides the event, as in Sentry. */
+export interface EventHint {
+  event_id: string;
+  /** The value captured: what was thrown or passed to `captureException`, or the message. */
+  originalException?: unknown;
+}
+
 /** Sentry's levels. */
 export type SeverityLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
 
@@ -115,7 +122,7 @@ export interface Options {
   /** Default 100. */
   maxBreadcrumbs?: number;
   /** Return null (or a Promise of null) to drop the event; the event returned is sent. */
-  beforeSend?: (event: SentryEvent, hint: Record<string, unknown>) => SentryEvent | null | PromiseLike<SentryEvent | null>;
+  beforeSend?: (event: SentryEvent, hint: EventHint) => SentryEvent | null | PromiseLike<SentryEvent | null>;
   /** Return null to drop the breadcrumb. `hint` carries what it came from: `{ input, level }`
    * (console), `{ event, name }` (DOM), `{ input, response | error, startTimestamp,
    * endTimestamp }` (fetch), `{ xhr, startTimestamp, endTimestamp }` (XHR). */

@@ -11,7 +11,7 @@ async function main(anyThrownValue: unknown): Promise<void> {
     dist: undefined,
     sampleRate: 1.0,
     maxBreadcrumbs: 100,
-    beforeSend: (event, hint) => event,
+    beforeSend: (event, hint) => (hint.originalException instanceof TypeError ? null : event),
     beforeBreadcrumb: (crumb, hint) => crumb,
     ignoreErrors: ['ResizeObserver', /^Script error/],
     denyUrls: [], allowUrls: [/example\.com/],
