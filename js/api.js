@@ -483,11 +483,10 @@ export function captureException(value, hint) {
 /** Captures a message at `level` (debug, info, warning, error, fatal), or with a capture
  * context as `captureException` takes it; returns the event id. */
 export function captureMessage(message, level = 'info') {
-  if (level !== null && (typeof level === 'object' || typeof level === 'function')) {
-    const context = level;
-    return withCaptureContext(context, () => captureMessage(message, 'info'));
-  }
   try {
+    if (level !== null && (typeof level === 'object' || typeof level === 'function')) {
+      return withCaptureContext(level, () => captureMessage(message, 'info'));
+    }
     if (closed) return '';
     const text = String(message);
     const lvl = String(level);

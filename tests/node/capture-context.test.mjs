@@ -94,3 +94,28 @@ test('with sendDefaultPii the server may infer the IP address', async () => {
   assert.deepEqual(event.sdk.settings, { infer_ip: 'auto' });
   await eb.close(1000);
 });
+
+test('hostile hints, contexts and breadcrumbs throw nothing into the app', async () => {
+  const trap = () => {
+    throw new Error('trap');
+  };
+  const hostile = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap });
+  let sent = 0;
+  await eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    transport: async () => {
+      sent++;
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+    beforeBreadcrumb: (crumb, hint) => (hint.boom ? crumb : crumb),
+  });
+  assert.match(eb.captureException(new Error('hostile hint'), hostile), /^[0-9a-f]{32}$/);
+  assert.match(eb.captureMessage('hostile context', hostile), /^[0-9a-f]{32}$/);
+  assert.match(eb.captureException(new Error('throwing scope function'), () => trap()), /^[0-9a-f]{32}$/);
+  assert.doesNotThrow(() => eb.addBreadcrumb(hostile, hostile));
+  assert.doesNotThrow(() => eb.withScope(() => trap()));
+  assert.equal(await eb.flush(5000), true);
+  assert.equal(sent, 3);
+  await eb.close(1000);
+});
