@@ -400,11 +400,13 @@ function clientHints(apply) {
     Promise.resolve(data.getHighEntropyValues(['platformVersion', 'fullVersionList', 'model'])).then(
       (h) => {
         if (closed || !h) return;
+        // Bounded: a page can replace navigator.userAgentData with anything.
+        const short = (v) => (typeof v === 'string' && v ? v.slice(0, 100) : undefined);
         const brands = [];
-        for (const b of Array.isArray(h.fullVersionList) ? h.fullVersionList : []) {
-          if (b && typeof b.brand === 'string' && typeof b.version === 'string') brands.push(b.brand, b.version);
+        for (const b of Array.isArray(h.fullVersionList) ? h.fullVersionList.slice(0, 8) : []) {
+          if (b && typeof b.brand === 'string' && typeof b.version === 'string') brands.push(short(b.brand) || '', short(b.version) || '');
         }
-        apply({ brands, platform: str(h.platform), platformVersion: str(h.platformVersion), model: str(h.model) });
+        apply({ brands, platform: short(h.platform), platformVersion: short(h.platformVersion), model: short(h.model) });
       },
       () => {},
     );
