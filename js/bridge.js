@@ -84,7 +84,8 @@ export function ebErrorTake(buf) {
       const t = loaded[i];
       let n = 0xffffffff;
       if (t !== undefined) {
-        n = encoder.encodeInto(t, buf.subarray(at)).written;
+        // Not `subarray`: V8's species lookup makes it several times slower than this.
+        n = encoder.encodeInto(t, new Uint8Array(buf.buffer, buf.byteOffset + at, buf.length - at)).written;
         at += n;
       }
       head.setUint32(i * 4, n, true);

@@ -3,7 +3,7 @@
 //! the host provides (clock, randomness, ids, `RegExp` patterns, callbacks, the network) comes
 //! in through [`Platform`], so the whole pipeline runs in host tests.
 
-use crate::capture::{attach_images, event_from_thrown, message_event, CaptureContext, Thrown, WasmModule};
+use crate::capture::{attach_images, message_event, CaptureContext, Thrown, WasmModule};
 use crate::delivery::{event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYTES};
 use crate::dsn::Dsn;
 use crate::envelope::Envelope;
@@ -226,8 +226,7 @@ impl Client {
         id: EventId,
         at: Timestamp,
     ) -> EventId {
-        let ctx = CaptureContext { linked_limit: self.options.linked_limit, ..ctx.clone() };
-        let event = event_from_thrown(thrown, &ctx, id, at);
+        let event = crate::capture::event_linking(thrown, ctx, self.options.linked_limit, id, at);
         self.process(p, event, true)
     }
 

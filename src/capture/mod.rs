@@ -55,6 +55,17 @@ const SCRIPT_ERROR_HINT: &str = "the error came from a cross-origin script: serv
 
 /// Builds the event for a thrown value.
 pub fn event_from_thrown(thrown: &Thrown, ctx: &CaptureContext, event_id: EventId, timestamp: Timestamp) -> Event {
+    event_linking(thrown, ctx, ctx.linked_limit, event_id, timestamp)
+}
+
+/// [`event_from_thrown`] with at most `linked_limit` linked exceptions (the client's option).
+pub(crate) fn event_linking(
+    thrown: &Thrown,
+    ctx: &CaptureContext,
+    linked_limit: usize,
+    event_id: EventId,
+    timestamp: Timestamp,
+) -> Event {
     let mut event = Event::new(event_id, timestamp);
     event.level = Some(Level::Error);
     let mut root = exception_from(thrown, ctx, true);
@@ -83,7 +94,7 @@ pub fn event_from_thrown(thrown: &Thrown, ctx: &CaptureContext, event_id: EventI
         Thrown::Unreadable { .. } | Thrown::Circular => mark_synthetic(&mut mechanism, "unreadable"),
     }
     root.mechanism = Some(mechanism);
-    let values = linked::link(thrown, root, ctx.linked_limit, |t| exception_from(t, ctx, false));
+    let values = linked::link(thrown, root, linked_limit, |t| exception_from(t, ctx, false));
     event.exception = Some(Values { values });
     event
 }

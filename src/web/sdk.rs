@@ -266,18 +266,21 @@ pub fn capture_thrown(
     let thrown = classify(value);
     let earlier = stamp(earlier_id, earlier_ms);
     with_state(|s| {
+        // Every field spelled out, and the parse options lent, not cloned: no allocation here
+        // that the capture does not need.
         let ctx = CaptureContext {
             mechanism: mechanism.to_owned(),
             handled,
             synthetic_stack,
-            parse: s.parse.clone(),
-            ..Default::default()
+            parse: std::mem::take(&mut s.parse),
+            linked_limit: crate::limits::MAX_LINKED_ERRORS,
         };
-        match earlier {
+        let id = match earlier {
             Some((id, at)) => s.client.capture_thrown_as(&mut s.js, &thrown, &ctx, id, at),
             None => s.client.capture_thrown(&mut s.js, &thrown, &ctx),
-        }
-        .to_hex()
+        };
+        s.parse = ctx.parse;
+        id.to_hex()
     })
     .unwrap_or_default()
 }
