@@ -188,6 +188,7 @@ function capturingValue(value, make) {
 function capture(value, mechanism, handled, synthetic, id, at) {
   const w = glue();
   if (!w) return '';
+  pageNow();
   return capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0));
 }
 
@@ -351,6 +352,19 @@ function replayPending() {
   }
 }
 
+// The page's contexts, read at `init` but not yet given to the module: `setPage` (parsing the
+// user agent, scrubbing the URL, and the first run of that code) is a tenth of a cold start
+// (bench/coldstart.mjs), so it runs in a task after `init` resolves, or before the first
+// capture if one comes sooner.
+let pagePending = null;
+
+/** Gives the module the page's contexts now, if they are still waiting. */
+function pageNow() {
+  const apply = pagePending;
+  pagePending = null;
+  if (apply) apply();
+}
+
 /** Page URL, user agent, locale and time zone, and the user agent's client hints, where the
  * runtime has them. The time zone comes from `Intl.DateTimeFormat().resolvedOptions()`, whose
  * first call loads ICU's data: 10-20 ms in a fresh Chromium page, more than all of `init`
@@ -375,17 +389,18 @@ function setPage(sendDefaultPii) {
     const h = hints || {};
     call('setPage', url, ua, locale, timeZone, sendDefaultPii, h.brands || [], h.platform, h.platformVersion, h.model);
   };
-  apply();
+  pagePending = () => apply();
   const later = () => {
+    pagePending = null;
     if (closed) return;
     try {
       const resolved = Intl.DateTimeFormat().resolvedOptions();
       locale = resolved.locale || locale;
       timeZone = resolved.timeZone;
-      apply();
     } catch {
       // No Intl: the locale from navigator stays, without a time zone.
     }
+    apply();
     clientHints(apply);
   };
   const t = setTimeout(later, 0);
@@ -492,7 +507,10 @@ export function captureMessage(message, level = 'info') {
     if (closed) return '';
     const text = String(message);
     const lvl = String(level);
-    const make = (id, at) => capturingValue(text, () => call('captureMessage', text, lvl, id, at)) || '';
+    const make = (id, at) => {
+      pageNow();
+      return capturingValue(text, () => call('captureMessage', text, lvl, id, at)) || '';
+    };
     if (configured) return make(undefined, 0);
     if (!loading) return '';
     return deferCapture(make, 'default');
@@ -639,6 +657,7 @@ export async function close(timeout) {
     closed = true;
     configured = false;
     loading = false;
+    pagePending = null;
     dropPending();
     if (earlyUninstall) earlyUninstall();
     earlyUninstall = null;

@@ -175,6 +175,12 @@ impl Client {
         self.forks.last().unwrap_or(&self.global)
     }
 
+    /// The global scope and every open `withScope`'s, outermost first: for what holds whatever
+    /// the scope (the page's contexts, which may arrive inside a `withScope`).
+    pub fn scopes_mut(&mut self) -> impl Iterator<Item = &mut Scope> {
+        std::iter::once(&mut self.global).chain(self.forks.iter_mut())
+    }
+
     /// Starts a `withScope`: a copy of the current scope becomes current.
     pub fn push_scope(&mut self) {
         let fork = self.scope().clone();
@@ -556,6 +562,23 @@ mod tests {
         let events = sent_events(&p);
         assert_eq!(events[0].tags.get("inner").map(String::as_str), Some("1"));
         assert!(events[1].tags.is_empty());
+    }
+
+    #[test]
+    fn what_every_scope_gets_outlives_the_with_scope_it_was_set_in() {
+        let mut p = Fake::default();
+        let mut c = Client::new(options());
+        c.push_scope();
+        c.push_scope();
+        for scope in c.scopes_mut() {
+            scope.set_tag("page", "1");
+        }
+        c.capture_message(&mut p, "inside", Level::Info);
+        c.pop_scope();
+        c.pop_scope();
+        c.capture_message(&mut p, "after", Level::Info);
+        let events = sent_events(&p);
+        assert!(events.iter().all(|e| e.tags.get("page").map(String::as_str) == Some("1")));
     }
 
     #[test]

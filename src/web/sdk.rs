@@ -425,13 +425,16 @@ pub fn set_page(
         (platform.is_some() || !brands.is_empty()).then_some(ClientHints { brands, platform, platform_version, model });
     let mut contexts = crate::protocol::Contexts::default();
     set_page_contexts(&mut contexts, user_agent.as_deref(), hints.as_ref(), locale.as_deref(), timezone.as_deref());
+    // Every scope: the glue may hand the page over inside a `withScope` (before the first
+    // capture), and what it sets must outlive that scope.
     with_client(|c, _| {
-        let scope = c.scope_mut();
-        if request.is_some() {
-            scope.set_request(request);
-        }
-        for (name, fields) in contexts.0.iter() {
-            scope.set_context(name, Some(fields.clone()));
+        for scope in c.scopes_mut() {
+            if request.is_some() {
+                scope.set_request(request.clone());
+            }
+            for (name, fields) in contexts.0.iter() {
+                scope.set_context(name, Some(fields.clone()));
+            }
         }
     });
 }

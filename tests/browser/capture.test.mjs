@@ -111,6 +111,14 @@ function checkEvents(engine) {
   assert.equal(early.event_id, report.early, 'sent under the id it was answered with');
   assert.equal(early.tags?.phase, 'loading', 'with the scope it was captured in');
   assert.equal(frames(early).at(-1)?.abs_path.endsWith('/tests/browser/pages/capture.js'), true);
+  // The page's contexts are given to the module after init resolves, or before the first
+  // capture: the captures made while loading and in init's own task carry them.
+  const asResolved = got.get('captured as init resolved');
+  for (const [what, e] of [['before init', early], ['as init resolved', asResolved]]) {
+    assert.ok(e, `${engine}: capture ${what} missing`);
+    assert.equal(e.contexts?.browser?.name, engine === 'chromium' ? 'Chrome Headless' : 'Firefox', `${engine}: ${what}: ${JSON.stringify(e.contexts)}`);
+    assert.ok(e.request?.url?.endsWith('/tests/browser/pages/capture.html'), `${engine}: ${what}: ${JSON.stringify(e.request)}`);
+  }
   const earlyMessage = got.get('said before init resolved');
   assert.equal(earlyMessage?.event_id, report.earlyMessage);
   assert.equal(earlyMessage.tags?.phase, undefined, 'the scope ended with withScope');
