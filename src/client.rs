@@ -578,6 +578,7 @@ mod tests {
         c.pop_scope();
         c.capture_message(&mut p, "after", Level::Info);
         let events = sent_events(&p);
+        assert_eq!(events.len(), 2);
         assert!(events.iter().all(|e| e.tags.get("page").map(String::as_str) == Some("1")));
     }
 
