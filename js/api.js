@@ -128,9 +128,16 @@ function newEventId() {
   }
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  let hex = '';
-  for (const x of b) hex += (x < 16 ? '0' : '') + x.toString(16);
-  return hex;
+  return hex16(b);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** 16 bytes as 32 lowercase hex digits. */
+function hex16(b) {
+  let s = '';
+  for (let i = 0; i < 16; i++) s += HEX[b[i]];
+  return s;
 }
 
 /** Buffers errors and rejections that happen before `init` has loaded the module. */
@@ -189,7 +196,13 @@ function capture(value, mechanism, handled, synthetic, id, at) {
   const w = glue();
   if (!w) return '';
   pageNow();
-  return capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0));
+  return idAt(w, capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0)));
+}
+
+/** The event id a capture left at `ptr` in wasm memory (16 bytes) as 32 hex digits; '' for
+ * none. Read here rather than returned as a string: decoding one cost a `TextDecoder` call. */
+function idAt(w, ptr) {
+  return ptr ? hex16(new Uint8Array(w.exports.memory.buffer, ptr, 16)) : '';
 }
 
 function captureWith(value, mechanism, handled) {
@@ -509,7 +522,8 @@ export function captureMessage(message, level = 'info') {
     const lvl = String(level);
     const make = (id, at) => {
       pageNow();
-      return capturingValue(text, () => call('captureMessage', text, lvl, id, at)) || '';
+      const w = glue();
+      return w ? idAt(w, capturingValue(text, () => call('captureMessage', text, lvl, id, at))) : '';
     };
     if (configured) return make(undefined, 0);
     if (!loading) return '';

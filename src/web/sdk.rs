@@ -8,7 +8,7 @@ use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reason, Rep
 use crate::filter::{Pattern, PatternMatcher};
 use crate::protocol::{Breadcrumb, Event, EventId, Level, Map, Timestamp, User, Value, SDK_VERSION};
 use crate::stack::ParseOptions;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 // The glue lands in pkg/wasm/ and is always bundled from there by esbuild (scripts/build-pkg.sh),
@@ -251,7 +251,7 @@ pub fn configure(
     error
 }
 
-/// Captures any thrown value; returns the event id, or "" before `configure`. `earlier` is
+/// Captures any thrown value; returns where the event id is (see [`id_out`]), or null before `configure`. `earlier` is
 /// the id and time (ms since the epoch) the glue answered with when the capture was made
 /// while the module was loading; `None` for a capture made now.
 #[wasm_bindgen(js_name = captureThrown)]
@@ -262,7 +262,7 @@ pub fn capture_thrown(
     synthetic_stack: Option<String>,
     earlier_id: Option<String>,
     earlier_ms: f64,
-) -> String {
+) -> *const u8 {
     let thrown = classify(value);
     let earlier = stamp(earlier_id, earlier_ms);
     with_state(|s| {
@@ -280,23 +280,36 @@ pub fn capture_thrown(
             None => s.client.capture_thrown(&mut s.js, &thrown, &ctx),
         };
         s.parse = ctx.parse;
-        id.to_hex()
+        id
     })
-    .unwrap_or_default()
+    .map_or(std::ptr::null(), id_out)
+}
+
+thread_local! {
+    /// The latest capture's id, where the glue reads it (16 bytes, formatted as hex in JS):
+    /// returning a `String` cost a `TextDecoder` call and two frees per capture.
+    static ID_OUT: Cell<[u8; 16]> = const { Cell::new([0; 16]) };
+}
+
+/// Stores `id` for the glue; returns where it is.
+fn id_out(id: EventId) -> *const u8 {
+    ID_OUT.with(|c| {
+        c.set(id.0);
+        c.as_ptr().cast::<u8>().cast_const()
+    })
 }
 
 /// Captures a message at a level (`debug`, `info`, `warning`, `error`, `fatal`); `earlier`
 /// as for [`capture_thrown`].
 #[wasm_bindgen(js_name = captureMessage)]
-pub fn capture_message(message: &str, level: &str, earlier_id: Option<String>, earlier_ms: f64) -> String {
+pub fn capture_message(message: &str, level: &str, earlier_id: Option<String>, earlier_ms: f64) -> *const u8 {
     let level = Level::parse(level).unwrap_or(Level::Info);
     let earlier = stamp(earlier_id, earlier_ms);
     with_client(|c, js| match earlier {
         Some((id, at)) => c.capture_message_as(js, message, level, id, at),
         None => c.capture_message(js, message, level),
     })
-    .map(|id| id.to_hex())
-    .unwrap_or_default()
+    .map_or(std::ptr::null(), id_out)
 }
 
 /// Counts `quantity` events of `category` (`error`, `default`) that the glue dropped before
