@@ -25,6 +25,8 @@ mod json;
 pub mod limits;
 pub mod protocol;
 pub mod scope;
+#[cfg(any(test, all(feature = "npm", target_arch = "wasm32")))]
+mod small_alloc;
 mod stack;
 mod text;
 #[cfg_attr(not(feature = "npm"), allow(dead_code))]
@@ -55,4 +57,5 @@ pub fn __parse_frame_count(stack: &str) -> usize {
 /// crate keep their own allocator.
 #[cfg(all(feature = "npm", target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: small_alloc::SmallAlloc<talc::wasm::WasmDynamicTalc> =
+    small_alloc::SmallAlloc::new(talc::wasm::new_wasm_dynamic_allocator());
