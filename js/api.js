@@ -249,8 +249,10 @@ export function init(opts = {}) {
 
 async function start() {
   try {
-    await ready();
-    const w = glue();
+    // The module compiles off the main thread; everything that does not need it (the
+    // patterns, the transport, the handlers) is set up meanwhile. Handlers installed now
+    // keep what they catch for the module, as the early handlers did (docs/speed.md).
+    const loaded = ready();
     const regexes = [];
     const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
     const [deny, denyRe] = splitPatterns(options.denyUrls, regexes);
@@ -285,7 +287,7 @@ async function start() {
     };
     if (uninstall) uninstall();
     uninstall = null;
-    const t = createTransport(options, debugWarn, w.glue);
+    const t = createTransport(options, debugWarn, () => glue().glue);
     transport = t;
     host.send = (url, auth, body) => t.sendNow(body);
     host.start = t.start;
@@ -293,6 +295,15 @@ async function start() {
     host.storePut = t.storePut;
     host.storeDelete = t.storeDelete;
     const dsn = options.dsn ?? env('SENTRY_DSN');
+    ownUrls = ownRequestUrls(options, dsn);
+    const unhandle = installHandlers(options, sdk);
+    uninstall = unhandle;
+    if (earlyUninstall) {
+      earlyUninstall();
+      earlyUninstall = null;
+    }
+    await loaded;
+    const w = glue();
     const integrations = options.integrations || {};
     const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
     const sampleRate = options.sampleRate === undefined ? 1 : Number(options.sampleRate);
@@ -313,9 +324,7 @@ async function start() {
     );
     if (error) debugWarn('no events will be sent:', error);
     setPage(options.sendDefaultPii === true);
-    ownUrls = ownRequestUrls(options, dsn);
     const untransport = t.install(call('deliveryTarget'));
-    const unhandle = installHandlers(options, sdk);
     const register = (...module) => call('registerModule', ...module);
     const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads(register);
     uninstall = () => {
@@ -324,10 +333,6 @@ async function start() {
       untransport();
     };
     if (wasm.module) noteModule(register, wasm.module, wasm.url, wasm.bytes);
-    if (earlyUninstall) {
-      earlyUninstall();
-      earlyUninstall = null;
-    }
     configured = true;
     loading = false;
     replayPending();
@@ -335,6 +340,9 @@ async function start() {
     debugWarn('init failed:', e);
     loading = false;
     dropPending();
+    // Handlers installed while the module loaded go with it.
+    if (uninstall) uninstall();
+    uninstall = null;
   }
 }
 
