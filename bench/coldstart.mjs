@@ -21,6 +21,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'eb-coldstart-'));
 
 const pages = await startPages();
 const base = `${pages.origin}/bench/coldstart/page.html`;
+const floorPage = `${pages.origin}/bench/coldstart/floor.html`;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const cell = (xs) => `**${median(xs).toFixed(2)}** (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
@@ -29,17 +30,23 @@ const lines = ['## Cold start', '',
   'fresh browser profile (no HTTP cache, no compiled-code cache), with the slowest and fastest load. "Preloaded":',
   'the page fetched the JS (`modulepreload`) and the wasm (`preload`) first, so the interval is the target\'s',
   '"module fetched → init resolved": compiling and instantiating the wasm, then `init`. "Not preloaded": the',
-  'browser\'s fetches of both over loopback are included. See `bench/coldstart/page.html`.', '',
-  '| browser | preloaded (module fetched → init resolved) | not preloaded |', '|---|--:|--:|'];
+  'browser\'s fetches of both over loopback are included. See `bench/coldstart/page.html`. "Floor": the same',
+  'steps as "preloaded" with a module that does nothing (`bench/coldstart/floor.html`: import a 4-line module,',
+  'compile and instantiate a 35-byte wasm), loaded in turn with the others: what this machine charges any wasm',
+  'package before it does anything.', '',
+  '| browser | preloaded (module fetched → init resolved) | not preloaded | floor (empty module, preloaded) |',
+  '|---|--:|--:|--:|'];
 try {
   for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox']]) {
     const pre = [];
     const cold = [];
+    const floor = [];
     for (let i = 0; i < LOADS; i++) {
       pre.push((await pages.load(browser, `${base}?preload`, tmp)).ms);
       cold.push((await pages.load(browser, base, tmp)).ms);
+      floor.push((await pages.load(browser, floorPage, tmp)).ms);
     }
-    lines.push(`| ${name} | ${cell(pre)} | ${cell(cold)} |`);
+    lines.push(`| ${name} | ${cell(pre)} | ${cell(cold)} | ${cell(floor)} |`);
     console.log(lines.at(-1));
   }
 } finally {
