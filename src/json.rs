@@ -208,7 +208,8 @@ impl<'a> Json<'a> {
     }
 
     /// An entry written only when `value` is `Some` (`skip_serializing_if = "Option::is_none"`).
-    #[inline(never)]
+    /// Inlined: most optional fields are absent, and the test costs less than a call.
+    #[inline(always)]
     pub(crate) fn field_opt<T: WriteJson>(&mut self, key: Key, value: &Option<T>) {
         if let Some(v) = value {
             self.field(key, v);
