@@ -208,7 +208,7 @@ function idAt(w, ptr) {
 function captureWith(value, mechanism, handled) {
   if (closed) return '';
   const synthetic = syntheticStack(value);
-  if (configured) return capture(value, mechanism, handled, synthetic);
+  if (isConfigured()) return capture(value, mechanism, handled, synthetic);
   if (!loading) return '';
   return deferCapture((id, at) => capture(value, mechanism, handled, synthetic, id, at));
 }
@@ -230,7 +230,7 @@ const sdk = {
 /**
  * Starts errorbeacon. Resolves once the module is loaded and the handlers are installed;
  * never rejects. Awaiting it is not required: the API works at once, and what is captured or
- * set before the client is configured (a task after it resolves) is made, in order, then.
+ * set while the module loads is made, in order, once it is there.
  * @param {object} [opts]
  */
 export function init(opts = {}) {
@@ -310,12 +310,9 @@ async function start(moduleReady) {
       earlyUninstall = null;
     }
     await loaded;
-    // `init` resolves here; configuring the client (the first run of most of the module's
-    // setup code, a third of a cold start) waits for the next task, and what the page does
-    // meanwhile is kept and made in order, as while the module loaded (docs/speed.md).
-    // Modules the page loads from now on are registered (once the client is there).
+    // Modules the page loads from now on are registered (once the client is configured).
     const register = (...module) => {
-      if (configured) call('registerModule', ...module);
+      if (isConfigured()) call('registerModule', ...module);
       else defer(() => call('registerModule', ...module));
     };
     const unhook = options.integrations?.panics === false ? () => {} : hookWasmLoads(register);
@@ -324,47 +321,73 @@ async function start(moduleReady) {
       unhook();
     };
     if (wasm.module) noteModule(register, wasm.module, wasm.url, wasm.bytes);
+    // `init` resolves here. Configuring the client (the first run of most of the module's
+    // setup code: a third of a cold start) is left for the next task, or for the first API
+    // call that comes sooner (docs/speed.md).
+    configurePending = () => {
+      try {
+        if (closed) return;
+        const w = glue();
+        const integrations = options.integrations || {};
+        const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
+        const sampleRate = options.sampleRate === undefined ? 1 : Number(options.sampleRate);
+        const error = w.glue.configure(
+          typeof dsn === 'string' ? dsn : undefined,
+          str(options.release ?? env('SENTRY_RELEASE')),
+          str(options.environment ?? env('SENTRY_ENVIRONMENT')),
+          str(options.dist),
+          sampleRate,
+          Math.max(0, Math.min(100, Number(options.maxBreadcrumbs ?? 100) | 0)),
+          integrations.dedupe !== false,
+          Number.isFinite(linked) ? Math.max(0, linked | 0) : 5,
+          ignore, new Uint32Array(ignoreRe), deny, new Uint32Array(denyRe), allow, new Uint32Array(allowRe),
+          beforeSend !== null,
+          sdkBase() || undefined,
+          options.offline === true,
+          options.sendDefaultPii === true,
+        );
+        if (error) debugWarn('no events will be sent:', error);
+        setPage(options.sendDefaultPii === true);
+        const untransport = t.install(call('deliveryTarget'));
+        uninstall = () => {
+          unhandle();
+          unhook();
+          untransport();
+        };
+        configured = true;
+        loading = false;
+        replayPending();
+      } catch (e) {
+        failed(e);
+      }
+    };
     moduleReady();
     await nextTask();
-    if (closed) return;
-    const w = glue();
-    const integrations = options.integrations || {};
-    const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
-    const sampleRate = options.sampleRate === undefined ? 1 : Number(options.sampleRate);
-    const error = w.glue.configure(
-      typeof dsn === 'string' ? dsn : undefined,
-      str(options.release ?? env('SENTRY_RELEASE')),
-      str(options.environment ?? env('SENTRY_ENVIRONMENT')),
-      str(options.dist),
-      sampleRate,
-      Math.max(0, Math.min(100, Number(options.maxBreadcrumbs ?? 100) | 0)),
-      integrations.dedupe !== false,
-      Number.isFinite(linked) ? Math.max(0, linked | 0) : 5,
-      ignore, new Uint32Array(ignoreRe), deny, new Uint32Array(denyRe), allow, new Uint32Array(allowRe),
-      beforeSend !== null,
-      sdkBase() || undefined,
-      options.offline === true,
-      options.sendDefaultPii === true,
-    );
-    if (error) debugWarn('no events will be sent:', error);
-    setPage(options.sendDefaultPii === true);
-    const untransport = t.install(call('deliveryTarget'));
-    uninstall = () => {
-      unhandle();
-      unhook();
-      untransport();
-    };
-    configured = true;
-    loading = false;
-    replayPending();
+    isConfigured();
   } catch (e) {
-    debugWarn('init failed:', e);
-    loading = false;
-    dropPending();
-    // Handlers installed while the module loaded go with it.
-    if (uninstall) uninstall();
-    uninstall = null;
+    failed(e);
   }
+}
+
+/** `init` could not finish: nothing is kept, and what it installed goes. */
+function failed(e) {
+  debugWarn('init failed:', e);
+  loading = false;
+  dropPending();
+  if (uninstall) uninstall();
+  uninstall = null;
+}
+
+// The client's configuration, when `init` has left it for later (see start).
+let configurePending = null;
+
+/** Whether API calls go straight to the module; configures the client first if `init` left
+ * that for later. */
+function isConfigured() {
+  const run = configurePending;
+  configurePending = null;
+  if (run) run();
+  return configured;
 }
 
 /** Forgets what was kept while the module loaded, and its drop counts (close, failed load). */
@@ -431,10 +454,7 @@ function setPage(sendDefaultPii) {
     const h = hints || {};
     call('setPage', url, ua, locale, timeZone, sendDefaultPii, h.brands || [], h.platform, h.platformVersion, h.model);
   };
-  pagePending = () => apply();
-  const later = () => {
-    pagePending = null;
-    if (closed) return;
+  const now = () => {
     try {
       const resolved = Intl.DateTimeFormat().resolvedOptions();
       locale = resolved.locale || locale;
@@ -443,6 +463,12 @@ function setPage(sendDefaultPii) {
       // No Intl: the locale from navigator stays, without a time zone.
     }
     apply();
+  };
+  pagePending = now;
+  const later = () => {
+    if (closed) return;
+    // Unless a capture came first (pageNow), then the client hints, which arrive later.
+    pageNow();
     clientHints(apply);
   };
   const t = setTimeout(later, 0);
@@ -554,7 +580,7 @@ export function captureMessage(message, level = 'info') {
       const w = glue();
       return w ? idAt(w, capturingValue(text, () => call('captureMessage', text, lvl, id, at))) : '';
     };
-    if (configured) return make(undefined, 0);
+    if (isConfigured()) return make(undefined, 0);
     if (!loading) return '';
     return deferCapture(make, 'default');
   } catch (e) {
@@ -575,7 +601,7 @@ function call(name, ...args) {
 
 /** A call that changes the scope: made now, or kept in order while the module loads. */
 function scoped(name, ...args) {
-  if (configured || !loading) call(name, ...args);
+  if (isConfigured() || !loading) call(name, ...args);
   else defer(() => call(name, ...args));
 }
 
@@ -661,7 +687,7 @@ export function withScope(callback) {
 }
 
 export function lastEventId() {
-  if (!configured) return loading ? pendingLastId : undefined;
+  if (!isConfigured()) return loading ? pendingLastId : undefined;
   return call('lastEventId') || undefined;
 }
 
@@ -677,6 +703,7 @@ function within(promise, timeout) {
 /** Resolves true when everything captured so far was handed to the network. */
 export async function flush(timeout) {
   try {
+    isConfigured();
     const started = Date.now();
     const left = () => (timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : timeout);
     // A module still loading has the captures made meanwhile: they are made once it is there.
@@ -701,6 +728,7 @@ export async function close(timeout) {
     configured = false;
     loading = false;
     pagePending = null;
+    configurePending = null;
     dropPending();
     if (earlyUninstall) earlyUninstall();
     earlyUninstall = null;
