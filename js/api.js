@@ -420,7 +420,9 @@ function replayPending() {
 // The page's contexts, read at `init` but not yet given to the module: `setPage` (parsing the
 // user agent, scrubbing the URL, and the first run of that code) is a tenth of a cold start
 // (bench/coldstart.mjs), so it runs in a task after `init` resolves, or before the first
-// capture if one comes sooner.
+// capture if one comes sooner. The time zone waits for that task in any case: the first
+// `Intl.DateTimeFormat` loads ICU's data, 10-15 ms in a fresh Chromium profile, which a first
+// capture should not pay.
 let pagePending = null;
 
 /** Gives the module the page's contexts now, if they are still waiting. */
@@ -454,7 +456,10 @@ function setPage(sendDefaultPii) {
     const h = hints || {};
     call('setPage', url, ua, locale, timeZone, sendDefaultPii, h.brands || [], h.platform, h.platformVersion, h.model);
   };
-  const now = () => {
+  pagePending = () => apply();
+  const later = () => {
+    pagePending = null;
+    if (closed) return;
     try {
       const resolved = Intl.DateTimeFormat().resolvedOptions();
       locale = resolved.locale || locale;
@@ -463,12 +468,6 @@ function setPage(sendDefaultPii) {
       // No Intl: the locale from navigator stays, without a time zone.
     }
     apply();
-  };
-  pagePending = now;
-  const later = () => {
-    if (closed) return;
-    // Unless a capture came first (pageNow), then the client hints, which arrive later.
-    pageNow();
     clientHints(apply);
   };
   const t = setTimeout(later, 0);
