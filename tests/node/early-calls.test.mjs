@@ -108,3 +108,33 @@ test('close before init resolves waits for it, then removes everything', async (
   assert.deepEqual(items(sent, 'event').map((e) => e.event_id), [id]);
   assert.equal(eb.captureException(new Error('after close')), '');
 });
+
+test('after init resolves, the first call configures the client at once: nothing waits in the loading bound', async () => {
+  const sent = [];
+  await eb.init({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    transport: (req) => {
+      sent.push(req.body);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  // init left configuring for the next task; this capture comes first and must not wait.
+  eb.setTag('stage', 'configured');
+  const first = eb.captureException(new Error('right after init'));
+  assert.equal(items(sent, 'event').length, 1, 'handed to the transport within the call');
+  const [event] = items(sent, 'event');
+  assert.equal(event.event_id, first);
+  assert.equal(event.tags.stage, 'configured', 'the tag set before it, in the same task');
+  // More captures in the same task than the loading bound (100): none is refused an id.
+  const ids = [];
+  for (let i = 0; i < 150; i++) ids.push(eb.captureException(new Error(`burst ${i}`)));
+  assert.ok(ids.every((id) => /^[0-9a-f]{32}$/.test(id)));
+  assert.equal(await eb.flush(5000), true);
+  // Every capture reached the client: sent, or counted by the delivery queue's own bound.
+  const discarded = items(sent, 'client_report').flatMap((r) => r.discarded_events);
+  const overflow = discarded.filter((d) => d.reason === 'queue_overflow' && d.category === 'error').reduce((n, d) => n + d.quantity, 0);
+  assert.equal(items(sent, 'event').length + overflow, 151, JSON.stringify(discarded));
+  relayAll(sent);
+  await eb.close(1000);
+});
