@@ -254,7 +254,14 @@ function nextTask() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+// Which `init` call is the latest: an earlier one still waiting for the module leaves the
+// rest to it (each would otherwise install hooks and lose the other's way to remove them).
+let generation = 0;
+
 async function start(moduleReady) {
+  const mine = ++generation;
+  // A configuration an earlier `init` left for later is replaced by this one's.
+  configurePending = null;
   try {
     // The module compiles off the main thread; everything that does not need it (the
     // patterns, the transport, the handlers) is set up meanwhile. Handlers installed now
@@ -310,6 +317,7 @@ async function start(moduleReady) {
       earlyUninstall = null;
     }
     await loaded;
+    if (mine !== generation) return;
     // Modules the page loads from now on are registered (once the client is configured).
     const register = (...module) => {
       if (isConfigured()) call('registerModule', ...module);

@@ -138,3 +138,29 @@ test('after init resolves, the first call configures the client at once: nothing
   relayAll(sent);
   await eb.close(1000);
 });
+
+test('init called again before the first resolved: the latest options, one set of hooks, all removed by close', async () => {
+  const W = globalThis.WebAssembly;
+  const names = ['instantiate', 'compile', 'Module', 'instantiateStreaming', 'compileStreaming'];
+  const before = names.map((n) => W[n]);
+  const sent = [];
+  const options = (release) => ({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    release,
+    transport: (req) => {
+      sent.push(req.body);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  const first = eb.init(options('first@1'));
+  const second = eb.init(options('second@1'));
+  await Promise.all([first, second]);
+  eb.captureException(new Error('after both'));
+  assert.equal(await eb.flush(5000), true);
+  const events = items(sent, 'event');
+  assert.equal(events.length, 1);
+  assert.equal(events[0].release, 'second@1');
+  await eb.close(1000);
+  assert.deepEqual(names.filter((n, i) => W[n] !== before[i]), [], 'every WebAssembly entry point is the original again');
+});
