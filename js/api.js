@@ -301,13 +301,9 @@ async function start(moduleReady) {
     };
     if (uninstall) uninstall();
     uninstall = null;
+    // Made now, wired to the module when the client is configured: until then a client
+    // configured by an earlier `init` keeps sending through its own.
     const t = createTransport(options, debugWarn, () => glue().glue);
-    transport = t;
-    host.send = (url, auth, body) => t.sendNow(body);
-    host.start = t.start;
-    host.arm = t.arm;
-    host.storePut = t.storePut;
-    host.storeDelete = t.storeDelete;
     const dsn = options.dsn ?? env('SENTRY_DSN');
     ownUrls = ownRequestUrls(options, dsn);
     const unhandle = installHandlers(options, sdk);
@@ -336,6 +332,12 @@ async function start(moduleReady) {
       try {
         if (closed) return;
         const w = glue();
+        transport = t;
+        host.send = (url, auth, body) => t.sendNow(body);
+        host.start = t.start;
+        host.arm = t.arm;
+        host.storePut = t.storePut;
+        host.storeDelete = t.storeDelete;
         const integrations = options.integrations || {};
         const linked = integrations.linkedErrors === false ? 0 : Number(integrations.linkedErrors?.limit ?? 5);
         const sampleRate = options.sampleRate === undefined ? 1 : Number(options.sampleRate);

@@ -164,3 +164,28 @@ test('init called again before the first resolved: the latest options, one set o
   await eb.close(1000);
   assert.deepEqual(names.filter((n, i) => W[n] !== before[i]), [], 'every WebAssembly entry point is the original again');
 });
+
+test('init again while configured: a capture made before the new init resolves goes out to the envelope URL', async () => {
+  const requests = [];
+  const options = (release) => ({
+    dsn: 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42',
+    release,
+    transport: (req) => {
+      requests.push(req);
+      return { status: 200, headers: {} };
+    },
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+  });
+  await eb.init(options('a@1'));
+  const one = eb.captureException(new Error('one'));
+  const again = eb.init(options('b@1'));
+  const between = eb.captureException(new Error('between the two'));
+  await again;
+  const after = eb.captureException(new Error('after the second'));
+  assert.equal(await eb.flush(5000), true);
+  const events = items(requests.map((r) => r.body), 'event');
+  assert.deepEqual(events.map((e) => e.event_id), [one, between, after]);
+  assert.equal(events.at(-1).release, 'b@1');
+  for (const r of requests) assert.equal(r.url, 'https://o1.ingest.example/api/42/envelope/', 'every envelope to the DSN');
+  await eb.close(1000);
+});
