@@ -271,14 +271,14 @@ async function start(moduleReady) {
     const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
     const [deny, denyRe] = splitPatterns(options.denyUrls, regexes);
     const [allow, allowRe] = splitPatterns(options.allowUrls, regexes);
-    host.match = (id, text) => {
+    const match = (id, text) => {
       const re = regexes[id];
       if (!re) return false;
       re.lastIndex = 0;
       return re.test(text);
     };
     const beforeSend = typeof options.beforeSend === 'function' ? options.beforeSend : null;
-    host.beforeSend = (json, eventId, isError) => {
+    const beforeSendHost = (json, eventId, isError) => {
       // Sentry's hint: the event id, and the value captured (the thrown value, or the message).
       const hint = { event_id: eventId };
       if (capturing) hint.originalException = capturing.value;
@@ -301,8 +301,8 @@ async function start(moduleReady) {
     };
     if (uninstall) uninstall();
     uninstall = null;
-    // Made now, wired to the module when the client is configured: until then a client
-    // configured by an earlier `init` keeps sending through its own.
+    // Made now, given to the module when the client is configured: until then a client
+    // configured by an earlier `init` keeps its own patterns, beforeSend and transport.
     const t = createTransport(options, debugWarn, () => glue().glue);
     const dsn = options.dsn ?? env('SENTRY_DSN');
     ownUrls = ownRequestUrls(options, dsn);
@@ -332,6 +332,8 @@ async function start(moduleReady) {
       try {
         if (closed) return;
         const w = glue();
+        host.match = match;
+        host.beforeSend = beforeSendHost;
         transport = t;
         host.send = (url, auth, body) => t.sendNow(body);
         host.start = t.start;
