@@ -301,9 +301,6 @@ async function start(moduleReady) {
     };
     if (uninstall) uninstall();
     uninstall = null;
-    // Made now, given to the module when the client is configured: until then a client
-    // configured by an earlier `init` keeps its own patterns, beforeSend and transport.
-    const t = createTransport(options, debugWarn, () => glue().glue);
     const dsn = options.dsn ?? env('SENTRY_DSN');
     ownUrls = ownRequestUrls(options, dsn);
     const unhandle = installHandlers(options, sdk);
@@ -332,8 +329,11 @@ async function start(moduleReady) {
       try {
         if (closed) return;
         const w = glue();
+        // Given to the module only now: until then a client configured by an earlier `init`
+        // keeps its own patterns, beforeSend and transport.
         host.match = match;
         host.beforeSend = beforeSendHost;
+        const t = createTransport(options, debugWarn, w.glue);
         transport = t;
         host.send = (url, auth, body) => t.sendNow(body);
         host.start = t.start;

@@ -41,8 +41,7 @@ export function bodyCopier() {
 /**
  * @param {object} options  the `init` options (`transport`, `tunnel`, `offline`)
  * @param {Function} debugWarn
- * @param {() => object} glue  the wasm exports (deliveryDone, deliveryTick, …); asked for when
- *   needed, as the transport is made while the module still compiles
+ * @param {object} glue  the wasm exports (deliveryDone, deliveryTick, …)
  */
 export function createTransport(options, debugWarn, glue) {
   let url = '';
@@ -68,7 +67,7 @@ export function createTransport(options, debugWarn, glue) {
     try {
       // Idle, and then nothing new to send: a client report that found the queue full when
       // `flush` began is queued now (deliveryFlush returns false when it queued one).
-      done = glue().deliveryIdle() && glue().deliveryFlush();
+      done = glue.deliveryIdle() && glue.deliveryFlush();
     } catch {
       done = true;
     }
@@ -80,7 +79,7 @@ export function createTransport(options, debugWarn, glue) {
 
   function done(id, kind, status, retryAfter, rateLimits) {
     try {
-      const what = glue().deliveryDone(id, kind, status || 0, retryAfter ?? undefined, rateLimits ?? undefined);
+      const what = glue.deliveryDone(id, kind, status || 0, retryAfter ?? undefined, rateLimits ?? undefined);
       if (what === 3) debugWarn('an envelope was dropped', kind === HTTP ? `(server answered ${status})` : '(network error)');
       if (what === 4) debugWarn('an envelope could not be delivered and is kept offline for later');
     } catch (e) {
@@ -157,7 +156,7 @@ export function createTransport(options, debugWarn, glue) {
     timer = setTimeout(() => {
       timer = null;
       try {
-        glue().deliveryTick();
+        glue.deliveryTick();
       } catch (e) {
         debugWarn('delivery timer failed:', e);
       }
@@ -183,7 +182,7 @@ export function createTransport(options, debugWarn, glue) {
 
   function onHidden() {
     try {
-      glue().deliveryHidden();
+      glue.deliveryHidden();
     } catch (e) {
       debugWarn('page-hide delivery failed:', e);
     }
@@ -217,7 +216,7 @@ export function createTransport(options, debugWarn, glue) {
     };
     const onOnline = () => {
       try {
-        glue().deliveryResume();
+        glue.deliveryResume();
       } catch (e) {
         debugWarn('resuming delivery failed:', e);
       }
@@ -230,7 +229,7 @@ export function createTransport(options, debugWarn, glue) {
       store.all().then((records) => {
         for (const { id, body } of records) {
           try {
-            glue().deliveryRestore(body, id);
+            glue.deliveryRestore(body, id);
           } catch (e) {
             debugWarn('restoring an offline envelope failed:', e);
           }
@@ -256,7 +255,7 @@ export function createTransport(options, debugWarn, glue) {
     flush(timeout) {
       let now = true;
       try {
-        now = glue().deliveryFlush();
+        now = glue.deliveryFlush();
       } catch {
         now = true;
       }
