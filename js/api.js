@@ -263,9 +263,9 @@ async function start(moduleReady) {
   // A configuration an earlier `init` left for later is replaced by this one's.
   configurePending = null;
   try {
-    // The module compiles off the main thread; everything that does not need it (the
-    // patterns, the transport, the handlers) is set up meanwhile. Handlers installed now
-    // keep what they catch for the module, as the early handlers did (docs/speed.md).
+    // The module compiles off the main thread; what does not need it (the patterns, the
+    // handlers) is set up meanwhile. Handlers installed now keep what they catch for the
+    // module, as the early handlers did (docs/speed.md).
     const loaded = ready();
     const regexes = [];
     const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
