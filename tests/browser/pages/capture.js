@@ -18,17 +18,30 @@ function namedInner() {
 
 const scenarios = [
   () => setTimeout(namedOuter),
-  () => Promise.reject('rejected with a string'),
-  () => Promise.reject(42),
-  () => Promise.reject({ reason: 'object rejection', code: 7 }),
-  () => Promise.reject(null),
-  () => Promise.reject(undefined),
+  () => {
+    Promise.reject('rejected with a string');
+  },
+  () => {
+    Promise.reject(42);
+  },
+  () => {
+    Promise.reject({ reason: 'object rejection', code: 7 });
+  },
+  () => {
+    Promise.reject(null);
+  },
+  () => {
+    Promise.reject(undefined);
+  },
   () => setTimeout(() => {
     throw new Error('order failed', { cause: new Error('payment declined', { cause: new TypeError('card expired') }) });
   }),
-  () => Promise.reject(new AggregateError([new Error('warehouse a'), new RangeError('warehouse b')], 'all warehouses failed')),
+  () => {
+    Promise.reject(new AggregateError([new Error('warehouse a'), new RangeError('warehouse b')], 'all warehouses failed'));
+  },
   () => setTimeout(() => document.querySelector('div[data-promo=')),
   () => console.error('console error scenario', { cart: 3 }),
+  // Awaited: the response must have come (and its breadcrumb been made) before 'after click'.
   () => fetch('/status/500').catch(() => {}),
   () => {
     const trap = () => {
@@ -76,8 +89,10 @@ async function main() {
   // In the task init resolved in: the page's contexts (given to the module in a later task,
   // to keep them out of the cold start) must already be on it.
   eb.captureMessage('captured as init resolved', 'info');
+  // A scenario that returns a promise is waited for; rejections are left unhandled on purpose,
+  // so those scenarios return nothing.
   for (const run of scenarios) {
-    run();
+    await run();
     await tick();
   }
   await tick();
