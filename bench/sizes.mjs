@@ -2,13 +2,34 @@
 // The numbers come from scripts/sizes.mjs (Node's zlib), the same code build-pkg.sh prints with.
 //
 //   node bench/sizes.mjs    # prints the markdown section
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measure, markdownTable } from "../scripts/sizes.mjs";
+import { measure, markdownTable, sizesOf, ROOT } from "../scripts/sizes.mjs";
+
+/** @sentry/browser bundled for bench/size/sentry-app.js: its version and sizes. */
+function sentrySizes() {
+  const tmp = mkdtempSync(join(tmpdir(), "eb-size-"));
+  try {
+    const out = join(tmp, "sentry.js");
+    execFileSync(join(ROOT, "node_modules/.bin/esbuild"), [join(ROOT, "bench/size/sentry-app.js"), "--bundle", "--format=esm",
+      "--minify", `--outfile=${out}`, "--log-level=warning"], { stdio: "inherit" });
+    const version = JSON.parse(readFileSync(join(ROOT, "node_modules/@sentry/browser/package.json"), "utf8")).version;
+    return { version, ...sizesOf(readFileSync(out)) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 /** Markdown for the sizes of the package as it is in pkg/ now. */
 export function sizesSection() {
   const m = measure();
   const missing = m.rows.flatMap((r) => r.missing);
+  const ref = sentrySizes();
+  const fmt = (n) => n.toLocaleString("en-US");
+  const times = (k) => (m.total[k] / ref[k]).toFixed(2) + "×";
   const lines = [
     "## Size",
     "",
@@ -19,9 +40,19 @@ export function sizesSection() {
     "The budget is 20 KiB gzip for wasm + glue together.",
     "",
     markdownTable(m),
+    "",
+    `The reference in the same run: @sentry/browser ${ref.version} as an app imports it for the same API`,
+    "(`init`, `captureException`, `captureMessage`, scope setters, `addBreadcrumb`, `withScope`,",
+    "`lastEventId`, `flush`, `close`: bench/size/sentry-app.js), bundled and minified by esbuild, one JS file.",
+    "",
+    "| | raw (B) | gzip -9 (B) | brotli -q 11 (B) |",
+    "|---|--:|--:|--:|",
+    `| errorbeacon (wasm + glue) | ${fmt(m.total.raw)} | ${fmt(m.total.gzip)} | ${fmt(m.total.brotli)} |`,
+    `| @sentry/browser ${ref.version} | ${fmt(ref.raw)} | ${fmt(ref.gzip)} | ${fmt(ref.brotli)} |`,
+    `| errorbeacon ÷ @sentry/browser | ${times("raw")} | ${times("gzip")} | ${times("brotli")} |`,
   ];
   if (missing.length) lines.push("", `Missing when measured (counted as 0): ${missing.map((f) => "`" + f + "`").join(", ")}.`);
-  return { markdown: lines.join("\n"), data: m };
+  return { markdown: lines.join("\n"), data: { ...m, reference: ref } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
