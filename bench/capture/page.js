@@ -97,7 +97,7 @@ async function main() {
   }
   // The frame count the SDKs saw, for the record.
   const probe = eb.parseStack(errors(1)[0].stack).length;
-  await fetch('/result', { method: 'POST', body: JSON.stringify({ ...results, frames: probe, ua: navigator.userAgent }) });
+  await fetch('/result', { method: 'POST', body: JSON.stringify({ ...results, frames: probe, ua: navigator.userAgent, isolated: self.crossOriginIsolated }) });
 }
 
 main().catch((e) => fetch('/result', { method: 'POST', body: JSON.stringify({ error: String(e && e.stack || e) }) }));
