@@ -2,7 +2,7 @@
 // (bench/capture/page.js says what is timed). Runs headless Chromium (playwright-core) and
 // Firefox ESR (self-driving page), and writes a markdown section.
 //
-//   node bench/capture.mjs [--rounds N] [--out FILE]
+//   node bench/capture.mjs [--rounds N] [--warmup N] [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const ROUNDS = Number(opt('--rounds', 7));
+const WARMUP = Number(opt('--warmup', 2));
 const OUT = opt('--out', null);
 
 const tmp = mkdtempSync(join(tmpdir(), 'eb-capture-bench-'));
@@ -33,14 +34,15 @@ const pages = await startPages({
     return true;
   },
 });
-const url = `${pages.origin}/bench/capture/page.html?rounds=${ROUNDS}`;
+const url = `${pages.origin}/bench/capture/page.html?rounds=${ROUNDS}&warmup=${WARMUP}`;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const fmt = (xs) => `**${median(xs).toFixed(1)}** (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 const lines = ['## captureException', '',
   'Time per `captureException(error)` of an Error with a ~25-frame stack, from the call until the envelope',
   'is handed to the transport, in µs: median of ' + ROUNDS + ' rounds (each round the mean over 50 batches of 20',
-  'captures), with the slowest and fastest round. Both SDKs in the same page, with a transport that only',
+  'captures), with the slowest and fastest round, after ' + WARMUP + ' untimed rounds of each SDK (the first round runs while',
+  'the engines still compile their optimized tiers: 3-5× slower). Both SDKs in the same page, with a transport that only',
   'counts, fresh Error objects (their `stack` read beforehand), dedupe off; see `bench/capture/page.js`.',
   'The page is cross-origin isolated (COOP/COEP), so `performance.now()` ticks every 5 µs (Chromium) / 20 µs',
   '(Firefox) rather than 100 µs / 1 ms.',
