@@ -91,8 +91,9 @@ fn a_huge_crash_site_still_says_what_happened() {
     assert_eq!(x.stacktrace.as_ref().map(|s| s.frames.len()), Some(1));
 }
 
-/// Trimming cost grows with the event, not with the square of it: twice the breadcrumbs
-/// should take about twice the time (allowing a wide margin for a noisy machine).
+/// Trimming cost grows with the event, not with the square of it: four times the breadcrumbs
+/// should take about four times as long (bound: 12, a wide margin for a noisy machine; a
+/// quadratic trim would take 16 times as long).
 #[test]
 fn trimming_time_is_linear_ish() {
     let t = Timestamp(1_700_000_000_000);
@@ -112,9 +113,11 @@ fn trimming_time_is_linear_ish() {
         assert!(v.small.is_some_and(|s| s.len() <= KEEPALIVE_BYTES));
         started.elapsed()
     };
+    // The fastest of three runs each: a single run can lose its core to another process.
+    let fastest = |crumbs| (0..3).map(|_| time(crumbs)).min().unwrap_or_default();
     let _warm = time(5_000);
-    let small = time(20_000);
-    let large = time(80_000);
+    let small = fastest(20_000);
+    let large = fastest(80_000);
     println!("20k breadcrumbs: {small:?}, 80k: {large:?}");
     assert!(large < small * 12, "{small:?} vs {large:?}");
 }

@@ -46,6 +46,20 @@ async function run(engine, scenario, prepare = () => {}, during = async () => {}
   }
 }
 
+/** Resolves when `cond()` holds, or after `ms` (the assertions that follow then say what is missing). */
+async function until(cond, ms) {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** For the pages that navigate to delivery-next.html: it reports once the ingest has stored an
+ * event (answered 200), or after 30 s. */
+async function releaseWhenStored(ingest) {
+  await sink.awaitSignal('arrived', 60_000);
+  await until(() => tally(ingest.received).ids.length > 0, 30_000);
+  sink.release('arrived');
+}
+
 const eventsWith = (received, id) => received.filter((r) => r.body.toString('utf8').includes(`"event_id":"${id}"`)).length;
 
 for (const engine of Object.keys(ENGINES)) {
@@ -93,13 +107,13 @@ for (const engine of Object.keys(ENGINES)) {
   });
 
   test(`${engine}: a capture right before navigating away still arrives`, async () => {
-    const { report, t } = await run(engine, 'navigate', (ingest) => ingest.plan({ status: 200, delay: 800 }));
+    const { report, t } = await run(engine, 'navigate', (ingest) => ingest.plan({ status: 200, delay: 800 }), releaseWhenStored);
     assert.equal(report.navigated, true);
     assert.deepEqual(t.ids, report.ids);
   });
 
   test(`${engine}: an envelope waiting for a retry leaves by sendBeacon when the page is hidden`, async () => {
-    const { report, received, t } = await run(engine, 'hidden', (ingest) => ingest.plan({ status: 500 }));
+    const { report, received, t } = await run(engine, 'hidden', (ingest) => ingest.plan({ status: 500 }), releaseWhenStored);
     assert.equal(report.navigated, true);
     assert.deepEqual(t.ids, report.ids, `answers: ${received.map((r) => r.answered).join(',')}`);
     const beacon = received.at(-1);

@@ -96,7 +96,7 @@ function distinctErrors(prefix, n) {
   });
 }
 
-test('events land in Bugsink as issues; its real 429 and rate-limit header are honoured; delivery resumes after the window', { timeout: 240_000 }, async () => {
+test('events land in Bugsink as issues; its real 429 and rate-limit header are honoured; delivery resumes after the window', { timeout: 420_000 }, async () => {
   // Within the quota: three errors, three issues.
   for (const e of distinctErrors('within quota', 3)) eb.captureException(e);
   assert.equal(await eb.flush(20_000), true);

@@ -8,7 +8,8 @@ import sys
 import sentry_sdk
 
 dsn, mode = sys.argv[1], sys.argv[2]
-sentry_sdk.init(dsn=dsn, release="py-app@1.0.0", environment="test", debug=False)
+# shutdown_timeout: the uncaught mode sends at exit; 2 s (the default) is short on a loaded machine.
+sentry_sdk.init(dsn=dsn, release="py-app@1.0.0", environment="test", debug=False, shutdown_timeout=10)
 sentry_sdk.set_user({"id": "py-user-1", "email": "py@example.org"})
 sentry_sdk.set_tag("client", "sentry-python")
 

@@ -7,7 +7,8 @@
 import * as Sentry from "@sentry/node";
 
 const [dsn, mode] = process.argv.slice(2);
-Sentry.init({ dsn, release: "node-app@3.0.0", environment: "test", tracesSampleRate: 0 });
+// shutdownTimeout: the uncaught mode sends on the way out; 2 s (the default) is short on a loaded machine.
+Sentry.init({ dsn, release: "node-app@3.0.0", environment: "test", tracesSampleRate: 0, shutdownTimeout: 10000 });
 Sentry.setUser({ id: "node-user-1" });
 Sentry.setTag("client", "sentry-node");
 

@@ -6,7 +6,7 @@ const dsn = new URLSearchParams(location.search).get('dsn');
 async function main() {
   await errorbeacon.init({ dsn, release: 'bundled@1.0.0' });
   errorbeacon.captureException(new Error('from an esbuild bundle'));
-  const flushed = await errorbeacon.flush(5000);
+  const flushed = await errorbeacon.flush(30000);
   await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed }))}`);
 }
 

@@ -96,7 +96,7 @@ async function main() {
     await tick();
   }
   await tick();
-  const flushed = await eb.flush(5000);
+  const flushed = await eb.flush(30000);
   await eb.close(2000);
   const restored = originals().every((f, i) => f === before[i]);
   // After close, nothing is captured: this uncaught error must not reach the sink.

@@ -35,6 +35,21 @@ function storedCount() {
   });
 }
 
+/** Resolves once the first request started after this call has been answered. The page's fetch
+ * is wrapped before `init`, so the SDK's request goes through it; the SDK's own response handler
+ * is attached after this one and runs in the same microtask checkpoint, before whatever awaits
+ * the promise this returns. */
+function firstRequestAnswered() {
+  const original = window.fetch;
+  return new Promise((resolve) => {
+    window.fetch = function (...args) {
+      const p = original.apply(this, args);
+      p.then(resolve, resolve);
+      return p;
+    };
+  });
+}
+
 const base = { dsn, release: 'delivery@1.0.0', integrations: { dedupe: false, globalHandlers: false, console: false, breadcrumbs: false, httpErrors: false } };
 
 const scenarios = {
@@ -42,7 +57,8 @@ const scenarios = {
   async ratelimit429() {
     await eb.init(base);
     const ids = [eb.captureException(new Error('first, answered 429'))];
-    await sleep(300);
+    // Once the 429 has been handled (the window starts at its answer), however slow the machine.
+    await eb.flush(30000);
     ids.push(eb.captureException(new Error('second, inside the window')));
     await sleep(2500);
     ids.push(eb.captureException(new Error('third, after the window')));
@@ -54,7 +70,7 @@ const scenarios = {
   async ratelimitHeader() {
     await eb.init(base);
     const ids = [eb.captureException(new Error('accepted, sets the limit'))];
-    await sleep(500);
+    await eb.flush(30000);
     ids.push(eb.captureException(new Error('error inside the limit')));
     ids.push(eb.captureException(new Error('another error inside the limit')));
     const flushed = await eb.flush(10000);
@@ -102,9 +118,10 @@ const scenarios = {
   // Answered 500, so waiting for its retry when the page goes away: page hide sends it with
   // sendBeacon (auth in the query string), and it arrives although the page is gone.
   async hidden() {
+    const answered = firstRequestAnswered();
     await eb.init(base);
     const id = eb.captureException(new Error('waiting for a retry at page hide'));
-    await sleep(300);
+    await answered;
     location.href = `/tests/browser/pages/delivery-next.html?id=${id}`;
     return null;
   },

@@ -28,7 +28,7 @@ async function main() {
   } catch (e) {
     eb.captureException(e);
   }
-  const flushed = await eb.flush(5000);
+  const flushed = await eb.flush(30000);
   await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed }))}`);
 }
 
