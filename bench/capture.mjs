@@ -30,6 +30,7 @@ const sentryVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules/@sentry/b
 
 const pages = await startPages({
   timeoutMs: 300_000,
+  isolated: true,
   route(req, res) {
     if (!req.url.startsWith('/tmp-bench/sentry.js')) return false;
     res.writeHead(200, { 'content-type': 'text/javascript' });

@@ -35,8 +35,7 @@ const lines = ['## Cold start', '',
   'compile and instantiate a 35-byte wasm), loaded in turn with the others: what this machine charges any wasm',
   'package before it does anything.', '',
   '"First capture": preloaded, from the import until a `captureException` made right after `init` resolved has',
-  'handed its envelope to the transport (init configures the client in the next task or at the first call).',
-  'The pages are cross-origin isolated (COOP/COEP): timers tick every 5 µs (Chromium) / 20 µs (Firefox), not 100 µs / 1 ms.', '',
+  'handed its envelope to the transport (init configures the client in the next task or at the first call).', '',
   '| browser | preloaded (module fetched → init resolved) | not preloaded | floor (empty module, preloaded) | first capture (preloaded) |',
   '|---|--:|--:|--:|--:|'];
 try {
