@@ -163,8 +163,20 @@ test('the issue page shows the exception, frames and breadcrumbs', async () => {
 
 test('a new event appears on the open list without a reload (SSE)', async () => {
   await withPage(async (page) => {
+    // A write before the server has subscribed this page's stream is not pushed to it: wait
+    // for the stream to be open (its headers come after the subscription), not for a time.
+    await page.addInitScript(() => {
+      const Source = window.EventSource;
+      window.EventSource = class extends Source {
+        constructor(...args) {
+          super(...args);
+          window.streamOpen = new Promise((resolve) => this.addEventListener('open', resolve, { once: true }));
+        }
+      };
+    });
     await page.goto(`${base}/`);
-    await page.waitForTimeout(300); // let the EventSource connect
+    await page.waitForFunction(() => window.streamOpen !== undefined);
+    await page.evaluate(() => window.streamOpen.then(() => true));
     await send({ event_id: id(), message: 'live update arrived', level: 'info' });
     await page.locator('tr.issue', { hasText: 'live update arrived' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('tr.issue').count(), 3);
