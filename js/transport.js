@@ -18,16 +18,17 @@ const HTTP = 0, NETWORK_ERROR = 1, BEACON_SENT = 2;
 // Chromium; docs/speed.md). A body larger than a quarter slab gets a buffer of its own.
 const SLAB = 64 * 1024;
 
-/** Copies of wasm-memory views, each a `Uint8Array` over bytes nothing else uses. */
-export function bodyCopier() {
+/** Copies of wasm-memory views, each a `Uint8Array` over bytes nothing else uses. `size`, the
+ * slab's, is a parameter for bench/copy. */
+export function bodyCopier(size = SLAB) {
   let slab = null;
   let at = 0;
   return (view) => {
     const n = view.length;
-    if (n > SLAB / 4) return view.slice();
+    if (n > size / 4) return view.slice();
     // A transport may have transferred a body's buffer (postMessage): that slab is gone.
-    if (!slab || at + n > SLAB || slab.byteLength === 0) {
-      slab = new Uint8Array(SLAB);
+    if (!slab || at + n > size || slab.byteLength === 0) {
+      slab = new Uint8Array(size);
       at = 0;
     }
     // Not `subarray`: its species lookup makes it the slower way to the same view.

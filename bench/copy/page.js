@@ -2,28 +2,13 @@
 // of the capture bench's envelope) copied out of a buffer standing in for wasm memory. Fresh
 // memory (a new ArrayBuffer, or a new part of a slab) against memory already touched (a pool
 // reused round robin: what a transport that may keep its body rules out). docs/speed.md.
+import { bodyCopier as slabs } from '../../js/transport.js';
+
 const BODY = 3500;
 const PER_ROUND = 1000;
 const ROUNDS = 15;
 const src = new Uint8Array(BODY);
 for (let i = 0; i < BODY; i++) src[i] = 32 + (i % 90);
-
-/** js/transport.js's bodyCopier, with the slab size as a parameter. */
-function slabs(size) {
-  let slab = null;
-  let at = 0;
-  return (view) => {
-    const n = view.length;
-    if (!slab || at + n > size) {
-      slab = new Uint8Array(size);
-      at = 0;
-    }
-    const out = new Uint8Array(slab.buffer, at, n);
-    out.set(view);
-    at += (n + 7) & ~7;
-    return out;
-  };
-}
 
 /** Eight 64 KiB slabs reused round robin: touched memory, unsafe for a real transport. */
 function pool() {
