@@ -1,4 +1,4 @@
-// The size section of BENCHMARKS.md: the built package's wasm and JS glue, raw / gzip -9 / brotli -q 11.
+// The size section of BENCHMARKS.md: what the built package's page fetches, raw / gzip -9 / brotli -q 11.
 // The numbers come from scripts/sizes.mjs (Node's zlib), the same code build-pkg.sh prints with.
 //
 //   node bench/sizes.mjs    # prints the markdown section
@@ -33,11 +33,13 @@ export function sizesSection() {
   const lines = [
     "## Size",
     "",
-    "What a browser downloads: the optimised wasm (rustc `opt-level = 2`, then `wasm-opt -O2`,",
-    "binaryen 132) and the JS glue (the browser entry `pkg/index.js`: `js/` and wasm-bindgen's",
-    "`--target web` glue bundled and minified by esbuild, plus any module it imports). Each file is",
-    "compressed on its own with Node's zlib (gzip level 9, brotli quality 11) and the results are summed.",
-    "The budget is 20 KiB gzip for wasm + glue together.",
+    "What a browser fetches for a default `init` and one capture: the entry `pkg/index.js` (the page's",
+    "critical path: it installs the handlers, keeps early errors and answers the API), `pkg/core.js`, which",
+    "the entry loads with `import()` at `init` (the API's implementation with wasm-bindgen's `--target web`",
+    "glue, bundled and minified by esbuild), and the wasm (a pinned nightly rebuilding std with",
+    "panic=immediate-abort, `opt-level`, inline threshold and wasm-opt level from scripts/wasm-opt-level;",
+    "binaryen 132). Each file is compressed on its own with Node's zlib (gzip level 9, brotli quality 11)",
+    "and the results are summed. Limits and budgets: size-limits.json (checked by every build).",
     "",
     markdownTable(m),
     "",
@@ -47,7 +49,7 @@ export function sizesSection() {
     "",
     "| | raw (B) | gzip -9 (B) | brotli -q 11 (B) |",
     "|---|--:|--:|--:|",
-    `| errorbeacon (wasm + glue) | ${fmt(m.total.raw)} | ${fmt(m.total.gzip)} | ${fmt(m.total.brotli)} |`,
+    `| errorbeacon (all it fetches) | ${fmt(m.total.raw)} | ${fmt(m.total.gzip)} | ${fmt(m.total.brotli)} |`,
     `| @sentry/browser ${ref.version} | ${fmt(ref.raw)} | ${fmt(ref.gzip)} | ${fmt(ref.brotli)} |`,
     `| errorbeacon ÷ @sentry/browser | ${times("raw")} | ${times("gzip")} | ${times("brotli")} |`,
   ];

@@ -7,6 +7,7 @@ import { host } from './bridge.js';
 import { installHandlers } from './handlers.js';
 import { createTransport } from './transport.js';
 import { hookWasmLoads, noteModule } from './wasm-modules.js';
+import { hex16, newEventId, syntheticStack } from './ids.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -108,8 +109,9 @@ function defer(run) {
 
 /** A capture while the module loads: answered now with a fresh id, made once it is there. */
 function deferCapture(make, category = 'error') {
-  const id = newEventId();
-  const at = Date.now();
+  const id = preset?.id || newEventId();
+  const at = preset?.at || Date.now();
+  preset = null;
   if (!defer(() => make(id, at))) {
     capturesDropped[category]++;
     return '';
@@ -118,29 +120,46 @@ function deferCapture(make, category = 'error') {
   return id;
 }
 
-/** 32 hex digits of a version-4 UUID, as the module's own ids (src/protocol/ids.rs). */
-function newEventId() {
-  const b = new Uint8Array(16);
+// A call the package's entry (js/index.js) kept while this part loaded, made now: it keeps the
+// id it was answered with, the time it was made and, for a non-Error, where it was seen.
+let preset = null;
+
+/** Makes `call()` as the entry's kept call with id `id`, made at `at` (ms), with `synthetic`
+ * as the stack of where a non-Error was seen. */
+export function replay(id, at, synthetic, call) {
+  preset = { id, at, synthetic };
   try {
-    globalThis.crypto.getRandomValues(b);
-  } catch {
-    for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
+    return call();
+  } finally {
+    preset = null;
   }
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return hex16(b);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
-
-/** 16 bytes as 32 lowercase hex digits. */
-function hex16(b) {
-  let s = '';
-  for (let i = 0; i < 16; i++) s += HEX[b[i]];
-  return s;
+/** A page error the entry saw before `init` (mechanism `onerror` / `onunhandledrejection`),
+ * kept until the module is configured, like the ones this part sees itself. */
+export function captureEarly(value, mechanism, synthetic, id, at) {
+  replay(id, at, synthetic, () => deferCapture((id2, at2) => capture(value, mechanism, false, synthetic, id2, at2)));
 }
 
-/** Buffers errors and rejections that happen before `init` has loaded the module. */
+/** The entry's way to remove its early handlers: `init` does, once its own are installed. */
+export function adoptEarly(uninstall) {
+  earlyUninstall = uninstall;
+}
+
+/** Calls (and captures by category) the entry turned away while this part loaded: reported
+ * like this part's own (debug warning, client report). */
+export function noteDropped(calls, captures) {
+  pendingDropped += calls;
+  for (const k of ['error', 'default']) capturesDropped[k] += captures[k] || 0;
+}
+
+/** A scope call by name (`pushScope`, `popScope`, `setLevel`, …), for the entry's `withScope`. */
+export function scopeCall(name, ...args) {
+  scoped(name, ...args);
+}
+
+/** Buffers errors and rejections that happen before `init` has loaded the module (the Node
+ * entry; in browsers the package's entry does this and hands them over, see captureEarly). */
 export function startEarlyCapture() {
   if (earlyUninstall || typeof globalThis.addEventListener !== 'function') return;
   const early = (value, mechanism) => {
@@ -158,22 +177,6 @@ export function startEarlyCapture() {
     };
   } catch {
     earlyUninstall = null;
-  }
-}
-
-/** Where the SDK saw a value that carries no stack of its own (not an Error). A Proxy can
- * make `instanceof` throw: then it is not an Error we can read either. */
-function syntheticStack(value) {
-  try {
-    if (value instanceof Error) return undefined;
-  } catch {
-    // Read as a non-Error.
-  }
-  try {
-    const stack = new Error().stack;
-    return typeof stack === 'string' ? stack : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -207,8 +210,12 @@ function idAt(w, ptr) {
 
 function captureWith(value, mechanism, handled) {
   if (closed) return '';
-  const synthetic = syntheticStack(value);
-  if (isConfigured()) return capture(value, mechanism, handled, synthetic);
+  const synthetic = preset ? preset.synthetic : syntheticStack(value);
+  if (isConfigured()) {
+    const p = preset;
+    preset = null;
+    return capture(value, mechanism, handled, synthetic, p?.id, p?.at);
+  }
   if (!loading) return '';
   return deferCapture((id, at) => capture(value, mechanism, handled, synthetic, id, at));
 }
@@ -591,7 +598,11 @@ export function captureMessage(message, level = 'info') {
       const w = glue();
       return w ? idAt(w, capturingValue(text, () => call('captureMessage', text, lvl, id, at))) : '';
     };
-    if (isConfigured()) return make(undefined, 0);
+    if (isConfigured()) {
+      const p = preset;
+      preset = null;
+      return make(p?.id, p?.at || 0);
+    }
     if (!loading) return '';
     return deferCapture(make, 'default');
   } catch (e) {

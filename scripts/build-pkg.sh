@@ -7,9 +7,9 @@
 #   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
 #   3. wasm-opt -O2 (npm binaryen 132) in place on errorbeacon_bg.wasm; drops the name section too.
 #      -O2 measured the same size as -Oz on this module (21.5 KB gzip) and ~10% faster parsing.
-#   4. esbuild bundles and minifies the JS entry points (js/index.js for browsers and bundlers,
-#      js/node.js for Node/Deno/Bun, each with wasm-bindgen's glue inlined) into pkg/index.js and
-#      pkg/node.js, with source maps: -2.3 KB gzip against shipping the sources as they are
+#   4. esbuild bundles and minifies the JS: js/index.js (the browsers' and bundlers' entry, which
+#      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), the
+#      last two with wasm-bindgen's glue inlined, with source maps: -2.3 KB gzip against shipping the sources as they are
 #   5. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser glue (pkg/index.js and the
 #      modules it imports), via scripts/sizes.mjs
 #
@@ -51,27 +51,53 @@ step_done() {
 command -v wasm-bindgen >/dev/null 2>&1 || { echo "build-pkg: wasm-bindgen not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 [ -x node_modules/.bin/wasm-opt ] || { echo "build-pkg: node_modules/.bin/wasm-opt not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 
+# The npm module is built with a pinned nightly that rebuilds std for it (-Zbuild-std) with
+# panic=immediate-abort: std's panic and formatting machinery, which no caller of ours can reach
+# but std itself keeps, leaves the module (docs/size.md). The toolchain date lives in
+# scripts/wasm-toolchain, which setup.sh installs with rust-src. EB_STABLE=1 builds with the
+# stable toolchain and std as shipped instead (for comparison), EB_OPT_LEVEL overrides the opt-level.
+TOOLCHAIN=$(cat scripts/wasm-toolchain)
+TARGET_DIR=target/pkg
+read -r OPT_LEVEL INLINE WASM_OPT_LEVEL < <(grep -v "^#" scripts/wasm-opt-level)
+OPT_LEVEL=${EB_OPT_LEVEL:-$OPT_LEVEL}
+INLINE=${EB_INLINE:-$INLINE}
+WASM_OPT_LEVEL=${EB_WASM_OPT:-$WASM_OPT_LEVEL}
 step_start
-cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
+if [ -n "${EB_STABLE:-}" ]; then
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL cargo build --release --target wasm32-unknown-unknown --lib \
+    -p errorbeacon --features npm --target-dir "$TARGET_DIR"
+else
+  rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+    || { echo "build-pkg: toolchain $TOOLCHAIN not installed; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+  # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so they are restated here.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL \
+  RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort" \
+    cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm \
+    --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
+fi
 step_done "cargo build"
 
 step_start
 # Remove stale outputs first so that a renamed export cannot survive in an old file.
 rm -rf "$OUT"
-wasm-bindgen target/wasm32-unknown-unknown/release/errorbeacon.wasm \
+wasm-bindgen "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" \
   --target web --out-dir "$OUT" --out-name errorbeacon
 step_done "wasm-bindgen"
 
 step_start
 # Without -g, wasm-opt drops the name section; the producers and target_features sections are
 # metadata that no engine reads, so they go too (~260 bytes).
-node_modules/.bin/wasm-opt -O2 "${WASM_FEATURES[@]}" --strip-producers --strip-target-features "$WASM" -o "$WASM"
-step_done "wasm-opt -O2"
+node_modules/.bin/wasm-opt "$WASM_OPT_LEVEL" "${WASM_FEATURES[@]}" --strip-producers --strip-target-features "$WASM" -o "$WASM"
+step_done "wasm-opt $WASM_OPT_LEVEL"
 
 step_start
 [ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+# The browser package is two files: the entry (the page's critical path: handlers, early buffer,
+# the API answering at once) and core.js, which the entry imports with `import()` at `init`.
 node_modules/.bin/esbuild js/index.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
-  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/index.js
+  --sourcemap --log-level=warning --external:./core.js --outfile=pkg/index.js
+node_modules/.bin/esbuild js/core.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
+  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/core.js
 node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --target=node20 --minify \
   --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/node.js
 # The glue is inside the bundles now; only the wasm stays beside them. wasm-bindgen lists
@@ -80,4 +106,4 @@ node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --tar
 rm -rf "$OUT/errorbeacon.js" "$OUT/errorbeacon.d.ts" "$OUT/errorbeacon_bg.wasm.d.ts" "$OUT/snippets"
 step_done "esbuild"
 
-node scripts/sizes.mjs
+node scripts/sizes.mjs --check

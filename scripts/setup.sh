@@ -2,7 +2,8 @@
 # Installs everything scripts/test.sh, scripts/build-pkg.sh, scripts/run.sh and scripts/bench.sh need,
 # skipping what is already present. Idempotent; fails loudly (never skips silently) when an install fails.
 #
-#   rustup: wasm32-unknown-unknown target, clippy, rustfmt
+#   rustup: wasm32-unknown-unknown target, clippy, rustfmt; the pinned nightly (scripts/wasm-toolchain)
+#           with rust-src that builds the npm module
 #   cargo:  wasm-bindgen-cli at exactly the `wasm-bindgen` version in Cargo.lock
 #   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents, TypeScript for the types test)
 #   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator) and
@@ -58,6 +59,21 @@ for comp in clippy rustfmt; do
   fi
 done
 step_done "rustup" "wasm32 target $target_state; components ${added[*]:-present}"
+
+# 1b. The pinned nightly the npm module is built with (scripts/build-pkg.sh: -Zbuild-std with
+#     panic=immediate-abort, docs/size.md), with rust-src for build-std. Its date is in
+#     scripts/wasm-toolchain; rustup's dist server is reachable here like the registries.
+step_start
+WASM_TOOLCHAIN=$(cat scripts/wasm-toolchain)
+if rustup run "$WASM_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+  && rustup component list --toolchain "$WASM_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src'; then
+  step_done "wasm toolchain" "$WASM_TOOLCHAIN with rust-src present"
+else
+  rustup toolchain install "$WASM_TOOLCHAIN" --profile minimal --component rust-src \
+    || die "could not install $WASM_TOOLCHAIN with rust-src (the npm module's build needs it)"
+  rustup run "$WASM_TOOLCHAIN" rustc --version >/dev/null 2>&1 || die "$WASM_TOOLCHAIN does not run after install"
+  step_done "wasm toolchain" "$WASM_TOOLCHAIN with rust-src installed"
+fi
 
 # 2. wasm-bindgen-cli, same version as the wasm-bindgen crate in Cargo.lock ---------------------------
 step_start

@@ -3,7 +3,10 @@
 //   node scripts/sizes.mjs          # table on stdout
 //   node scripts/sizes.mjs --json   # the same numbers as JSON
 //
-// wasm = pkg/wasm/errorbeacon_bg.wasm; glue = pkg/index.js and the JS modules it imports (see browserGlue).
+//   node scripts/sizes.mjs --check  # also fail when a figure exceeds its limit in size-limits.json
+//
+// critical JS = pkg/index.js and its static imports; lazy JS = what they load with import();
+// wasm = pkg/wasm/errorbeacon_bg.wasm (see browserJs).
 // Each file is compressed on its own and the results are summed, because that is how they travel.
 import { readFileSync, existsSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -12,34 +15,63 @@ import { dirname, join, relative } from "node:path";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The gzip budget for wasm + glue, in bytes (20 KiB). */
-export const GZIP_BUDGET = 20 * 1024;
+/** The limits the build enforces and the budgets they move toward (size-limits.json). */
+export function limits(root = ROOT) {
+  return JSON.parse(readFileSync(join(root, "size-limits.json"), "utf8"));
+}
+
+const IMPORT_RE = /(?:^|[;\s,(){}])(?:import|export)\s*(?:[\w*{}\s,$]*?\s*from\s*)?["'](\.{1,2}\/[^"']+)["']/g;
+const DYNAMIC_RE = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+
+/** `rel` and every module it imports statically (relative specifiers only), in visit order. */
+function staticClosure(root, rel, seen = []) {
+  if (seen.includes(rel)) return seen;
+  seen.push(rel);
+  let src;
+  try { src = readFileSync(join(root, rel), "utf8"); } catch { return seen; }
+  for (const m of src.matchAll(IMPORT_RE)) staticClosure(root, relative(root, join(root, dirname(rel), m[1])), seen);
+  return seen;
+}
+
+/** The modules `files` load with `import()` (relative specifiers only). */
+function dynamicImports(root, files) {
+  const out = [];
+  for (const rel of files) {
+    let src;
+    try { src = readFileSync(join(root, rel), "utf8"); } catch { continue; }
+    for (const m of src.matchAll(DYNAMIC_RE)) out.push(relative(root, join(root, dirname(rel), m[1])));
+  }
+  return out;
+}
 
 /**
- * The JS a browser loads: pkg/index.js and every module it imports statically (relative specifiers
- * only), which includes wasm-bindgen's pkg/wasm/errorbeacon.js. Found by reading the import
- * statements, so new helper modules are counted without editing this list.
+ * The JS a browser loads, found by reading the import statements (so new modules are counted
+ * without editing a list): `critical`, the entry and its static imports (what a page evaluates
+ * before its next statement); `lazy`, what those load with `import()`, and their static imports.
  */
-export function browserGlue(root = ROOT, entry = "pkg/index.js") {
-  const seen = [];
-  const visit = (rel) => {
-    if (seen.includes(rel)) return;
-    seen.push(rel);
-    let src;
-    try { src = readFileSync(join(root, rel), "utf8"); } catch { return; }
-    const re = /(?:^|[;\s])(?:import|export)\s*(?:[\w*{}\s,$]*?\s*from\s*)?["'](\.{1,2}\/[^"']+)["']/g;
-    for (const m of src.matchAll(re)) visit(relative(root, join(root, dirname(rel), m[1])));
-  };
-  visit(entry);
-  // Entry first, the rest sorted, so the listing is stable.
-  return [seen[0], ...seen.slice(1).sort()];
+export function browserJs(root = ROOT, entry = "pkg/index.js") {
+  const critical = staticClosure(root, entry);
+  const lazy = [];
+  let frontier = critical;
+  while (frontier.length) {
+    const next = [];
+    for (const d of dynamicImports(root, frontier)) {
+      for (const f of staticClosure(root, d)) {
+        if (!critical.includes(f) && !lazy.includes(f)) { lazy.push(f); next.push(f); }
+      }
+    }
+    frontier = next;
+  }
+  return { critical, lazy };
 }
 
 /** The file groups we report. Paths are relative to the repo root. */
 export function groups(root = ROOT) {
+  const { critical, lazy } = browserJs(root);
   return [
+    { name: "critical JS", files: critical },
+    { name: "lazy JS", files: lazy },
     { name: "wasm", files: ["pkg/wasm/errorbeacon_bg.wasm"] },
-    { name: "glue", files: browserGlue(root) },
   ];
 }
 
@@ -72,7 +104,26 @@ export function measure(root = ROOT, fileGroups = groups(root)) {
   });
   const total = { name: "total", raw: 0, gzip: 0, brotli: 0 };
   for (const r of rows) for (const k of ["raw", "gzip", "brotli"]) total[k] += r[k];
-  return { rows, total, budget: { gzip: GZIP_BUDGET, ok: total.gzip <= GZIP_BUDGET } };
+  const critical = rows.find((r) => r.name === "critical JS") ?? { gzip: 0 };
+  return { rows, total, figures: { browser: total.gzip, criticalPath: critical.gzip } };
+}
+
+/** Each figure of `m` against its limit and budget in size-limits.json: lines to print, and
+ * whether every figure is within its limit. */
+export function check(m, root = ROOT) {
+  const l = limits(root);
+  const lines = [];
+  let ok = true;
+  for (const [key, value] of Object.entries(m.figures)) {
+    const { limit, budget } = l[key] ?? {};
+    if (limit === undefined) { lines.push(`size: no limit for '${key}' in size-limits.json`); ok = false; continue; }
+    const over = value > limit;
+    if (over) ok = false;
+    const room = limit > value * 1.02 ? `; the limit can be lowered to ${Math.ceil(value * 1.02)} (2 % above)` : "";
+    lines.push(`size: ${key.padEnd(13)} ${fmt(value).padStart(7)} B gzip, limit ${fmt(limit)}${over ? "  EXCEEDED" : room}` +
+      (budget !== undefined ? `, budget ${fmt(budget)}${value <= budget ? " (met)" : ""}` : ""));
+  }
+  return { ok, lines };
 }
 
 const fmt = (n) => n.toLocaleString("en-US");
@@ -89,8 +140,10 @@ export function markdownTable(m) {
   }
   const t = m.total;
   lines.push(`| **total** | | **${fmt(t.raw)}** | **${fmt(t.gzip)}** | **${fmt(t.brotli)}** |`);
-  const pct = ((100 * t.gzip) / m.budget.gzip).toFixed(1);
-  lines.push("", `gzip budget: ${fmt(t.gzip)} B of ${fmt(m.budget.gzip)} B (20 KiB) = ${pct} % — ${m.budget.ok ? "within budget" : "**OVER BUDGET**"}`);
+  const l = limits();
+  const state = (v, b) => `${fmt(v)} B of ${fmt(b)} B = ${((100 * v) / b).toFixed(1)} % — ${v <= b ? "within budget" : "**OVER BUDGET**"}`;
+  lines.push("", `Budgets (issue 16, gzip): everything the page fetches ${state(m.figures.browser, l.browser.budget)}; ` +
+    `critical path ${state(m.figures.criticalPath, l.criticalPath.budget)}.`);
   return lines.join("\n");
 }
 
@@ -105,8 +158,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       const note = r.missing?.length ? `   (missing: ${r.missing.join(", ")})` : "";
       console.log(`  ${r.name.padEnd(17)} ${pad(fmt(r.raw), 9)} ${pad(fmt(r.gzip), 9)} ${pad(fmt(r.brotli), 9)}${note}`);
     }
-    const pct = ((100 * m.total.gzip) / m.budget.gzip).toFixed(1);
-    console.log(`  gzip budget: ${fmt(m.total.gzip)} of ${fmt(m.budget.gzip)} B (${pct} %)${m.budget.ok ? "" : "  OVER BUDGET"}`);
-    for (const r of m.rows) for (const f of r.missing) console.error(`sizes: warning: ${relative(ROOT, join(ROOT, f))} does not exist`);
+    const missing = m.rows.flatMap((r) => r.missing);
+    for (const f of missing) console.error(`sizes: ${relative(ROOT, join(ROOT, f))} does not exist`);
+    const c = check(m);
+    for (const line of c.lines) console.log(line);
+    // --check: the build's guard (scripts/build-pkg.sh). A figure over its limit fails it.
+    if (process.argv.includes("--check") && (!c.ok || missing.length)) {
+      console.error("size: a figure exceeds its limit in size-limits.json (or a file is missing): see docs/size.md before raising one");
+      process.exit(1);
+    }
   }
 }

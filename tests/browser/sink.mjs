@@ -8,6 +8,8 @@ export const KEY = '0123456789abcdef0123456789abcdef';
 
 export async function startSink(root) {
   const envelopes = [];
+  // Every request's path, in the order they arrived (what the page fetched, and when).
+  const requests = [];
   const waiters = [];
   let done = null;
   // Page ↔ test handshakes: the page's GET /signal?name=N is held until the test releases N.
@@ -24,6 +26,7 @@ export async function startSink(root) {
   const files = staticHandler({ root });
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    requests.push(url.pathname);
     if (req.method === 'POST' && /^\/api\/\d+\/envelope\/$/.test(url.pathname)) {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -61,6 +64,7 @@ export async function startSink(root) {
     origin,
     dsn: `http://${KEY}@${HOST}:${server.address().port}/42`,
     envelopes,
+    requests,
     /** Resolves when the page reported /done, or after `ms`. */
     waitDone(ms) {
       if (done !== null) return Promise.resolve(true);
@@ -87,6 +91,7 @@ export async function startSink(root) {
     },
     reset() {
       envelopes.length = 0;
+      requests.length = 0;
       done = null;
       signals.clear();
     },

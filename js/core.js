@@ -1,0 +1,30 @@
+// The part of the browser package that the entry (js/index.js) loads with `import()` once
+// `init` is called: the API's implementation, wasm-bindgen's glue, and the wasm, fetched next
+// to this file and compiled while it streams in.
+import initWasm, * as glue from '../pkg/wasm/errorbeacon.js';
+import { setWasmLoader } from './wasm-state.js';
+import { describeBytes } from './wasm-modules.js';
+
+// Compiled here (not by wasm-bindgen's loader) so that errorbeacon's own module is known by URL
+// and build id, like the modules the page loads.
+setWasmLoader(async () => {
+  const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
+  let module;
+  let bytes;
+  try {
+    module = await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A server without the application/wasm type: compile from bytes (frames then carry the
+    // engine's name for the module, so it is known by its code too).
+    const buffer = await (await fetch(url)).arrayBuffer();
+    bytes = describeBytes(buffer);
+    module = await WebAssembly.compile(buffer);
+  }
+  const exports = await initWasm({ module_or_path: module });
+  return { exports, module, url, bytes };
+}, glue);
+
+export {
+  init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,
+  withScope, flush, close, lastEventId, parseStack, replay, captureEarly, adoptEarly, noteDropped, scopeCall,
+} from './api.js';

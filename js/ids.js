@@ -1,0 +1,40 @@
+// Event ids and the stack of where a non-Error was seen: made by the package's entry (calls
+// kept while the rest loads) and by the API alike.
+
+/** 32 hex digits of a version-4 UUID, as the module's own ids (src/protocol/ids.rs). */
+export function newEventId() {
+  const b = new Uint8Array(16);
+  try {
+    globalThis.crypto.getRandomValues(b);
+  } catch {
+    for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return hex16(b);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** 16 bytes as 32 lowercase hex digits. */
+export function hex16(b) {
+  let s = '';
+  for (let i = 0; i < 16; i++) s += HEX[b[i]];
+  return s;
+}
+
+/** Where the SDK saw a value that carries no stack of its own (not an Error). A Proxy can
+ * make `instanceof` throw: then it is not an Error we can read either. */
+export function syntheticStack(value) {
+  try {
+    if (value instanceof Error) return undefined;
+  } catch {
+    // Read as a non-Error.
+  }
+  try {
+    const stack = new Error().stack;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
