@@ -5,7 +5,8 @@
 #
 # Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
 # tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
-# Chromium (node --test tests/inbox/), build-pkg.sh, the example app (build-example.sh, used by
+# Chromium (node --test tests/inbox/), the Rust-wasm app size check (bench/rust-app), build-pkg.sh
+# (which checks the package's sizes against size-limits.json), the example app (build-example.sh, used by
 # the Node and browser tests), node --test tests/node/, the browser tests.
 # A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
@@ -74,6 +75,8 @@ else
   skip_step "inbox UI (Chromium)" "build inbox failed"
 fi
 # The example Rust-wasm app (examples/panic-app) is used by Node and browser tests alike.
+# What the crate adds to a minimal Rust-wasm app, against its limit in size-limits.json.
+run_step "size: Rust-wasm app" node bench/rust-app/measure.mjs --check || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   if run_step "build example app" scripts/build-example.sh; then
     run_step "node --test" node --test tests/node/ || true

@@ -1,0 +1,15 @@
+//! The baseline: an app that can panic, with no panic reporting.
+use wasm_bindgen::prelude::*;
+
+/// Starts the app.
+#[wasm_bindgen]
+pub fn start(_dsn: &str) {}
+
+/// Doubles the cart's item count; panics past three items.
+#[wasm_bindgen]
+pub fn total(items: u32) -> u32 {
+    if items > 3 {
+        panic!("cart holds {items} items, more than the 3 allowed");
+    }
+    items * 2
+}
