@@ -1,13 +1,19 @@
 //! Rust panics as events (the wasm panic hook gathers the parts; building the event is here,
 //! platform-free).
 
-use super::{event_from_thrown, CaptureContext, ErrorLike, Thrown};
-use crate::protocol::{Event, EventId, Frame, Level, Map, Timestamp, Value};
+use super::stacktrace;
+use crate::limits::MAX_VALUE_CHARS;
+use crate::protocol::{Event, EventId, Exception, Frame, Level, Map, Mechanism, Timestamp, Value, Values};
 use crate::stack::{is_library_source, ParseOptions};
+use crate::text::truncate_chars;
 
 /// The fatal event of a panic: `type: "panic"`, the message, mechanism `panic` (unhandled),
 /// the JavaScript stack taken in the hook as frames, and the Rust location as the crash frame
 /// and as a `panic` context.
+///
+/// Built directly rather than through [`super::event_from_thrown`]: a panic has no cause
+/// chain and nothing to classify, and a Rust app that only wants its panics reported should
+/// not carry the classifier and the linked-error walk (issue 16: the crate's cost to an app).
 pub fn panic_event(
     message: &str,
     location: Option<(&str, u32, u32)>,
@@ -16,32 +22,33 @@ pub fn panic_event(
     event_id: EventId,
     now: Timestamp,
 ) -> Event {
-    let thrown = Thrown::Error(ErrorLike {
-        name: Some("panic".into()),
-        message: Some(message.to_owned()),
-        stack: Some(js_stack.to_owned()),
-        ..Default::default()
-    });
-    let ctx = CaptureContext { mechanism: "panic".into(), handled: false, parse: parse.clone(), ..Default::default() };
-    let mut event = event_from_thrown(&thrown, &ctx, event_id, now);
+    let mut event = Event::new(event_id, now);
     event.level = Some(Level::Fatal);
+    let mut trace = stacktrace(Some(js_stack), parse);
     if let Some((file, line, column)) = location {
         let mut panic = Map::new();
         panic.insert("file".into(), Value::from(file));
         panic.insert("line".into(), Value::Int(i64::from(line)));
         panic.insert("column".into(), Value::Int(i64::from(column)));
         event.contexts.set("panic", panic);
-        if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
-            ex.stacktrace.get_or_insert_with(Default::default).frames.push(Frame {
-                filename: Some(file.to_owned()),
-                abs_path: Some(file.to_owned()),
-                lineno: Some(line),
-                colno: Some(column),
-                in_app: Some(!is_library_source(file)),
-                ..Default::default()
-            });
-        }
+        trace.get_or_insert_with(Default::default).frames.push(Frame {
+            filename: Some(file.to_owned()),
+            abs_path: Some(file.to_owned()),
+            lineno: Some(line),
+            colno: Some(column),
+            in_app: Some(!is_library_source(file)),
+            ..Default::default()
+        });
     }
+    let mechanism = Mechanism { ty: "panic".into(), handled: Some(false), ..Default::default() };
+    event.exception = Some(Values {
+        values: vec![Exception {
+            ty: Some("panic".into()),
+            value: Some(truncate_chars(message, MAX_VALUE_CHARS)),
+            mechanism: Some(mechanism),
+            stacktrace: trace,
+        }],
+    });
     event
 }
 

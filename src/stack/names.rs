@@ -15,10 +15,9 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
         Some(i) => from(printed, i + ".wasm.".len()),
         None => printed,
     };
-    let (symbol, suffix) = match name.find(' ') {
-        Some(i) => name.split_at(i),
-        None => (name, ""),
-    };
+    // `split_at_checked`, not `split_at`: a panicking split brings std's panic formatting
+    // (~3 KB gzip) into every Rust app that embeds the crate (docs/size.md).
+    let (symbol, suffix) = name.find(' ').and_then(|i| name.split_at_checked(i)).unwrap_or((name, ""));
     // Engines add at most a short note after the name (` externref shim`); anything longer is
     // not a symbol worth rewriting, and keeping it borrowed keeps the name within its line.
     if suffix.len() > 64 {
