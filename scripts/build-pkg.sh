@@ -90,6 +90,17 @@ step_start
 node_modules/.bin/wasm-opt "$WASM_OPT_LEVEL" "${WASM_FEATURES[@]}" --strip-producers --strip-target-features "$WASM" -o "$WASM"
 step_done "wasm-opt $WASM_OPT_LEVEL"
 
+# wasm-bindgen's loader falls back to `new URL('errorbeacon_bg.wasm', import.meta.url)` when it is
+# given no module. Ours always hands it the compiled module, and that URL (beside the glue, not in
+# wasm/) does not exist: webpack 5 fails the build of any app that imports the package on it, and
+# Vite warns. The fallback becomes an error the loader never reaches.
+node -e '
+  const fs = require("fs"), p = process.argv[1], s = fs.readFileSync(p, "utf8");
+  const from = "module_or_path = new URL(\x27errorbeacon_bg.wasm\x27, import.meta.url);";
+  if (!s.includes(from)) { console.error("build-pkg: wasm-bindgen glue changed: no default wasm URL to remove"); process.exit(1); }
+  fs.writeFileSync(p, s.replace(from, "throw new Error(\x27errorbeacon: no wasm module given\x27);"));
+' "$OUT/errorbeacon.js"
+
 step_start
 [ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 # The browser package is two files: the entry (the page's critical path: handlers, early buffer,

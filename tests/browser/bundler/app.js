@@ -1,11 +1,13 @@
-// An app that imports the package by name, as users do; bundled by esbuild in the test.
+// An app that imports the package by name, as users do; bundled by esbuild, Vite and webpack 5
+// in the test (the page's `?bundler=` names which one, for the event).
 import * as errorbeacon from 'errorbeacon';
 
-const dsn = new URLSearchParams(location.search).get('dsn');
+const params = new URLSearchParams(location.search);
+const dsn = params.get('dsn');
 
 async function main() {
   await errorbeacon.init({ dsn, release: 'bundled@1.0.0' });
-  errorbeacon.captureException(new Error('from an esbuild bundle'));
+  errorbeacon.captureException(new Error(`from a ${params.get('bundler')} bundle`));
   const flushed = await errorbeacon.flush(30000);
   await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed }))}`);
 }
