@@ -51,20 +51,26 @@ const lines = ['## captureException', '',
   'The page is cross-origin isolated (COOP/COEP), so `performance.now()` ticks every 5 µs (Chromium) / 20 µs',
   '(Firefox) rather than 100 µs / 1 ms.',
   `@sentry/browser ${sentryVersion} bundled by esbuild.`, '',
-  '| browser | frames | errorbeacon | @sentry/browser (default integrations) | @sentry/browser (no integrations) |', '|---|--:|--:|--:|--:|'];
+  'Measured both ways (issue 16): each SDK with its default integrations (dedupe off), and each with none.',
+  'The speed floor is errorbeacon at least 5× faster than @sentry/browser, default integrations on both sides.', '',
+  '| browser | frames | errorbeacon (default integrations) | @sentry/browser (default integrations) | ratio | errorbeacon (no integrations) | @sentry/browser (no integrations) | ratio |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|'];
 try {
   for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox']]) {
-    const all = { errorbeacon: [], default: [], none: [], frames: 0 };
+    const all = { ebDefault: [], ebNone: [], default: [], none: [], frames: 0 };
     for (let l = 0; l < LOADS; l++) {
       const r = await pages.load(browser, url, tmp).catch((e) => {
         throw new Error(`${name}: ${e.message}`);
       });
-      all.errorbeacon.push(...r.errorbeacon);
+      all.ebDefault.push(...r.errorbeacon['default integrations (minus dedupe)']);
+      all.ebNone.push(...r.errorbeacon['no integrations']);
       all.default.push(...r.sentry['default integrations (minus dedupe)']);
       all.none.push(...r.sentry['no integrations']);
       all.frames = r.frames;
     }
-    lines.push(`| ${name} | ${all.frames} | ${fmt(all.errorbeacon)} | ${fmt(all.default)} | ${fmt(all.none)} |`);
+    const ratio = (a, b) => `${(median(b) / median(a)).toFixed(1)}×`;
+    lines.push(`| ${name} | ${all.frames} | ${fmt(all.ebDefault)} | ${fmt(all.default)} | ${ratio(all.ebDefault, all.default)} | ` +
+      `${fmt(all.ebNone)} | ${fmt(all.none)} | ${ratio(all.ebNone, all.none)} |`);
     console.log(lines.at(-1));
   }
 } finally {

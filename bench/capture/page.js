@@ -71,15 +71,16 @@ async function main() {
   const Sentry = await import('/tmp-bench/sentry.js');
   const dsn = 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/1';
   const ebCount = counter();
-  let ebFrames = 0;
-  await eb.init({
-    dsn,
-    integrations: { dedupe: false, globalHandlers: false, console: false, breadcrumbs: false, httpErrors: false },
-    transport: (req) => {
-      ebCount.hit();
-      return { status: 200, headers: {} };
-    },
-  });
+  const ebTransport = (req) => {
+    ebCount.hit();
+    return { status: 200, headers: {} };
+  };
+  // Both ways (issue 16): errorbeacon with its default integrations, as Sentry's default column,
+  // and with none, as Sentry's no-integrations column. Dedupe off in every variant.
+  const ebVariants = {
+    'default integrations (minus dedupe)': { dedupe: false },
+    'no integrations': { dedupe: false, globalHandlers: false, console: false, breadcrumbs: false, httpErrors: false },
+  };
   const seCount = counter();
   const makeTransport = (options) => Sentry.createTransport(options, async () => {
     seCount.hit();
@@ -89,11 +90,15 @@ async function main() {
     'default integrations (minus dedupe)': Sentry.getDefaultIntegrations({}).filter((i) => i.name !== 'Dedupe'),
     'no integrations': [],
   };
-  const results = { errorbeacon: [], sentry: {} };
+  const results = { errorbeacon: {}, sentry: {} };
   for (const name of Object.keys(variants)) results.sentry[name] = [];
+  for (const name of Object.keys(ebVariants)) results.errorbeacon[name] = [];
   for (let r = 0; r < WARMUP + ROUNDS; r++) {
     const keep = (list, us) => r >= WARMUP && list.push(us);
-    keep(results.errorbeacon, await timeBatches((e) => eb.captureException(e), ebCount));
+    for (const [name, integrations] of Object.entries(ebVariants)) {
+      await eb.init({ dsn, integrations, transport: ebTransport });
+      keep(results.errorbeacon[name], await timeBatches((e) => eb.captureException(e), ebCount));
+    }
     for (const [name, integrations] of Object.entries(variants)) {
       Sentry.init({ dsn, transport: makeTransport, defaultIntegrations: false, integrations, sendClientReports: false });
       keep(results.sentry[name], await timeBatches((e) => Sentry.captureException(e), seCount));
