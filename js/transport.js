@@ -6,7 +6,6 @@
 // A request starts synchronously inside the call that asked for it (a capture, a panic), so
 // an envelope is on its way even if the page or the module stops right after.
 
-import { openStore } from './offline-store.js';
 
 // Must match `Channel` in src/web/sdk.rs.
 const KEEPALIVE = 0, BEACON = 2;
@@ -226,8 +225,9 @@ export function createTransport(options, debugWarn, glue) {
     listen(g.document, 'visibilitychange', onVisibility);
     listen(g, 'online', onOnline);
     if (options.offline === true) {
-      store = openStore(debugWarn);
-      store.all().then((records) => {
+      // Fetched only when enabled (in browsers a file of its own beside core.js).
+      store = import('./offline-store.js').then((m) => m.openStore(debugWarn));
+      store.then((s) => s.all()).then((records) => {
         for (const { id, body } of records) {
           try {
             glue.deliveryRestore(body, id);
@@ -248,8 +248,14 @@ export function createTransport(options, debugWarn, glue) {
     start,
     arm,
     sendNow,
-    storePut: (id, body) => store && store.put(id, body.slice()),
-    storeDelete: (id) => store && store.del(id),
+    // The body is copied now (it is a view of the wasm's memory); puts and deletes keep their
+    // order, each chained on the store's promise.
+    storePut(id, body) {
+      if (!store) return;
+      const copy = body.slice();
+      store.then((s) => s.put(id, copy), (e) => debugWarn('the offline store could not be loaded:', e));
+    },
+    storeDelete: (id) => store && store.then((s) => s.del(id), () => {}),
 
     /** Resolves true once nothing is queued, waiting for a retry or in flight (the client
      * report and the offline store are tried first), false on timeout. */

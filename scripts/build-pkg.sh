@@ -108,7 +108,11 @@ step_start
 node_modules/.bin/esbuild js/index.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
   --sourcemap --log-level=warning --external:./core.js --outfile=pkg/index.js
 node_modules/.bin/esbuild js/core.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
-  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/core.js
+  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --external:./offline-store.js \
+  --outfile=pkg/core.js
+# The IndexedDB store of `offline: true`, which core.js fetches only when that option is on.
+node_modules/.bin/esbuild js/offline-store.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
+  --sourcemap --log-level=warning --outfile=pkg/offline-store.js
 node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --target=node20 --minify \
   --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/node.js
 # The glue is inside the bundles now; only the wasm stays beside them. wasm-bindgen lists
