@@ -208,9 +208,9 @@ function idAt(w, ptr) {
   return ptr ? hex16(new Uint8Array(w.exports.memory.buffer, ptr, 16)) : '';
 }
 
-function captureWith(value, mechanism, handled) {
+function captureWith(value, mechanism, handled, stack) {
   if (closed) return '';
-  const synthetic = preset ? preset.synthetic : syntheticStack(value);
+  const synthetic = stack ?? (preset ? preset.synthetic : syntheticStack(value));
   if (isConfigured()) {
     const p = preset;
     preset = null;
@@ -224,11 +224,21 @@ const sdk = {
   capture: (value, mechanism, handled) => captureWith(value, mechanism, handled),
   message: (text, level) => captureMessage(text, level),
   crumb: (crumb, hint) => addBreadcrumb(crumb, hint),
-  http(method, url, status) {
+  /** A failed request; `site` is an Error made where the app called `fetch`/`send`: its
+   * stack (the wrapper's frame, then the app's) is the event's, not the Error made here in a
+   * later task, which would hold only the SDK's frames. */
+  http(method, url, status, site) {
     const err = new Error(status ? `HTTP Client Error with status code: ${status}` : 'HTTP Client Error: network error');
+    let where;
+    try {
+      where = site && site.stack;
+      err.stack = '';
+    } catch {
+      // The Error's own stack stays.
+    }
     withScope(() => {
       setContext('http', { method, url, status_code: status || undefined });
-      captureWith(err, 'http.client', false);
+      captureWith(err, 'http.client', false, typeof where === 'string' ? where : undefined);
     });
   },
   isOwnRequest: (url) => ownUrls.some((u) => typeof url === 'string' && url.startsWith(u)),
@@ -574,14 +584,19 @@ function withCaptureContext(context, capture) {
 
 /** Captures any thrown value; returns the event id. `hint` may be a capture context (tags,
  * extra, contexts, user, level, fingerprint, or a function given the scope), as in Sentry. */
-export function captureException(value, hint) {
-  try {
-    return withCaptureContext(hint, () => captureWith(value, 'generic', true));
-  } catch (e) {
-    debugWarn('captureException failed:', e);
-    return '';
-  }
-}
+// A method whose name carries `__errorbeacon` (see js/handlers.js): the app's call is the
+// frame under it in a stack taken for a non-Error.
+export const captureException = {
+  __errorbeacon_captureException(value, hint) {
+    try {
+      const id = withCaptureContext(hint, () => captureWith(value, 'generic', true));
+      return id;
+    } catch (e) {
+      debugWarn('captureException failed:', e);
+      return '';
+    }
+  },
+}.__errorbeacon_captureException;
 
 /** Captures a message at `level` (debug, info, warning, error, fatal), or with a capture
  * context as `captureException` takes it; returns the event id. */

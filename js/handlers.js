@@ -32,14 +32,32 @@ function listen(target, type, fn, undo, capture) {
   }
 }
 
+// Every function of ours that the host calls (listeners, wrappers) is a method whose name
+// carries `__errorbeacon`: minifiers keep object keys, so the frame keeps the name in any
+// bundle, and the core drops the SDK's frames of a stack it took through the outermost such
+// frame (src/capture/mod.rs, synthetic_stacktrace). Not in a tail position anywhere: with
+// JavaScriptCore's proper tail calls a tail-calling frame leaves the stack.
+
 function safe(fn) {
-  return (...args) => {
-    try {
-      fn(...args);
-    } catch {
-      // A handler of ours must never throw into the page.
-    }
-  };
+  return {
+    __errorbeacon_handler(...args) {
+      try {
+        fn(...args);
+      } catch {
+        // A handler of ours must never throw into the page.
+      }
+    },
+  }.__errorbeacon_handler;
+}
+
+/** Where the host called into a wrapper of ours (`fetch`, `XMLHttpRequest.send`): an Error
+ * made there, its stack read only if a failure is captured. */
+function callSite() {
+  try {
+    return new Error();
+  } catch {
+    return undefined;
+  }
 }
 
 const CONSOLE_LEVELS = { debug: 'debug', info: 'info', log: 'info', warn: 'warning', error: 'error', assert: 'error' };
@@ -102,7 +120,7 @@ export function installHandlers(opts, sdk) {
   const captureLevels = integ.console === false ? [] : Array.isArray(integ.console) ? integ.console : ['error'];
   if ((crumbs.console || captureLevels.length) && g.console) {
     for (const name of Object.keys(CONSOLE_LEVELS)) {
-      wrap(g.console, name, (original) => function (...args) {
+      wrap(g.console, name, (original) => ({ __errorbeacon_console(...args) {
         safe(() => {
           if (name === 'assert') {
             if (args[0]) return;
@@ -116,14 +134,16 @@ export function installHandlers(opts, sdk) {
             else sdk.message(text(args), level);
           }
         })();
-        return original.apply(this, args);
-      }, undo);
+        const r = original.apply(this, args);
+        return r;
+      } }).__errorbeacon_console, undo);
     }
   }
 
   const httpErrors = integ.httpErrors !== false;
   if ((crumbs.fetch || httpErrors) && typeof g.fetch === 'function') {
-    wrap(g, 'fetch', (original) => function (input, init) {
+    wrap(g, 'fetch', (original) => ({ __errorbeacon_fetch(input, init) {
+      const site = httpErrors ? callSite() : undefined;
       let method = 'GET';
       let url = '';
       try {
@@ -145,21 +165,21 @@ export function installHandlers(opts, sdk) {
               const hint = { input: args, response: res, startTimestamp: started, endTimestamp: Date.now() };
               sdk.crumb({ type: 'http', category: 'fetch', level: res.status >= 500 ? 'error' : 'info', data }, hint);
             }
-            if (httpErrors && res.status >= 500) sdk.http(method, url, res.status);
+            if (httpErrors && res.status >= 500) sdk.http(method, url, res.status, site);
           }),
           safe((err) => {
             if (crumbs.fetch) {
               const hint = { input: args, error: err, startTimestamp: started, endTimestamp: Date.now() };
               sdk.crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url, error: safeString(err) } }, hint);
             }
-            if (httpErrors) sdk.http(method, url, 0);
+            if (httpErrors) sdk.http(method, url, 0, site);
           }),
         );
       } catch {
         // `result` was not a promise: nothing to observe.
       }
       return result;
-    }, undo);
+    } }).__errorbeacon_fetch, undo);
   }
 
   if ((crumbs.fetch || httpErrors) && typeof g.XMLHttpRequest === 'function') {
@@ -169,7 +189,8 @@ export function installHandlers(opts, sdk) {
       safe(() => info.set(this, { method: String(method).toUpperCase(), url: String(url) }))();
       return original.apply(this, arguments);
     }, undo);
-    wrap(proto, 'send', (original) => function () {
+    wrap(proto, 'send', (original) => ({ __errorbeacon_xhr(...args) {
+      const site = httpErrors ? callSite() : undefined;
       safe(() => {
         const req = info.get(this);
         if (!req || sdk.isOwnRequest(req.url)) return;
@@ -181,11 +202,12 @@ export function installHandlers(opts, sdk) {
             const hint = { xhr: this, startTimestamp: started, endTimestamp: Date.now() };
             sdk.crumb({ type: 'http', category: 'xhr', level: status >= 500 || status === 0 ? 'error' : 'info', data }, hint);
           }
-          if (httpErrors && (status >= 500 || status === 0)) sdk.http(req.method, req.url, status);
+          if (httpErrors && (status >= 500 || status === 0)) sdk.http(req.method, req.url, status, site);
         }));
       })();
-      return original.apply(this, arguments);
-    }, undo);
+      const r = original.apply(this, args);
+      return r;
+    } }).__errorbeacon_xhr, undo);
   }
 
   if (crumbs.dom && g.document) {

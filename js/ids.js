@@ -31,10 +31,25 @@ export function syntheticStack(value) {
   } catch {
     // Read as a non-Error.
   }
+  // Room for the SDK's own frames above the app's (they are dropped, see src/capture/mod.rs):
+  // V8 keeps only 10 by default.
+  let limit;
+  try {
+    limit = Error.stackTraceLimit;
+    if (typeof limit === 'number' && limit < 50) Error.stackTraceLimit = 50;
+  } catch {
+    // A frozen Error: its limit stays.
+  }
   try {
     const stack = new Error().stack;
     return typeof stack === 'string' ? stack : undefined;
   } catch {
     return undefined;
+  } finally {
+    try {
+      if (typeof limit === 'number') Error.stackTraceLimit = limit;
+    } catch {
+      // As above.
+    }
   }
 }

@@ -67,8 +67,15 @@ const early = (value, mechanism) => {
     // Never into the page.
   }
 };
-const onError = (ev) => early(ev, 'onerror');
-const onRejection = (ev) => early(ev && 'reason' in ev ? ev.reason : ev, 'onunhandledrejection');
+// Methods whose names carry `__errorbeacon` (see js/handlers.js): frames of the SDK in any bundle.
+const { __errorbeacon_onError: onError, __errorbeacon_onRejection: onRejection } = {
+  __errorbeacon_onError(ev) {
+    early(ev, 'onerror');
+  },
+  __errorbeacon_onRejection(ev) {
+    early(ev && 'reason' in ev ? ev.reason : ev, 'onunhandledrejection');
+  },
+};
 let earlyOn = false;
 function earlyOff() {
   if (!earlyOn) return;
@@ -139,16 +146,19 @@ export function init(opts = {}) {
   }
 }
 
-export function captureException(value, hint) {
-  try {
-    if (core) return core.captureException(value, hint);
-    if (!started) return '';
-    return keepCapture(value, (c) => c.captureException(value, hint));
-  } catch (e) {
-    warn('captureException failed:', e);
-    return '';
-  }
-}
+export const captureException = {
+  __errorbeacon_captureException(value, hint) {
+    try {
+      let id = '';
+      if (core) id = core.captureException(value, hint);
+      else if (started) id = keepCapture(value, (c) => c.captureException(value, hint));
+      return id;
+    } catch (e) {
+      warn('captureException failed:', e);
+      return '';
+    }
+  },
+}.__errorbeacon_captureException;
 
 export function captureMessage(message, level) {
   try {

@@ -28,7 +28,11 @@ node bench/capture.mjs --out tmp/capture-bench.md
 echo
 node bench/coldstart.mjs --out tmp/coldstart-bench.md
 echo
+node bench/rust-app/measure.mjs --markdown > tmp/rust-app-bench.md
+echo
 node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
+# What the crate adds to a Rust-wasm app goes right after the size section's tables.
+{ echo; cat tmp/rust-app-bench.md; } >> BENCHMARKS.md
 # The capture section (real browsers) goes after the parse section, then the inbox's ingest
 # beside Bugsink (scripts/bench-inbox.sh).
 cat tmp/capture-bench.md >> BENCHMARKS.md

@@ -24,7 +24,7 @@ pub struct ClientOptions {
     pub environment: Option<String>,
     /// `dist`.
     pub dist: Option<String>,
-    /// `sampleRate`: share of error events kept.
+    /// `sampleRate`: share of events kept (exceptions and messages alike).
     pub sample_rate: f64,
     /// `maxBreadcrumbs`.
     pub max_breadcrumbs: usize,
@@ -233,7 +233,7 @@ impl Client {
         at: Timestamp,
     ) -> EventId {
         let event = crate::capture::event_linking(thrown, ctx, self.options.linked_limit, id, at);
-        self.process(p, event, true)
+        self.process(p, event)
     }
 
     /// Captures a message; returns its event id.
@@ -254,15 +254,15 @@ impl Client {
         at: Timestamp,
     ) -> EventId {
         let event = message_event(message, level, id, at);
-        self.process(p, event, false)
+        self.process(p, event)
     }
 
     /// Captures an event the caller built; returns its id.
     pub fn capture_event(&mut self, p: &mut dyn Platform, event: Event) -> EventId {
-        self.process(p, event, true)
+        self.process(p, event)
     }
 
-    fn process(&mut self, p: &mut dyn Platform, mut event: Event, is_error: bool) -> EventId {
+    fn process(&mut self, p: &mut dyn Platform, mut event: Event) -> EventId {
         let id = event.event_id;
         self.last_event_id = Some(id);
         let o = &self.options;
@@ -282,7 +282,8 @@ impl Client {
             self.record(Outcome::EventProcessor, &event);
             return id;
         }
-        if is_error && !filter::sampled(self.options.sample_rate, p.random()) {
+        // Every error-category event, messages included, as Sentry's SDKs apply `sampleRate`.
+        if !filter::sampled(self.options.sample_rate, p.random()) {
             self.record(Outcome::SampleRate, &event);
             return id;
         }
@@ -580,6 +581,20 @@ mod tests {
         let events = sent_events(&p);
         assert_eq!(events.len(), 2);
         assert!(events.iter().all(|e| e.tags.get("page").map(String::as_str) == Some("1")));
+    }
+
+    #[test]
+    fn sample_rate_zero_sends_no_exception_and_no_message_and_counts_both() {
+        let mut p = Fake { rand: vec![0.0, 0.0], ..Default::default() };
+        let mut c = Client::new(ClientOptions { sample_rate: 0.0, ..options() });
+        c.capture_thrown(&mut p, &err("sampled out"), &CaptureContext::default());
+        c.capture_message(&mut p, "also sampled out", Level::Warning);
+        assert!(sent_events(&p).is_empty());
+        let report = c.take_client_report(Timestamp(9)).expect("report");
+        let mut got: Vec<_> =
+            report.discarded_events.iter().map(|d| (d.reason.as_str(), d.category.as_str(), d.quantity)).collect();
+        got.sort();
+        assert_eq!(got, [("sample_rate", "default", 1), ("sample_rate", "error", 1)]);
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub const MAX_EXTRA_BREADTH: usize = 100;
 /// Sentry's `extractExceptionKeysForMessage` cuts at 40 characters; we list whole keys.
 pub const MAX_KEYS_IN_MESSAGE: usize = 10;
 
+/// Characters of one value shown beside its key in that message (`code=42, detail="…"`), so
+/// that a person sees what to act on while ten keys stay within a line or two; a longer value
+/// is cut and ends in `…` (the whole object is in `extra.__serialized__`).
+pub const MAX_VALUE_CHARS_IN_MESSAGE: usize = 60;
+
 /// Breadcrumbs kept per scope, whatever `maxBreadcrumbs` says: Sentry's SDKs cap it at 100
 /// too, and more would only cost payload.
 pub const MAX_BREADCRUMBS: usize = 100;

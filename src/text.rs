@@ -92,7 +92,8 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
         Some(_) => {
             let keep = max.saturating_sub(1);
             let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
-            format!("{}…", s.get(..end).unwrap_or_default())
+            // Not `format!`: it would bring the formatting machinery into every Rust app.
+            [s.get(..end).unwrap_or_default(), "…"].concat()
         }
     }
 }

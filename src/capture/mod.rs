@@ -15,7 +15,7 @@ pub use images::{attach_images, CodeRange, WasmModule};
 pub use panic::panic_event;
 pub use thrown::{ErrorLike, Primitive, Thrown};
 
-use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS};
+use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS, MAX_VALUE_CHARS_IN_MESSAGE};
 use crate::protocol::{Event, EventId, Exception, Level, LogEntry, Mechanism, Stacktrace, Timestamp, Value, Values};
 use crate::stack::{parse_frames, ParseOptions};
 use crate::text::truncate_chars;
@@ -118,7 +118,7 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
     let rejection = ctx.mechanism == "onunhandledrejection";
     let synthetic = || {
         if is_root {
-            stacktrace(ctx.synthetic_stack.as_deref(), &ctx.parse)
+            synthetic_stacktrace(ctx.synthetic_stack.as_deref(), &ctx.parse)
         } else {
             None
         }
@@ -148,7 +148,7 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
             };
             (non_error_type(rejection && is_root), value, synthetic())
         }
-        Thrown::Object { class, keys, .. } => {
+        Thrown::Object { class, keys, value: data } => {
             let who = match class.as_deref() {
                 Some(c) if c != "Object" => ["'", c, "'"].concat(),
                 _ => "Object".to_owned(),
@@ -165,7 +165,22 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
                     j -= 1;
                 }
             }
-            let mut names = listed.iter().take(MAX_KEYS_IN_MESSAGE).copied().collect::<Vec<_>>().join(", ");
+            // Each key with its value (`code=42`): the values are what a person acts on.
+            // Grouping normalizes numbers and ids in this message (docs/grouping.md), so
+            // `retryAfter=30` and `retryAfter=60` stay one issue.
+            let fields = match data {
+                Value::Object(m) => Some(m),
+                _ => None,
+            };
+            let mut names = String::new();
+            for (i, key) in listed.iter().take(MAX_KEYS_IN_MESSAGE).enumerate() {
+                if i > 0 {
+                    names.push_str(", ");
+                }
+                names.push_str(key);
+                names.push('=');
+                render_value(fields.and_then(|m| m.get(key)), &mut names);
+            }
             if listed.len() > MAX_KEYS_IN_MESSAGE {
                 names.push_str(", …");
             }
@@ -195,6 +210,26 @@ fn exception_from(thrown: &Thrown, ctx: &CaptureContext, is_root: bool) -> Excep
     }
 }
 
+/// Appends a short rendering of one value of a thrown object: strings quoted, numbers and
+/// booleans as they are, nested arrays and objects as `[…]` / `{…}` (their data is in
+/// `extra`); anything cut ends in `…`, and a value the bounds left out reads `…`.
+fn render_value(value: Option<&Value>, out: &mut String) {
+    let text = match value {
+        None => "…".to_owned(),
+        Some(Value::Null) => "null".to_owned(),
+        Some(Value::Bool(b)) => if *b { "true" } else { "false" }.to_owned(),
+        Some(Value::Int(n)) => crate::text::decimal_i64(*n),
+        Some(Value::Float(f)) => f.clone(),
+        Some(Value::String(s)) => {
+            let cut = truncate_chars(s, MAX_VALUE_CHARS_IN_MESSAGE.saturating_sub(2));
+            ["\"", &cut, "\""].concat()
+        }
+        Some(Value::Array(a)) => if a.is_empty() { "[]" } else { "[…]" }.to_owned(),
+        Some(Value::Object(m)) => if m.is_empty() { "{}" } else { "{…}" }.to_owned(),
+    };
+    out.push_str(&truncate_chars(&text, MAX_VALUE_CHARS_IN_MESSAGE));
+}
+
 /// Sentry's type for non-Error values: `UnhandledRejection` for rejections, else `Error`.
 fn non_error_type(rejection: bool) -> String {
     if rejection { "UnhandledRejection" } else { "Error" }.to_owned()
@@ -204,6 +239,27 @@ fn non_error_type(rejection: bool) -> String {
 fn stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<Stacktrace> {
     let mut parsed = Vec::new();
     parse_frames(stack?, options, &mut parsed);
+    (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
+}
+
+/// Frames of a stack the SDK took itself where it saw a value (the value had none of its own).
+/// Its newest frames are the SDK's: they go, through the outermost of the JS package's entry
+/// points (a frame whose name carries `__errorbeacon`, see `stack::names`), so that what remains is where
+/// the app handed the value over: its call of `captureException`, of `fetch`, of
+/// `console.error`. A stack without such a frame loses its SDK frames (by URL) at the newest end.
+/// `None` when nothing of the app is left: a page event has no app frame, and showing the SDK's
+/// own frames would name the SDK as the culprit.
+fn synthetic_stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<Stacktrace> {
+    let mut parsed = Vec::new();
+    parse_frames(stack?, options, &mut parsed);
+    match parsed.iter().position(|f| f.function.as_deref().is_some_and(crate::stack::is_sdk_entry)) {
+        Some(outermost) => parsed.truncate(outermost),
+        None => {
+            while parsed.last().is_some_and(|f| f.sdk) {
+                parsed.pop();
+            }
+        }
+    }
     (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
 }
 

@@ -25,6 +25,15 @@ pub fn panic_event(
     let mut event = Event::new(event_id, now);
     event.level = Some(Level::Fatal);
     let mut trace = stacktrace(Some(js_stack), parse);
+    // The hook's own frames and the panic machinery's sit at the newest end (the crate's JS
+    // snippet that took the stack, its wasm-bindgen import, `errorbeacon::…`, `std::panicking`):
+    // none is in-app, and the crash end is the app's frame that panicked.
+    if let Some(t) = trace.as_mut() {
+        while t.frames.last().is_some_and(|f| f.in_app != Some(true)) {
+            t.frames.pop();
+        }
+    }
+    trace = trace.filter(|t| !t.frames.is_empty());
     if let Some((file, line, column)) = location {
         let mut panic = Map::new();
         panic.insert("file".into(), Value::from(file));
@@ -56,7 +65,7 @@ pub fn panic_event(
 mod tests {
     use super::*;
 
-    const HOOK_STACK: &str = "Error\n    at eb_stack (http://h/snippets/x/inline0.js:12:12)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at app.wasm.app::checkout::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[10]:0x700)\n    at onClick (http://h/main.js:3:5)";
+    const HOOK_STACK: &str = "Error\n    at eb_stack (http://h/snippets/errorbeacon-3da4d1b84533c3cf/inline0.js:12:12)\n    at app.wasm.__wbg_eb_stack_52a83e2db96397ba (http://h/app_bg.wasm:wasm-function[41]:0x1100)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at app.wasm.app::checkout::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[10]:0x700)\n    at onClick (http://h/main.js:3:5)";
 
     #[test]
     fn a_panic_is_a_fatal_unhandled_panic_with_its_location() {
@@ -80,9 +89,18 @@ mod tests {
             (Some("src/lib.rs"), Some(17), Some(5), Some(true))
         );
         let names: Vec<_> = frames.iter().map(|f| (f.function.as_deref().unwrap_or(""), f.in_app)).collect();
-        assert!(names.contains(&("app::compute_total", Some(true))), "{names:?}");
-        assert!(names.contains(&("std::panicking::rust_panic_with_hook", Some(false))), "{names:?}");
-        assert!(names.contains(&("errorbeacon::web::panic::report", Some(false))), "{names:?}");
+        // The hook's frames, its JS snippet and the panic machinery are gone from the crash end:
+        // the frame before the panic's location is the app's that panicked.
+        assert_eq!(
+            names,
+            [
+                ("onClick", Some(true)),
+                ("app::checkout", Some(true)),
+                ("app::compute_total", Some(true)),
+                ("", Some(true))
+            ],
+            "{frames:?}"
+        );
         assert_eq!(e.contexts.0.get("panic").and_then(|p| p.get("line")), Some(&Value::Int(17)));
     }
 

@@ -75,7 +75,7 @@ fn plain_objects_list_keys_and_keep_data() {
     let e = build(&t, &ctx());
     assert_eq!(
         e.main_exception().and_then(|x| x.value.as_deref()),
-        Some("Object captured as exception with keys: a, code")
+        Some("Object captured as exception with keys: a=\"b\", code=3")
     );
     assert!(e.extra.contains_key("__serialized__"));
     let t = Thrown::Object { class: Some("Foo".into()), keys: vec![], value: Value::Null };
@@ -83,6 +83,71 @@ fn plain_objects_list_keys_and_keep_data() {
         build(&t, &ctx()).main_exception().and_then(|x| x.value.clone()).as_deref(),
         Some("'Foo' captured as exception with no keys")
     );
+}
+
+#[test]
+fn object_values_are_rendered_bounded_and_every_cut_is_marked() {
+    let mut m = Map::new();
+    m.insert("code".into(), Value::Int(42));
+    m.insert("retryAfter".into(), Value::Int(30));
+    m.insert("detail".into(), Value::from("x".repeat(500)));
+    m.insert("nested".into(), Value::Object(Map::new()));
+    m.insert("list".into(), Value::Array(vec![Value::Null]));
+    m.insert("ok".into(), Value::Bool(false));
+    let keys = ["code", "retryAfter", "detail", "nested", "list", "ok", "gone"].map(String::from).to_vec();
+    let c = CaptureContext { mechanism: "onunhandledrejection".into(), handled: false, ..ctx() };
+    let e = build(&Thrown::Object { class: None, keys, value: Value::Object(m) }, &c);
+    let value = e.main_exception().and_then(|x| x.value.clone()).unwrap_or_default();
+    let detail = ["detail=\"", &"x".repeat(57), "…\""].concat();
+    assert_eq!(
+        value,
+        [
+            "Object captured as promise rejection with keys: code=42, ",
+            &detail,
+            ", gone=…, list=[…], nested={}, ok=false, retryAfter=30"
+        ]
+        .concat()
+    );
+    // Grouping reads the numbers as numbers: another retryAfter is the same issue.
+    let group = |v: &str| {
+        let input = crate::group::GroupInput {
+            exceptions: vec![crate::group::GroupException {
+                ty: Some("UnhandledRejection"),
+                value: Some(v),
+                frames: vec![],
+            }],
+            ..Default::default()
+        };
+        crate::group::group(&input).hash
+    };
+    assert_eq!(group(&value), group(&value.replace("retryAfter=30", "retryAfter=60")));
+    // More keys than the message lists: the rest is marked.
+    let many: Vec<String> = (0..30).map(|i| ["k", &crate::text::decimal(i)].concat()).collect();
+    let e = build(&Thrown::Object { class: None, keys: many, value: Value::Object(Map::new()) }, &ctx());
+    assert!(e.main_exception().and_then(|x| x.value.as_deref()).is_some_and(|v| v.ends_with(", …")));
+}
+
+#[test]
+fn a_synthetic_stack_keeps_only_the_frames_before_the_sdk_entry() {
+    // Taken in the SDK (captureWith) under its entry point, called by the app's checkout.
+    let stack = "Error\n    at m (http://cdn.example/x/bundle.js:1:100)\n    at Module.__errorbeacon_captureException [as captureException] (http://cdn.example/x/bundle.js:1:200)\n    at checkout (http://shop.example/src/cart.js:40:7)\n    at onClick (http://shop.example/src/app.js:3:5)";
+    let c = CaptureContext { synthetic_stack: Some(stack.into()), ..ctx() };
+    let e = build(&Thrown::Primitive(Primitive::String("no".into())), &c);
+    let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+    let names: Vec<_> = frames.iter().map(|f| f.function.as_deref().unwrap_or("")).collect();
+    assert_eq!(names, ["onClick", "checkout"]);
+    // A page event (a listener of the SDK, nothing of the app under it): no frames at all.
+    let stack = "Error\n    at s (http://h/vendor.js:1:10)\n    at __errorbeacon_onRejection (http://h/vendor.js:1:20)";
+    let c = CaptureContext { synthetic_stack: Some(stack.into()), ..ctx() };
+    let e = build(&Thrown::Primitive(Primitive::Number("7".into())), &c);
+    assert!(e.main_exception().is_some_and(|x| x.stacktrace.is_none()));
+    // Firefox's form of the same.
+    let stack =
+        "m@http://h/b.js:1:100\n__errorbeacon_captureException@http://h/b.js:1:200\ncheckout@http://h/cart.js:40:7\n";
+    let c = CaptureContext { synthetic_stack: Some(stack.into()), ..ctx() };
+    let e = build(&Thrown::Primitive(Primitive::Null), &c);
+    let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+    assert_eq!(frames.iter().map(|f| f.function.as_deref()).collect::<Vec<_>>(), [Some("checkout")]);
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod v8;
 use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
 use crate::protocol::{Addr, Frame};
 use location::Loc;
+pub(crate) use names::is_sdk_entry;
 use std::borrow::Cow;
 
 /// A frame as one line parser read it: slices of the input, nothing decided yet.
@@ -190,9 +191,10 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
             f.filename = Some(facts.filename);
             f.lineno = line;
             f.colno = col;
-            f.sdk = facts.sdk;
+            let entry = raw.function.is_some_and(names::is_sdk_entry);
+            f.sdk = facts.sdk || entry;
             let glue = raw.function.is_some_and(names::is_js_glue);
-            f.in_app = !glue && facts.app;
+            f.in_app = !glue && !entry && facts.app;
         }
         Loc::Wasm { path, index, addr } => {
             let facts = paths.get(path, options);

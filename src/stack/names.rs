@@ -103,6 +103,16 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
         || name.starts_with("errorbeacon::")
 }
 
+/// What the JS package puts in the names of its entry points (the API's functions, its event
+/// handlers and wrappers), as object keys that minifiers keep: a frame so named is the SDK's,
+/// and in a stack the SDK took itself it is where the app handed over (see `capture`).
+pub(crate) const SDK_ENTRY_MARK: &str = "__errorbeacon";
+
+/// Whether a frame's function is one of the JS package's entry points.
+pub(crate) fn is_sdk_entry(name: &str) -> bool {
+    contains(name, SDK_ENTRY_MARK)
+}
+
 /// wasm-bindgen's generated glue, in JS (`__wbg_call_…`) and in wasm (`… externref shim`).
 pub(crate) fn is_wasm_bindgen_glue(name: &str) -> bool {
     is_js_glue(name) || name.ends_with(" shim") || contains(name, "::__wbg_")

@@ -49,6 +49,9 @@ pub(crate) fn analyze<'a>(path: &'a str, sdk_prefix: Option<&str>) -> PathFacts<
         sdk |= path.ends_with("/errorbeacon_bg.wasm") || path.ends_with("/errorbeacon.wasm");
     }
     sdk |= b.get(..29) == Some(b"wasm://wasm/errorbeacon.wasm-");
+    // The JS the crate ships inside a Rust app's package (wasm-bindgen puts a crate's inline
+    // JS under `snippets/<crate>-<hash>/`), whatever the app's module is called.
+    sdk |= crate::text::contains(path, "/snippets/errorbeacon-");
     // One pass: `/node_modules/` (and errorbeacon's own directory under it) at any `/`.
     for (i, &c) in b.iter().enumerate() {
         if c == b'/' && b.get(i + 1) == Some(&b'n') && b.get(i + 1..i + 1 + NODE_MODULES.len()) == Some(NODE_MODULES) {

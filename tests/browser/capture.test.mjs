@@ -35,6 +35,15 @@ function byValue(evs) {
 }
 
 
+/** The culprit the inbox derives (inbox/src/normalize.rs, `culprit`): the newest in-app frame
+ * of the last exception, or the newest frame when none is in-app. */
+function culprit(e) {
+  const fs = e.exception?.values?.at(-1)?.stacktrace?.frames ?? [];
+  const anyApp = fs.some((f) => f.in_app === true);
+  const f = [...fs].reverse().find((x) => !anyApp || x.in_app === true);
+  return f ? `${f.module ?? f.filename ?? f.abs_path ?? '?'}${f.function ? ` in ${f.function}` : ''}` : '';
+}
+
 function checkEvents(engine) {
   const report = JSON.parse(sink.report() || '{}');
   assert.equal(report.alive, true, 'the page kept working');
@@ -74,9 +83,20 @@ function checkEvents(engine) {
     assert.equal(mech(e).handled, false);
     assert.equal(mech(e).data.thrown_type, type);
   }
-  const obj = got.get('Object captured as promise rejection with keys: code, reason');
-  assert.ok(obj, `${engine}: object rejection missing`);
+  // The object's values are in the exception value, bounded (issue 17).
+  const obj = got.get('Object captured as promise rejection with keys: code=7, reason="object rejection"');
+  assert.ok(obj, `${engine}: object rejection missing: ${[...got.keys()].filter((k) => /Object/.test(k ?? ''))}`);
   assert.deepEqual(obj.extra.__serialized__, { reason: 'object rejection', code: 7 });
+
+  // No frame of the package at the crash end, wherever the SDK took a stack itself (issue 17):
+  // a rejection of a non-Error has no app frame under the SDK's handler, so none at all.
+  const ours = (f) => f && (f.abs_path?.includes('/pkg/') || /__errorbeacon/.test(f.function ?? ''));
+  for (const value of ['Non-Error promise rejection captured with value: 42', 'Non-Error promise rejection captured with value: null', obj.exception.values.at(-1).value]) {
+    const e = got.get(value);
+    assert.ok(!ours(frames(e).at(-1)), `${engine}: ${value}: ${JSON.stringify(frames(e).at(-1))}`);
+    assert.ok(!frames(e).some(ours), `${engine}: ${value}: the SDK's frames: ${JSON.stringify(frames(e))}`);
+    assert.ok(!culprit(e).includes('/pkg/'), `${engine}: ${value}: culprit ${culprit(e)}`);
+  }
 
   const chain = got.get('order failed');
   assert.deepEqual(chain.exception.values.map((v) => v.value), ['card expired', 'payment declined', 'order failed']);
@@ -98,6 +118,12 @@ function checkEvents(engine) {
   assert.ok(http, `${engine}: fetch 500 event missing`);
   assert.equal(mech(http).type, 'http.client');
   assert.equal(http.contexts.http.status_code, 500);
+  // The crash end of a failed fetch is the app's call of fetch (capture.js), not the SDK's wrapper.
+  const httpCrash = frames(http).at(-1);
+  assert.ok(httpCrash?.abs_path.endsWith('/tests/browser/pages/capture.js') && httpCrash.in_app, `${engine}: ${JSON.stringify(frames(http))}`);
+  assert.ok(!frames(http).some(ours), `${engine}: the SDK's frames in the fetch event: ${JSON.stringify(frames(http))}`);
+  assert.ok(culprit(http).includes('capture.js'), `${engine}: fetch culprit ${culprit(http)}`);
+  assert.ok(!frames(consoleEvent.exception ? consoleEvent : { exception: { values: [{}] } }).some(ours));
 
   assert.ok(got.get('Unreadable value captured as exception: reading the value threw'), `${engine}: hostile proxy missing`);
   assert.equal(got.get('x'.repeat(8191) + '…')?.exception.values.at(-1).value.length, 8192, `${engine}: 5 MB message not trimmed`);
@@ -164,3 +190,27 @@ test('Firefox: every capture source and thrown-value kind arrives as the right e
   const n = checkEvents('firefox');
   assert.ok(n >= 15, `${n} events`);
 });
+
+// sampleRate applies to messages as to exceptions (issue 17): at 0 nothing is sent, and the
+// client report counts both, by category, with reason sample_rate.
+for (const [engine, run] of [['Chromium', runChromium], ['Firefox', runFirefox]]) {
+  test(`${engine}: sampleRate 0 sends no exception and no message; the client report counts them`, async () => {
+    sink.reset();
+    await run(`${sink.origin}/tests/browser/pages/sampling.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);
+    const report = JSON.parse(sink.report() || '{}');
+    assert.match(report.error, /^[0-9a-f]{32}$/, 'captureException still answers with an id');
+    assert.match(report.message, /^[0-9a-f]{32}$/);
+    const items = sink.envelopes.flatMap(({ body }) => {
+      const lines = body.toString('utf8').split('\n');
+      const out = [];
+      for (let i = 1; i + 1 < lines.length; i += 2) out.push({ type: JSON.parse(lines[i]).type, payload: JSON.parse(lines[i + 1]) });
+      return out;
+    });
+    assert.deepEqual(items.filter((it) => it.type === 'event'), [], `${engine}: an event was sent at sampleRate 0`);
+    const discarded = items.filter((it) => it.type === 'client_report').flatMap((it) => it.payload.discarded_events);
+    const count = (category) => discarded.filter((d) => d.reason === 'sample_rate' && d.category === category).reduce((n, d) => n + d.quantity, 0);
+    assert.equal(count('error'), 1, `${engine}: ${JSON.stringify(discarded)}`);
+    assert.equal(count('default'), 1, `${engine}: ${JSON.stringify(discarded)}`);
+    relayAll(sink.envelopes, `${engine.toLowerCase()}-sampling`);
+  });
+}

@@ -66,10 +66,16 @@ test('every button of the demo becomes an issue in the inbox', { timeout: 180_00
     }
     const titles = issues.map((i) => i.title).join('\n');
     for (const want of ['card declined', 'panic', 'thrown by JS called from wasm', 'inventory sync failed',
-      'HTTP Client Error', 'order failed', 'all warehouses failed', 'low disk space', 'promise rejection with keys: code, retryAfter']) {
+      'HTTP Client Error', 'order failed', 'all warehouses failed', 'low disk space',
+      'promise rejection with keys: code="E_TIMEOUT", retryAfter=3']) {
       assert.ok(titles.includes(want), `no issue titled with "${want}" in:\n${titles}`);
     }
     assert.equal(issues.length, kinds.length, titles);
+    // No issue's culprit is the package's own code (issue 17): not its files, not the crate's
+    // JS snippet or wasm-bindgen import in the Rust app, not the crate's Rust functions.
+    for (const i of issues) {
+      assert.ok(!/\/pkg\/|__errorbeacon|errorbeacon::|snippets\/errorbeacon-|eb_stack|__wbg_/.test(i.culprit), `${i.title}: culprit ${i.culprit}`);
+    }
     // The page's own uncaught errors are the point of the demo; none may come from errorbeacon.
     assert.ok(!pageErrors.some((e) => /errorbeacon|\[eb\]/i.test(e)), pageErrors.join('\n'));
     await page.goto(urls.inbox);

@@ -87,7 +87,7 @@ test('primitives keep their value and JS type, and where they were seen', async 
 
 test('objects, cause chains and AggregateError', async () => {
   const [obj] = await capturing(() => eb.captureException({ code: 7, detail: { nested: [1, 2] } }));
-  assert.equal(main(obj).value, 'Object captured as exception with keys: code, detail');
+  assert.equal(main(obj).value, 'Object captured as exception with keys: code=7, detail={…}');
   assert.deepEqual(obj.event.extra.__serialized__, { code: 7, detail: { nested: [1, 2] } });
 
   const [chain] = await capturing(() => eb.captureException(new Error('order failed', { cause: new Error('db down', { cause: 'timeout' }) })));
