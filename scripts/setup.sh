@@ -8,7 +8,8 @@
 #   npm:    `npm ci` from package-lock.json (binaryen's wasm-opt, benchmark incumbents, TypeScript for the types test)
 #   python: .venv with sentry-relay (Relay's normalizer, used by the Rust tests as a validator) and
 #           sentry-sdk (the official Python SDK, a real client in the inbox tests)
-#   apt:    Debian's chromium, chromium-driver and firefox-esr, the real browsers the browser tests drive
+#   apt:    Debian's chromium, chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's MiniBrowser)
+#           and xvfb: the real browsers the browser tests drive
 #   cargo:  geckodriver (crates.io), the WebDriver server wasm-bindgen-test drives Firefox with
 #
 # Why these choices (measured on this machine kind, see the toolchain notes):
@@ -142,17 +143,25 @@ fi
 
 # 5. Browsers (Debian packages: the browser tests run in real headless Chromium and Firefox) -------
 step_start
-if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v firefox-esr >/dev/null 2>&1; then
-  step_done "browsers" "chromium, chromedriver, firefox-esr present"
+# WebKitGTK (Safari's engine): MiniBrowser driven by WebKitWebDriver, under Xvfb.
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+browsers_present() {
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v firefox-esr >/dev/null 2>&1 \
+    && command -v WebKitWebDriver >/dev/null 2>&1 && command -v Xvfb >/dev/null 2>&1 && [ -x "$MINIBROWSER" ]
+}
+if browsers_present; then
+  step_done "browsers" "chromium, chromedriver, firefox-esr, WebKitGTK present"
 else
-  command -v apt-get >/dev/null 2>&1 || die "chromium/chromedriver/firefox-esr missing and no apt-get to install them"
-  [ "$(id -u)" = 0 ] || die "chromium/chromedriver/firefox-esr missing; installing them needs root (apt-get)"
+  command -v apt-get >/dev/null 2>&1 || die "a browser or driver is missing and there is no apt-get to install it"
+  [ "$(id -u)" = 0 ] || die "a browser or driver is missing; installing it needs root (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver firefox-esr fonts-dejavu-core >/dev/null
-  for b in chromium chromedriver firefox-esr; do
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver firefox-esr \
+    fonts-dejavu-core webkit2gtk-driver xvfb >/dev/null
+  for b in chromium chromedriver firefox-esr WebKitWebDriver Xvfb; do
     command -v "$b" >/dev/null 2>&1 || die "apt-get finished but $b is missing"
   done
-  step_done "browsers" "chromium, chromedriver, firefox-esr installed"
+  [ -x "$MINIBROWSER" ] || die "apt-get finished but $MINIBROWSER is missing"
+  step_done "browsers" "chromium, chromedriver, firefox-esr, WebKitGTK installed"
 fi
 
 # 6. geckodriver (crates.io; npm's geckodriver downloads from GitHub at run time and fails here) ----

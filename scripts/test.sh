@@ -80,15 +80,15 @@ run_step "size: Rust-wasm app" node bench/rust-app/measure.mjs --check || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   if run_step "build example app" scripts/build-example.sh; then
     run_step "node --test" node --test tests/node/ || true
-    run_step "browsers (Chromium, Firefox)" node --test tests/browser/ || true
+    run_step "browsers (Chromium, Firefox, WebKit)" node --test tests/browser/ || true
   else
     skip_step "node --test" "build-example failed"
-    skip_step "browsers (Chromium, Firefox)" "build-example failed"
+    skip_step "browsers (Chromium, Firefox, WebKit)" "build-example failed"
   fi
 else
   skip_step "build example app" "build-pkg failed"
   skip_step "node --test" "build-pkg failed"
-  skip_step "browsers (Chromium, Firefox)" "build-pkg failed"
+  skip_step "browsers (Chromium, Firefox, WebKit)" "build-pkg failed"
 fi
 
 print_summary

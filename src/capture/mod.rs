@@ -50,8 +50,10 @@ impl Default for CaptureContext {
     }
 }
 
-const SCRIPT_ERROR_HINT: &str = "the error came from a cross-origin script: serve it with \
-    Access-Control-Allow-Origin and load it with crossorigin=\"anonymous\" to see its message and stack";
+const SCRIPT_ERROR_HINT: &str = "the browser withheld this error's message and stack: it came from a \
+    cross-origin script (serve it with Access-Control-Allow-Origin and load it with \
+    crossorigin=\"anonymous\"), or, in Safari and other WebKit browsers, from a built-in API \
+    that threw inside a timer or event callback";
 
 /// Builds the event for a thrown value.
 pub fn event_from_thrown(thrown: &Thrown, ctx: &CaptureContext, event_id: EventId, timestamp: Timestamp) -> Event {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { startSink, events } from './sink.mjs';
-import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LIMITS = JSON.parse(readFileSync(join(ROOT, 'size-limits.json'), 'utf8'));
@@ -26,7 +26,7 @@ test('the entry alone is within the critical-path budget', () => {
   assert.ok(gz <= LIMITS.criticalPath.budget, `pkg/index.js is ${gz} B gzip, budget ${LIMITS.criticalPath.budget}`);
 });
 
-for (const [engine, run] of [['Chromium', runChromium], ['Firefox', runFirefox]]) {
+for (const [engine, run] of [['Chromium', runChromium], ['Firefox', runFirefox], ['WebKit', runWebKit]]) {
   test(`${engine}: only the entry is fetched before the page's next statement; the wasm after`, async () => {
     sink.reset();
     await run(`${sink.origin}/tests/browser/pages/critical.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);

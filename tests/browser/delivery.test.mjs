@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink } from './sink.mjs';
 import { startIngest, tally } from './ingest.mjs';
-import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENGINES = { Chromium: runChromium, Firefox: runFirefox };
+const ENGINES = { Chromium: runChromium, Firefox: runFirefox, WebKit: runWebKit };
 
 let sink;
 before(async () => {
