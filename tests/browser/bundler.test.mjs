@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
 import { startSink, events } from './sink.mjs';
-import { runChromium, relayAll } from './browsers.mjs';
+import { runChromium, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = join(ROOT, 'tests/browser/bundler');
@@ -84,15 +84,19 @@ after(async () => {
   rmSync(OUT, { recursive: true, force: true });
 });
 
-for (const [bundler, build] of Object.entries(BUILDS)) {
-  test(`Chromium: the package works inside a ${bundler} bundle`, async () => {
+const built = new Set();
+for (const [bundler, build] of Object.entries(BUILDS)) for (const [engine, run] of [['Chromium', runChromium], ['WebKit', runWebKit]]) {
+  test(`${engine}: the package works inside a ${bundler} bundle`, async () => {
     const out = join(OUT, bundler);
-    await build(out);
+    if (!built.has(bundler)) {
+      await build(out);
+      built.add(bundler);
+    }
     const wasm = files(out).filter((f) => f.endsWith('.wasm'));
     assert.equal(wasm.length, 1, `${bundler}: one wasm emitted, got ${JSON.stringify(files(out))}`);
     sink.reset();
     const base = `/${relative(ROOT, out)}/`;
-    await runChromium(`${sink.origin}${base}index.html?bundler=${bundler}&dsn=${encodeURIComponent(sink.dsn)}`, sink);
+    await run(`${sink.origin}${base}index.html?bundler=${bundler}&dsn=${encodeURIComponent(sink.dsn)}`, sink);
     const report = JSON.parse(sink.report() || '{}');
     assert.equal(report.flushed, true);
     assert.ok(sink.requests.includes(base + wasm[0]), `${bundler}: the emitted wasm was fetched: ${sink.requests.join(' ')}`);
@@ -101,6 +105,6 @@ for (const [bundler, build] of Object.entries(BUILDS)) {
     assert.equal(e.release, 'bundled@1.0.0');
     const crash = e.exception.values.at(-1).stacktrace.frames.at(-1);
     assert.ok(crash.abs_path.startsWith(`${sink.origin}${base}`) && crash.abs_path.endsWith('.js'), JSON.stringify(crash));
-    relayAll(sink.envelopes, `chromium-${bundler}`);
+    relayAll(sink.envelopes, `${engine.toLowerCase()}-${bundler}`);
   });
 }

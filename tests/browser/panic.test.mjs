@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink, events } from './sink.mjs';
-import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let sink;
@@ -75,3 +75,32 @@ test('Firefox: a Rust panic arrives as a fatal panic event with location and was
   await runFirefox(`${sink.origin}/tests/browser/pages/panic.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);
   check('firefox');
 });
+
+// WebKit (JavaScriptCore) prints a wasm frame as `<module>.wasm-function[<name>]@[wasm code]`
+// or, for some frames, `<index>@<?>:wasm-function[<index>]`: no code offset, and names only for
+// some frames. So the panic is checked for what WebKit gives: the event, its message, mechanism
+// and scope, the Rust location as the crash frame, wasm frames among the frames, and the
+// app's own error capture after it.
+test('WebKit: a Rust panic arrives as a fatal panic event with its location', async () => {
+  sink.reset();
+  await runWebKit(`${sink.origin}/tests/browser/pages/panic.html?dsn=${encodeURIComponent(sink.dsn)}`, sink);
+  const report = JSON.parse(sink.report() || '{}');
+  assert.match(report.trapped, /^RuntimeError: /, 'the panic trapped as a RuntimeError');
+  assert.match(report.id, /^[0-9a-f]{32}$/, 'the module kept working after the panic');
+  const evs = events(sink.envelopes);
+  const panic = evs.find((e) => e.exception?.values?.at(-1)?.type === 'panic');
+  assert.ok(panic, `no panic event among ${evs.length}`);
+  const ex = panic.exception.values.at(-1);
+  assert.equal(ex.value, 'cart holds 5 items, more than the 3 allowed');
+  assert.deepEqual(ex.mechanism, { type: 'panic', handled: false });
+  assert.equal(panic.level, 'fatal');
+  assert.equal(panic.tags.app, 'panic-app');
+  const frames = ex.stacktrace.frames;
+  assert.ok(frames.at(-1).abs_path.endsWith('src/lib.rs') && frames.at(-1).lineno === panic.contexts.panic.line, JSON.stringify(frames.at(-1)));
+  assert.ok(frames.some((f) => f.platform === 'native'), `wasm frames: ${JSON.stringify(frames)}`);
+  assert.ok(frames.some((f) => f.abs_path?.endsWith('/tests/browser/pages/panic.js')), 'the page\'s call into the app');
+  const err = evs.find((e) => e.exception?.values?.at(-1)?.value === 'field quantity is invalid');
+  assert.ok(err, 'capture_error event missing');
+  relayAll(sink.envelopes, 'webkit');
+});
+
