@@ -20,6 +20,24 @@ function buildIdOf(module) {
   }
 }
 
+/** The module name of `module`'s name section (JavaScriptCore prints it for the module's frames
+ * instead of a URL), or ''. customSections copies only that section. */
+function nameOf(module) {
+  try {
+    const [section] = WebAssembly.Module.customSections(module, 'name');
+    if (!section) return '';
+    const b = new Uint8Array(section);
+    // Subsection 0 (the module name), if present, comes first: id, size, length-prefixed UTF-8.
+    if (b[0] !== 0) return '';
+    const [, nameAt] = leb(b, 1);
+    const [n, from] = leb(b, nameAt);
+    if (n > 256 || from + n > b.length) return '';
+    return new TextDecoder().decode(b.subarray(from, from + n));
+  } catch {
+    return '';
+  }
+}
+
 /** An unsigned LEB128 at `i` (at most 5 bytes): [value, index after it]. */
 function leb(b, i) {
   let v = 0;
@@ -93,19 +111,21 @@ function importedFunctions(module) {
 }
 
 /**
- * `register(url, buildId, fnStart, fnEnd, codeStart, codeEnd)` for a module with a build id;
+ * `register(url, buildId, fnStart, fnEnd, codeStart, codeEnd, name)` for a module with a build id
+ * (`name`: its name section's module name, '' without one);
  * `bytes` is describeBytes' answer for a module from bytes (undefined for one from a URL).
  */
 export function noteModule(register, module, url, bytes) {
   try {
     const id = buildIdOf(module);
     if (!id) return;
+    const name = nameOf(module);
     if (!bytes) {
-      if (url) register(url, id, 0, 0, 0, 0);
+      if (url) register(url, id, 0, 0, 0, 0, name);
       return;
     }
     const imported = importedFunctions(module);
-    register(bytes.url, id, imported, imported + bytes.defined, bytes.codeStart, bytes.codeEnd);
+    register(bytes.url, id, imported, imported + bytes.defined, bytes.codeStart, bytes.codeEnd, name);
   } catch {
     // A module we cannot read: its frames keep absolute addresses.
   }

@@ -24,6 +24,9 @@ pub struct WasmModule {
     pub build_id: String,
     /// For a module from bytes: where its code is.
     pub code: Option<CodeRange>,
+    /// Its name section's module name (`app.wasm`): JavaScriptCore prints that, not a URL,
+    /// for its frames (`app.wasm.f@[wasm code]`). Empty when it has none.
+    pub name: String,
 }
 
 /// Where a module's own code is: its function indices (after the imported ones) and the byte
@@ -55,6 +58,12 @@ fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option
     if let Some(m) = modules.iter().find(|m| !m.url.is_empty() && m.url == path) {
         return Some(m);
     }
+    // JavaScriptCore's frames name the module by its name section: the one module so named
+    // (none when two are).
+    let mut named = modules.iter().filter(|m| !m.name.is_empty() && m.name == path);
+    if let Some(first) = named.next() {
+        return named.next().is_none().then_some(first);
+    }
     if !engine_named(path) {
         return None;
     }
@@ -79,6 +88,13 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
             }
             let Some(path) = frame.abs_path.as_deref() else { continue };
             let Some(module) = module_of(modules, frame, path) else { continue };
+            // A frame that names its module only by the name section (JavaScriptCore) gets the
+            // URL it was loaded from, when it was loaded from one.
+            if path == module.name && !module.url.is_empty() && !engine_named(&module.url) {
+                frame.filename = Some(crate::stack::filename_of(&module.url).to_owned());
+                frame.abs_path = Some(module.url.clone());
+            }
+            let path = frame.abs_path.as_deref().unwrap_or_default();
             let index = match used.iter().position(|(m, name)| std::ptr::eq(*m, module) && name == path) {
                 Some(i) => i,
                 None => {
@@ -86,7 +102,11 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
                     used.len() - 1
                 }
             };
-            frame.addr_mode = Some(["rel:", &crate::text::decimal(index as u64)].concat());
+            // Without an address (JavaScriptCore prints none) there is nothing to relate to
+            // the image; the image still says which build the frame ran in.
+            if frame.instruction_addr.is_some() {
+                frame.addr_mode = Some(["rel:", &crate::text::decimal(index as u64)].concat());
+            }
         }
     }
     let images: Vec<DebugImage> = used.iter().filter_map(|(m, name)| DebugImage::wasm(name, &m.build_id)).collect();
@@ -120,12 +140,45 @@ mod tests {
         assert_eq!(images[0].debug_id.as_deref(), Some("268fa3ee-f0d1-57dc-9def-1a1d4e46917d"));
     }
 
+    #[test]
+    fn javascriptcore_frames_get_the_url_of_the_module_their_name_section_names() {
+        // JavaScriptCore (WebKitGTK 2.50): `<function>@<name section module name>:wasm-function[<index>]`,
+        // no URL and no offset.
+        let stack = "app::step::h0123456789abcdef@app.wasm:wasm-function[12]\nrun@http://h/main.js:1:1";
+        let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
+        let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        let module = WasmModule {
+            name: "app.wasm".into(),
+            ..url_module("http://h/pkg/app_bg.wasm", "268fa3eef0d157dc9def1a1d4e46917d")
+        };
+        attach_images(&mut e, &[url_module("http://h/other.wasm", "ffff"), module]);
+        let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+        let wasm = frames.iter().find(|f| f.is_wasm()).expect("a wasm frame");
+        assert_eq!(wasm.abs_path.as_deref(), Some("http://h/pkg/app_bg.wasm"));
+        assert_eq!(wasm.filename.as_deref(), Some("/pkg/app_bg.wasm"));
+        assert_eq!((wasm.instruction_addr, wasm.addr_mode.as_deref()), (None, None), "no address is invented");
+        let images = &e.debug_meta.as_ref().expect("debug_meta").images;
+        assert_eq!(images.len(), 1);
+        assert_eq!(images[0].code_file, "http://h/pkg/app_bg.wasm");
+        // Two modules of the same name: which one ran is not known, so neither is claimed.
+        let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        let a = WasmModule { name: "app.wasm".into(), ..url_module("http://h/a.wasm", "aa") };
+        let b = WasmModule { name: "app.wasm".into(), ..url_module("http://h/b.wasm", "bb") };
+        attach_images(&mut e, &[a, b]);
+        assert!(e.debug_meta.is_none());
+    }
+
     fn url_module(url: &str, id: &str) -> WasmModule {
-        WasmModule { url: url.into(), build_id: id.into(), code: None }
+        WasmModule { url: url.into(), build_id: id.into(), code: None, name: String::new() }
     }
 
     fn bytes_module(id: &str, functions: Range<u32>, bytes: Range<u64>) -> WasmModule {
-        WasmModule { url: String::new(), build_id: id.into(), code: Some(CodeRange { functions, bytes }) }
+        WasmModule {
+            url: String::new(),
+            build_id: id.into(),
+            code: Some(CodeRange { functions, bytes }),
+            name: String::new(),
+        }
     }
 
     /// The (addr_mode, image code_id) of each frame of a Firefox stack.

@@ -249,6 +249,11 @@ fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
     }
 }
 
+/// The `filename` a frame at `abs_path` gets (the path of a URL, without query or fragment).
+pub(crate) fn filename_of(abs_path: &str) -> &str {
+    paths::analyze(abs_path, None).filename
+}
+
 /// Rust source paths of the standard library or a dependency (as panic locations give them):
 /// not the app's code.
 pub(crate) fn is_library_source(path: &str) -> bool {

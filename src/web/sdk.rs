@@ -457,10 +457,18 @@ pub fn set_page(
 /// indices `fn_start..fn_end` and its code section's bytes `code_start..code_end` (empty for a
 /// module fetched by URL).
 #[wasm_bindgen(js_name = registerModule)]
-pub fn register_module(url: &str, build_id: &str, fn_start: u32, fn_end: u32, code_start: u32, code_end: u32) {
+pub fn register_module(
+    url: &str,
+    build_id: &str,
+    fn_start: u32,
+    fn_end: u32,
+    code_start: u32,
+    code_end: u32,
+    name: &str,
+) {
     let code = (code_start < code_end && fn_start < fn_end)
         .then(|| CodeRange { functions: fn_start..fn_end, bytes: u64::from(code_start)..u64::from(code_end) });
-    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code };
+    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code, name: name.to_owned() };
     with_client(|c, _| c.register_module(module));
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink, events } from './sink.mjs';
-import { runChromium, runFirefox, relayAll } from './browsers.mjs';
+import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WASM = join(ROOT, 'tests/browser/pages/panic-app/panic_app_bg.wasm');
@@ -62,6 +62,26 @@ function check(engine, load = 'url') {
   relayAll(sink.envelopes, engine);
 }
 
+/** WebKit (JavaScriptCore) prints a wasm frame as `<function>@<name section's module name>:
+ * wasm-function[<index>]`: no URL, no offset. A module loaded from a URL gets that URL back from
+ * the SDK's registry, and every module its image; no address is invented (issue 18). */
+function checkWebKit(load) {
+  const id = buildId();
+  const e = events(sink.envelopes).find((ev) => ev.exception?.values?.at(-1)?.value === 'callback failed inside wasm');
+  assert.ok(e, `webkit ${load}: event missing`);
+  const frames = e.exception.values.at(-1).stacktrace.frames;
+  const file = load === 'url' ? `${sink.origin}/tests/browser/pages/panic-app/panic_app_bg.wasm` : 'panic_app.wasm';
+  const wasm = frames.filter((f) => f.platform === 'native' && f.abs_path === file);
+  assert.ok(wasm.length >= 2, `webkit ${load}: ${JSON.stringify(frames)}`);
+  assert.ok(wasm.every((f) => f.instruction_addr === undefined && f.addr_mode === undefined), JSON.stringify(wasm));
+  assert.ok(wasm.some((f) => f.function === 'panic_app::inner_step'), JSON.stringify(wasm.map((f) => f.function)));
+  const images = e.debug_meta?.images ?? [];
+  assert.equal(images.length, 1, JSON.stringify(images));
+  assert.equal(images[0].code_file, file);
+  assert.equal(images[0].code_id, id);
+  relayAll(sink.envelopes, 'webkit');
+}
+
 const url = (load) => `${sink.origin}/tests/browser/pages/images.html?load=${load}&dsn=${encodeURIComponent(sink.dsn)}`;
 
 for (const load of ['url', 'instantiate', 'compile', 'module']) {
@@ -71,6 +91,11 @@ for (const load of ['url', 'instantiate', 'compile', 'module']) {
     check('chromium', load);
   });
 
+  test(`WebKit, ${load}: wasm frames name their module's URL and image`, async () => {
+    sink.reset();
+    await runWebKit(url(load), sink);
+    checkWebKit(load);
+  });
   test(`Firefox, ${load}: wasm frames point into the module image with its build id`, async () => {
     sink.reset();
     await runFirefox(url(load), sink);
