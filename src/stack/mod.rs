@@ -204,7 +204,13 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
             f.wasm = true;
             f.instruction_addr = addr;
             f.function_index = index;
-            if let Some(printed) = raw.function {
+            // JavaScriptCore prints the function index where it has no name (`302@<?>:wasm-function[302]`):
+            // that is no name.
+            let printed = raw.function.filter(|p| !p.bytes().all(|c| c.is_ascii_digit()));
+            if printed.is_none() {
+                f.function = None;
+            }
+            if let Some(printed) = printed {
                 let clean = names::clean_wasm_function(printed);
                 if clean != printed {
                     f.raw_function = Some(printed);
@@ -347,6 +353,16 @@ mod tests {
         assert_eq!((f[0].abs_path.as_deref(), f[0].function.as_deref()), (Some("app:///main.js"), None));
         assert_eq!((f[1].abs_path.as_deref(), f[1].lineno), (Some("webpack:///./src/app.js"), Some(3)));
         assert!(f.iter().all(|f| f.in_app == Some(true)));
+    }
+
+    #[test]
+    fn javascriptcore_wasm_frames_without_a_name_have_no_function() {
+        let frames = parse_stack(
+            "302@<?>:wasm-function[302]\napp::f::h0123456789abcdef@app.wasm:wasm-function[7]\nrun@http://h/a.js:1:2",
+        );
+        let f: Vec<_> = frames.iter().map(|f| (f.function.as_deref(), f.is_wasm())).collect();
+        assert_eq!(f, [(Some("run"), false), (Some("app::f"), true), (None, true)]);
+        assert_eq!(frames.last().and_then(|f| f.function_id), Some(Addr(302)));
     }
 
     #[test]
