@@ -115,11 +115,12 @@ function killGroup(child) {
 }
 
 /**
- * Opens `url` in WebKitGTK's MiniBrowser (Safari's engine) under its own Xvfb, driven through
- * WebKitWebDriver over plain WebDriver HTTP calls, until the page reports /done to `sink`.
- * Both processes are started on a free display and port and stopped by PID.
+ * Runs `drive(wd)` with a WebKitGTK MiniBrowser (Safari's engine) under its own Xvfb, driven by
+ * WebKitWebDriver over plain WebDriver HTTP calls; both are started on a free display and port
+ * and stopped by PID. `wd` has `go(url)`, `exec(script, ...args)` (a function body; its return
+ * value), `click(css)` and `screenshot(path)`.
  */
-export async function runWebKit(url, sink) {
+export async function withWebKit(drive) {
   const xvfb = await startXvfb();
   let driver;
   let base;
@@ -141,14 +142,32 @@ export async function runWebKit(url, sink) {
       capabilities: { alwaysMatch: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } },
     });
     session = created.sessionId;
-    // Navigation answers once the page has loaded; the page goes on by itself until /done.
-    await webdriver(base, 'POST', `/session/${session}/url`, { url });
-    assert.ok(await sink.waitDone(TIMEOUT), 'the WebKit page did not finish');
+    const s = `/session/${session}`;
+    return await drive({
+      // Navigation answers once the page has loaded; the page goes on by itself.
+      go: (url) => webdriver(base, 'POST', `${s}/url`, { url }),
+      exec: (script, ...args) => webdriver(base, 'POST', `${s}/execute/sync`, { script, args }),
+      async click(css) {
+        const el = await webdriver(base, 'POST', `${s}/element`, { using: 'css selector', value: css });
+        await webdriver(base, 'POST', `${s}/element/${Object.values(el)[0]}/click`, {});
+      },
+      async screenshot(path) {
+        writeFileSync(path, Buffer.from(await webdriver(base, 'GET', `${s}/screenshot`), 'base64'));
+      },
+    });
   } finally {
     if (session) await webdriver(base, 'DELETE', `/session/${session}`).catch(() => {});
     killGroup(driver);
     killGroup(xvfb.child);
   }
+}
+
+/** Opens `url` in WebKitGTK (see withWebKit) until the page reports /done to `sink`. */
+export async function runWebKit(url, sink) {
+  await withWebKit(async (wd) => {
+    await wd.go(url);
+    assert.ok(await sink.waitDone(TIMEOUT), 'the WebKit page did not finish');
+  });
 }
 
 /** Every envelope must pass Sentry's normalizer (strict). */
