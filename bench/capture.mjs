@@ -56,7 +56,7 @@ const lines = ['## captureException', '',
   '| browser | frames | errorbeacon (default integrations) | @sentry/browser (default integrations) | ratio | errorbeacon (no integrations) | @sentry/browser (no integrations) | ratio |',
   '|---|--:|--:|--:|--:|--:|--:|--:|'];
 try {
-  for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox']]) {
+  for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox'], ['WebKitGTK MiniBrowser (Xvfb)', 'webkit']]) {
     const all = { ebDefault: [], ebNone: [], default: [], none: [], frames: 0 };
     for (let l = 0; l < LOADS; l++) {
       const r = await pages.load(browser, url, tmp).catch((e) => {

@@ -41,7 +41,7 @@ const lines = ['## Cold start', '',
   '| browser | preloaded (module fetched → init resolved) | above floor | not preloaded | floor (empty module, preloaded) | first capture (preloaded) |',
   '|---|--:|--:|--:|--:|--:|'];
 try {
-  for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox']]) {
+  for (const [name, browser] of [['Chromium (headless)', 'chromium'], ['Firefox ESR (headless)', 'firefox'], ['WebKitGTK MiniBrowser (Xvfb)', 'webkit']]) {
     const pre = [];
     const cold = [];
     const floor = [];

@@ -1,6 +1,7 @@
 // What the browser benches share: a loopback server for the repository whose pages post one
-// JSON result to /result, and page loads in headless Chromium (playwright-core) and Firefox ESR
-// (self-driving: the page posts its result, then the process is killed), each in a fresh profile.
+// JSON result to /result, and page loads in headless Chromium (playwright-core), Firefox ESR
+// (self-driving: the page posts its result, then the process is killed), each in a fresh profile,
+// and WebKitGTK (tools/webkit.mjs, a fresh WebDriver session each).
 // With `isolated`, every response carries COOP/COEP, so the pages are cross-origin isolated:
 // `performance.now()` then ticks every 5 µs in Chromium and 20 µs in Firefox instead of 100 µs
 // and 1 ms (Firefox's 1 ms made a capture median move by whole microseconds from rounding
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { staticHandler, HOST } from '../tools/serve.mjs';
+import { withWebKit } from '../tools/webkit.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -81,10 +83,20 @@ export async function startPages({ route = () => false, timeoutMs = 60_000, isol
     }
   }
 
+  /** WebKitGTK's MiniBrowser: each WebDriver session is a new, ephemeral one (no profile). */
+  function inWebKit(url) {
+    return withWebKit(async (wd) => {
+      const pending = result();
+      await wd.go(url);
+      return await pending;
+    });
+  }
+
+  const engines = { chromium: inChromium, firefox: inFirefox, webkit: inWebKit };
   return {
     origin: `http://${HOST}:${server.address().port}`,
-    /** Loads `url` in 'chromium' or 'firefox' with a fresh profile made under `dir`. */
-    load: (browser, url, dir) => (browser === 'chromium' ? inChromium : inFirefox)(url, mkdtempSync(join(dir, `${browser}-`))),
+    /** Loads `url` in 'chromium', 'firefox' or 'webkit' with a fresh profile made under `dir`. */
+    load: (browser, url, dir) => engines[browser](url, mkdtempSync(join(dir, `${browser}-`))),
     close: () => server.close(),
   };
 }

@@ -15,9 +15,12 @@ const BATCH = 20; // well under Sentry's transport buffer of 64, so that nothing
 const BATCHES = Number(params.get('batches') || 50);
 
 Error.stackTraceLimit = 50;
+// Not `return depth(n - 1)`: JavaScriptCore's proper tail calls (strict code) would leave only
+// the last frame in WebKit's stack.
 function depth(n) {
   if (n === 0) return new Error('checkout failed: card declined');
-  return depth(n - 1);
+  const e = depth(n - 1);
+  return e;
 }
 function errors(count) {
   const out = [];
