@@ -8,6 +8,7 @@ import { installHandlers } from './handlers.js';
 import { createTransport } from './transport.js';
 import { hookWasmLoads, noteModule } from './wasm-modules.js';
 import { hex16, newEventId, syntheticStack } from './ids.js';
+import { scopeRunner } from './with-scope.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -699,7 +700,8 @@ export function addBreadcrumb(crumb, hint) {
   scoped('addBreadcrumb', c);
 }
 
-const scopeApi = {
+/** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
+export const withScope = scopeRunner({
   setTag,
   setTags,
   setContext,
@@ -708,20 +710,7 @@ const scopeApi = {
   addBreadcrumb,
   setLevel: (level) => scoped('setLevel', String(level ?? '')),
   setFingerprint: (parts) => scoped('setFingerprint', Array.isArray(parts) ? parts.map(String) : []),
-};
-
-/** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
-export function withScope(callback) {
-  scoped('pushScope');
-  try {
-    return callback(scopeApi);
-  } catch (e) {
-    debugWarn('withScope callback threw:', e);
-    return undefined;
-  } finally {
-    scoped('popScope');
-  }
-}
+}, scoped, debugWarn);
 
 export function lastEventId() {
   if (!isConfigured()) return loading ? pendingLastId : undefined;

@@ -5,6 +5,7 @@
 // capture with the id it was answered with and the time it was made. Nothing here throws into
 // the host.
 import { newEventId, syntheticStack } from './ids.js';
+import { scopeRunner } from './with-scope.js';
 
 // Calls kept while the rest loads (more are counted, and reported once it has: debug warning
 // and client report); the same bound as the API's own while the wasm loads.
@@ -197,28 +198,21 @@ export function addBreadcrumb(crumb, hint) {
   }
 }
 
-const scope = {
+const scopeOp = (name, ...args) => route('scopeCall', [name, ...args]);
+const runScope = scopeRunner({
   setTag,
   setTags,
   setContext,
   setExtra,
   setUser,
   addBreadcrumb,
-  setLevel: (level) => route('scopeCall', ['setLevel', String(level ?? '')]),
-  setFingerprint: (parts) => route('scopeCall', ['setFingerprint', Array.isArray(parts) ? parts.map(String) : []]),
-};
+  setLevel: (level) => scopeOp('setLevel', String(level ?? '')),
+  setFingerprint: (parts) => scopeOp('setFingerprint', Array.isArray(parts) ? parts.map(String) : []),
+}, scopeOp, warn);
 
 export function withScope(callback) {
   if (core) return core.withScope(callback);
-  route('scopeCall', ['pushScope']);
-  try {
-    return callback(scope);
-  } catch (e) {
-    warn('withScope callback threw:', e);
-    return undefined;
-  } finally {
-    route('scopeCall', ['popScope']);
-  }
+  return runScope(callback);
 }
 
 export function lastEventId() {
