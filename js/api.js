@@ -701,16 +701,7 @@ export function addBreadcrumb(crumb, hint) {
 }
 
 /** Runs `callback(scope)` with a scope of its own: what it sets stays inside. */
-export const withScope = scopeRunner({
-  setTag,
-  setTags,
-  setContext,
-  setExtra,
-  setUser,
-  addBreadcrumb,
-  setLevel: (level) => scoped('setLevel', String(level ?? '')),
-  setFingerprint: (parts) => scoped('setFingerprint', Array.isArray(parts) ? parts.map(String) : []),
-}, scoped, debugWarn);
+export const withScope = scopeRunner({ setTag, setTags, setContext, setExtra, setUser, addBreadcrumb }, scoped, debugWarn);
 
 export function lastEventId() {
   if (!isConfigured()) return loading ? pendingLastId : undefined;

@@ -198,17 +198,11 @@ export function addBreadcrumb(crumb, hint) {
   }
 }
 
-const scopeOp = (name, ...args) => route('scopeCall', [name, ...args]);
-const runScope = scopeRunner({
-  setTag,
-  setTags,
-  setContext,
-  setExtra,
-  setUser,
-  addBreadcrumb,
-  setLevel: (level) => scopeOp('setLevel', String(level ?? '')),
-  setFingerprint: (parts) => scopeOp('setFingerprint', Array.isArray(parts) ? parts.map(String) : []),
-}, scopeOp, warn);
+const runScope = scopeRunner(
+  { setTag, setTags, setContext, setExtra, setUser, addBreadcrumb },
+  (name, ...args) => route('scopeCall', [name, ...args]),
+  warn,
+);
 
 export function withScope(callback) {
   if (core) return core.withScope(callback);

@@ -95,7 +95,7 @@ export function sizesOf(buf) {
 
 /** Summed sizes of the existing files of each group; `missing` lists the files that were not there. */
 export function measure(root = ROOT, fileGroups = groups(root)) {
-  const rows = fileGroups.map(({ name, files }) => {
+  const rows = fileGroups.map(({ name, files, optional }) => {
     const sum = { raw: 0, gzip: 0, brotli: 0 };
     const missing = [];
     for (const f of files) {
@@ -104,7 +104,7 @@ export function measure(root = ROOT, fileGroups = groups(root)) {
       const s = sizesOf(readFileSync(p));
       for (const k of Object.keys(sum)) sum[k] += s[k];
     }
-    return { name, files, missing, optional: fileGroups.find((g) => g.name === name)?.optional, ...sum };
+    return { name, files, missing, optional, ...sum };
   });
   const total = { name: "total", raw: 0, gzip: 0, brotli: 0 };
   for (const r of rows) if (!r.optional) for (const k of ["raw", "gzip", "brotli"]) total[k] += r[k];
