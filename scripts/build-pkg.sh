@@ -71,7 +71,7 @@ else
     || { echo "build-pkg: toolchain $TOOLCHAIN not installed; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
   # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so they are restated here.
   CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL \
-  RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort --cfg eb_speed" \
     cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm \
     --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
 fi

@@ -14,6 +14,9 @@
 //! - [`Dsn`]: parsing a DSN and deriving ingest URLs and auth.
 //! - [`capture`]: an event from any thrown value's description.
 
+// The npm build (nightly) compiles the stack parser for speed and the rest for size.
+#![cfg_attr(eb_speed, feature(optimize_attribute))]
+
 pub mod capture;
 pub mod client;
 pub mod delivery;

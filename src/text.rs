@@ -8,19 +8,22 @@
 //! never fail in practice.
 
 /// `s[start..end]`, or `""` when the range is not valid.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn sub(s: &str, start: usize, end: usize) -> &str {
     s.get(start..end).unwrap_or_default()
 }
 
 /// `s[start..]`, or `""` when `start` is not valid.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn from(s: &str, start: usize) -> &str {
     s.get(start..).unwrap_or_default()
 }
 
 /// `s[..end]`, or `""` when `end` is not valid.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn to(s: &str, end: usize) -> &str {
     s.get(..end).unwrap_or_default()
 }
@@ -28,6 +31,7 @@ pub(crate) fn to(s: &str, end: usize) -> &str {
 /// Byte offset of the first occurrence of `needle` (a short ASCII marker) in `hay`. A plain
 /// byte loop: the strings searched are short (one frame's location), where `str::find`'s
 /// searcher setup costs more than the scan.
+#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let (&first, rest) = n.split_first()?;
@@ -37,6 +41,7 @@ pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// Byte offset of the last occurrence of `needle` in `hay`.
+#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let last_start = h.len().checked_sub(n.len())?;
@@ -45,7 +50,8 @@ pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
 
 /// `s` without `prefix`. Compares inline: in wasm, `strip_prefix`'s `memcmp` is a call to a
 /// byte loop, which costs more than these few-byte prefixes.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let (b, p) = (s.as_bytes(), prefix.as_bytes());
     if b.len() < p.len() || !p.iter().enumerate().all(|(i, c)| b.get(i) == Some(c)) {
@@ -56,6 +62,7 @@ pub(crate) fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// `a == b`, eight bytes at a time. The wasm build's `memcmp` is a byte loop behind a call;
 /// this is several times faster on the path-length strings compared here.
+#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -69,23 +76,27 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
 
 /// Byte offset of the first `b` in `s`: a plain loop, cheaper than `str::find(char)`'s
 /// searcher on the short strings searched here.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().position(|x| x == b)
 }
 
 /// Byte offset of the last `b` in `s`.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().rposition(|x| x == b)
 }
 
 /// Whether `hay` contains `needle`.
+#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
 }
 
 /// `s` cut to at most `max` characters, ending in `…` when cut.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => s.to_owned(),
@@ -99,6 +110,7 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// `v` in decimal, without the formatting machinery (`format!` costs the wasm build ~2 KB).
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn decimal(mut v: u64) -> String {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
@@ -117,6 +129,7 @@ pub(crate) fn decimal(mut v: u64) -> String {
 
 /// `v` in decimal, signed (the wasm binding's tags and user ids).
 #[cfg_attr(not(feature = "npm"), allow(dead_code))]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn decimal_i64(v: i64) -> String {
     let digits = decimal(v.unsigned_abs());
     if v < 0 {
@@ -127,6 +140,7 @@ pub(crate) fn decimal_i64(v: i64) -> String {
 }
 
 /// Bytes as lowercase hex.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

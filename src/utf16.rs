@@ -4,13 +4,15 @@
 //! passed), but they are plain code, tested here on the host.
 
 /// Number of UTF-16 units in `s` (what JavaScript's `length` says).
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn utf16_len(s: &str) -> usize {
     s.bytes().map(|b| utf16_weight(b) as usize).sum()
 }
 
 /// UTF-16 units contributed by one UTF-8 byte: one per character start, two for the start
 /// of a 4-byte character, none for continuation bytes.
-#[inline]
+#[cfg_attr(eb_speed, inline(always))]
+#[cfg_attr(not(eb_speed), inline)]
 fn utf16_weight(b: u8) -> u32 {
     match b {
         0x80..=0xBF => 0,
@@ -29,6 +31,7 @@ pub(crate) struct Utf16Offsets<'a> {
 impl<'a> Utf16Offsets<'a> {
     const STEP: usize = 256;
 
+    #[cfg_attr(eb_speed, optimize(speed))]
     pub(crate) fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         if text.is_ascii() {
@@ -43,6 +46,7 @@ impl<'a> Utf16Offsets<'a> {
         Utf16Offsets { text: bytes, checkpoints }
     }
 
+    #[cfg_attr(eb_speed, inline(always))]
     pub(crate) fn at(&self, byte: usize) -> u32 {
         if self.checkpoints.is_empty() {
             return byte as u32;

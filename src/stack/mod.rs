@@ -49,6 +49,7 @@ pub(crate) struct ParsedFrame<'a> {
 
 impl ParsedFrame<'_> {
     /// The owned protocol frame.
+    #[cfg_attr(eb_speed, optimize(speed))]
     pub fn to_frame(&self) -> Frame {
         Frame {
             function: self.function.as_ref().map(|f| f.to_string()),
@@ -86,11 +87,13 @@ pub struct ParseOptions {
 /// assert_eq!(frames[1].function.as_deref(), Some("f"));
 /// assert_eq!(frames[0].lineno, Some(3));
 /// ```
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn parse_stack(stack: &str) -> Vec<Frame> {
     parse_stack_with(stack, &ParseOptions::default())
 }
 
 /// [`parse_stack`] with options.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
     let mut out = Vec::new();
     parse_frames(stack, options, &mut out);
@@ -98,6 +101,7 @@ pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
 }
 
 /// The composer: fills `out` (cleared first) with the frames of `stack`, oldest first.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut Vec<ParsedFrame<'a>>) {
     out.clear();
     out.reserve(16);
@@ -151,6 +155,7 @@ struct Lines<'a>(&'a str);
 impl<'a> Iterator for Lines<'a> {
     type Item = &'a str;
 
+    #[cfg_attr(eb_speed, optimize(speed))]
     fn next(&mut self) -> Option<&'a str> {
         if self.0.is_empty() {
             return None;
@@ -165,6 +170,7 @@ impl<'a> Iterator for Lines<'a> {
 }
 
 /// Decides what a raw frame means: names, filename, in-app.
+#[cfg_attr(eb_speed, optimize(speed))]
 fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'a>) -> ParsedFrame<'a> {
     let mut f = ParsedFrame {
         function: raw.function.map(Cow::Borrowed),
@@ -233,6 +239,7 @@ struct PathCache<'a> {
 }
 
 impl<'a> PathCache<'a> {
+    #[cfg_attr(eb_speed, inline(always))]
     fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
         if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| crate::text::same(p, path)) {
             return *hit;
@@ -248,6 +255,7 @@ impl<'a> PathCache<'a> {
 
 /// Removes errorbeacon's own frames from the newest end (`frames` is newest first here), as
 /// long as some other frame remains.
+#[cfg_attr(eb_speed, optimize(speed))]
 fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
     let n = frames.iter().take_while(|f| f.sdk).count();
     if n > 0 && n < frames.len() {
@@ -256,12 +264,14 @@ fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
 }
 
 /// The `filename` a frame at `abs_path` gets (the path of a URL, without query or fragment).
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn filename_of(abs_path: &str) -> &str {
     paths::analyze(abs_path, None).filename
 }
 
 /// Rust source paths of the standard library or a dependency (as panic locations give them):
 /// not the app's code.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_library_source(path: &str) -> bool {
     path.starts_with("/rustc/")
         || crate::text::contains(path, "/.cargo/registry/")
@@ -270,6 +280,7 @@ pub(crate) fn is_library_source(path: &str) -> bool {
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;

@@ -44,6 +44,7 @@ thread_local! {
 /// Makes room for `len` input bytes and returns where JS should write them; null when `len`
 /// is more than a bounded stack can need (JS then writes nothing).
 #[wasm_bindgen(js_name = inputBuffer)]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn input_buffer(len: usize) -> *mut u8 {
     STATE.with(|s| {
         let Ok(mut s) = s.try_borrow_mut() else { return std::ptr::null_mut() };
@@ -59,6 +60,7 @@ pub fn input_buffer(len: usize) -> *mut u8 {
 
 /// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's).
 #[wasm_bindgen(js_name = setSdkUrlPrefix)]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn set_sdk_url_prefix(prefix: &str) {
     STATE.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
@@ -69,6 +71,7 @@ pub fn set_sdk_url_prefix(prefix: &str) {
 
 /// Parses the first `len` bytes of the input buffer; returns the number of frames.
 #[wasm_bindgen(js_name = parseInput)]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn parse_input(len: usize) -> u32 {
     STATE.with(|s| {
         let Ok(mut s) = s.try_borrow_mut() else {
@@ -101,16 +104,19 @@ pub fn parse_input(len: usize) -> u32 {
 
 /// The frame table of the last `parseInput`.
 #[wasm_bindgen(js_name = framesPtr)]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn frames_ptr() -> *const u32 {
     STATE.with(|s| s.try_borrow().map_or(std::ptr::null(), |s| s.table.as_ptr()))
 }
 
 /// Strings of the last `parseInput` that are not slices of the input.
 #[wasm_bindgen(js_name = sideStrings)]
+#[cfg_attr(eb_speed, optimize(speed))]
 pub fn side_strings() -> String {
     STATE.with(|s| s.try_borrow().map(|s| s.side.clone()).unwrap_or_default())
 }
 
+#[cfg_attr(eb_speed, optimize(speed))]
 fn encode(
     f: &ParsedFrame<'_>,
     text: &str,
@@ -176,6 +182,7 @@ fn encode(
 }
 
 /// Byte range of `part` within `whole`, when `part` is a slice of it.
+#[cfg_attr(eb_speed, optimize(speed))]
 fn span(whole: &str, part: &str) -> Option<(usize, usize)> {
     let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
     let end = start.checked_add(part.len())?;
