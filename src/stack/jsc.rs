@@ -1,7 +1,8 @@
 //! JavaScriptCore lines (Safari, and Bun's raw format for some errors) that SpiderMonkey's
 //! parser does not take: builtins `fn@[native code]` or a bare `[native code]`,
 //! `function@url` without line numbers, anonymous frames printed as a bare `url:line:col`
-//! (no `@`), and frames with no location printed as a bare name (`baz`, `eval code`).
+//! (no `@`), and frames with no location printed as a bare name (`baz`, `eval code`) or as a
+//! name and an empty location (`discountRule@`, WebKit's frames in eval code).
 
 use super::gecko::location_at;
 use super::location::{self, Loc};
@@ -9,6 +10,7 @@ use super::RawFrame;
 use crate::text::{from, to};
 
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
+#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     if line == "[native code]" {
@@ -18,7 +20,11 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
         return without_at(line);
     };
     let function = Some(to(line, at)).filter(|f| !f.is_empty());
-    let loc = match location::parse(from(line, at + 1)) {
+    let rest = from(line, at + 1);
+    let loc = match location::parse(rest) {
+        // Frames in eval and `new Function` code: JavaScriptCore prints the name and nothing
+        // after the `@` (`discountRule@`, `eval code@`, `anonymous@`).
+        Loc::None if rest.is_empty() && function.is_some() => Loc::None,
         Loc::None => return None,
         loc => loc,
     };
@@ -28,6 +34,7 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
 /// A line with no `@`: a bare `url:line[:col]` is an anonymous frame; a bare name made of
 /// identifier characters (or JavaScriptCore's `eval code` / `global code` / `module code`)
 /// is a frame with no location. Anything else (a message line) is not a frame.
+#[cfg_attr(eb_speed, optimize(speed))]
 fn without_at(line: &str) -> Option<RawFrame<'_>> {
     match location::parse(line) {
         loc @ Loc::Source { line: Some(_), .. } => {
@@ -67,5 +74,10 @@ mod tests {
         let r = parse_line("eval code").expect("name-only frame");
         assert_eq!((r.function, r.loc), (Some("eval code"), Loc::None));
         assert_eq!(parse_line("baz").map(|r| r.function), Some(Some("baz")));
+        let r = parse_line("discountRule@").expect("eval frame");
+        assert_eq!((r.function, r.loc), (Some("discountRule"), Loc::None));
+        assert_eq!(parse_line("eval code@").map(|r| r.function), Some(Some("eval code")));
+        assert!(parse_line("@").is_none());
+        assert!(parse_line("f@unknown").is_none());
     }
 }
