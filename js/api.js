@@ -9,6 +9,7 @@ import { createTransport } from './transport.js';
 import { hookWasmLoads, noteModule } from './wasm-modules.js';
 import { hex16, newEventId, syntheticStack } from './ids.js';
 import { scopeRunner } from './with-scope.js';
+import { pageContexts, pageRequest } from './page.js';
 
 // Must match src/web/parse_export.rs.
 const RECORD = 13;
@@ -483,8 +484,12 @@ function setPage(sendDefaultPii) {
     // Whatever could be read is used.
   }
   const apply = (hints) => {
-    const h = hints || {};
-    call('setPage', url, ua, locale, timeZone, sendDefaultPii, h.brands || [], h.platform, h.platformVersion, h.model);
+    try {
+      const r = url ? pageRequest(url, sendDefaultPii) : {};
+      call('setPage', r.url, r.query, r.fragment, ua, pageContexts(ua, hints, locale, timeZone));
+    } catch (e) {
+      debugWarn('setPage failed:', e);
+    }
   };
   pagePending = () => apply();
   const later = () => {

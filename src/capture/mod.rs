@@ -7,7 +7,6 @@
 mod bound;
 mod images;
 mod linked;
-pub mod page;
 mod panic;
 mod thrown;
 

@@ -410,34 +410,34 @@ pub fn add_breadcrumb(crumb: &JsValue) {
     with_client(|c, js| c.add_breadcrumb(js, crumb));
 }
 
-/// The page's URL and user agent (the `request` interface), browser, OS and device contexts,
-/// and culture. `hints` are the user agent's client hints when the browser gives them:
-/// `brands` alternates brand and full version (`fullVersionList`), then `platform`,
-/// `platformVersion` and `model`.
+/// The page's `request` interface (URL, scrubbed query, fragment, user agent) and its
+/// `browser`, `os`, `device` and `culture` contexts, as `js/page.js` read them (the user agent
+/// and client hints are parsed there: smaller in JavaScript, docs/size.md).
 #[wasm_bindgen(js_name = setPage)]
-#[allow(clippy::too_many_arguments)]
 pub fn set_page(
     url: Option<String>,
+    query: Option<String>,
+    fragment: Option<String>,
     user_agent: Option<String>,
-    locale: Option<String>,
-    timezone: Option<String>,
-    send_default_pii: bool,
-    brands: Vec<String>,
-    platform: Option<String>,
-    platform_version: Option<String>,
-    model: Option<String>,
+    contexts: &JsValue,
 ) {
-    use crate::capture::page::{page_request, set_page_contexts, ClientHints};
-    let request = url.map(|u| page_request(&u, user_agent.as_deref(), send_default_pii));
-    let mut pairs = brands.into_iter();
-    let mut brands = Vec::new();
-    while let (Some(brand), Some(version)) = (pairs.next(), pairs.next()) {
-        brands.push((brand, version));
-    }
-    let hints =
-        (platform.is_some() || !brands.is_empty()).then_some(ClientHints { brands, platform, platform_version, model });
-    let mut contexts = crate::protocol::Contexts::default();
-    set_page_contexts(&mut contexts, user_agent.as_deref(), hints.as_ref(), locale.as_deref(), timezone.as_deref());
+    let request = url.map(|url| {
+        let mut headers = crate::protocol::SortedMap::new();
+        if let Some(ua) = user_agent.filter(|u| !u.is_empty()) {
+            headers.insert("User-Agent".to_owned(), ua);
+        }
+        crate::protocol::Request {
+            url: Some(url),
+            method: None,
+            query_string: query.filter(|q| !q.is_empty()),
+            fragment: fragment.filter(|f| !f.is_empty()),
+            headers,
+        }
+    });
+    let contexts = match to_value(contexts, 0) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
     // Every scope: the glue may hand the page over inside a `withScope` (before the first
     // capture), and what it sets must outlive that scope.
     with_client(|c, _| {
@@ -445,8 +445,10 @@ pub fn set_page(
             if request.is_some() {
                 scope.set_request(request.clone());
             }
-            for (name, fields) in contexts.0.iter() {
-                scope.set_context(name, Some(fields.clone()));
+            for (name, fields) in contexts.iter() {
+                if let Value::Object(fields) = fields {
+                    scope.set_context(name, Some(fields.clone()));
+                }
             }
         }
     });
