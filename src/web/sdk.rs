@@ -176,6 +176,7 @@ fn with_client<R>(f: impl FnOnce(&mut Client, &mut Js) -> R) -> Option<R> {
 }
 
 /// A panic of this module goes out the way its other events do (custom transport, tunnel).
+#[cfg(not(panic = "immediate-abort"))]
 fn send_panic(url: &str, _beacon: &str, auth: &str, bytes: &[u8]) {
     js_send(url, auth, bytes);
 }
@@ -227,6 +228,9 @@ pub fn configure(
         integrations: Vec::new(),
         send_default_pii,
     };
+    // Built with panic=immediate-abort (scripts/build-pkg.sh), a panic of this module traps at
+    // once and runs no hook: installing one would only ship its bytes (3.7 KB gzip).
+    #[cfg(not(panic = "immediate-abort"))]
     super::panic::install(super::panic::PanicTarget {
         dsn: options.dsn.clone(),
         release: options.release.clone(),
