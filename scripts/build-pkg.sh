@@ -5,7 +5,7 @@
 #
 #   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
 #   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
-#   3. wasm-opt -O2 (npm binaryen 132) in place on errorbeacon_bg.wasm; drops the name section too.
+#   3. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level) in place on errorbeacon_bg.wasm; drops the name section too.
 #      -O2 measured the same size as -Oz on this module (21.5 KB gzip) and ~10% faster parsing.
 #   4. esbuild bundles and minifies the JS: js/index.js (the browsers' and bundlers' entry, which
 #      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), the
