@@ -293,34 +293,22 @@ impl Client {
             return id;
         };
         let Some(mut item) = items.pop() else { return id };
-        // The common case: small enough for every channel, written once.
-        if item.payload.len() + ENVELOPE_HEADROOM <= KEEPALIVE_BYTES {
-            let payload = match p.before_send(&event, std::mem::take(&mut item.payload)) {
-                BeforeSend::Send(payload) => payload,
-                BeforeSend::Drop => {
-                    self.record(Outcome::BeforeSend, &event);
-                    return id;
-                }
-                BeforeSend::Later => return id,
-            };
-            if dsn.is_some() {
-                p.send(with_payload(headers, item, payload), None, Some(id));
-            }
-            return id;
-        }
-        // A big event is trimmed to what a plain `fetch` takes before `beforeSend` sees it;
-        // a smaller variant for the keepalive channels (page hide, navigation) is made only
-        // when `beforeSend` left it as it was.
-        let mut event = event;
+        // An event too big for every channel is trimmed to what a plain `fetch` takes before
+        // `beforeSend` sees it; one too big for the keepalive channels (page hide, navigation)
+        // also gets a smaller variant, made only when `beforeSend` left it as it was. The
+        // common case is written once and not copied.
+        let big = item.payload.len() + ENVELOPE_HEADROOM > KEEPALIVE_BYTES;
         if item.payload.len() + ENVELOPE_HEADROOM > FETCH_MAX_BYTES {
             trim_event(&mut event, FETCH_MAX_BYTES - ENVELOPE_HEADROOM);
+            let Ok(Envelope { items: trimmed, .. }) = Envelope::from_event(&event, dsn, now) else {
+                return id;
+            };
+            let Some(trimmed) = trimmed.into_iter().next() else { return id };
+            item = trimmed;
         }
-        let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
-            return id;
-        };
-        let Some(mut item) = items.pop() else { return id };
         let original = std::mem::take(&mut item.payload);
-        let payload = match p.before_send(&event, original.clone()) {
+        let kept = big.then(|| original.clone());
+        let payload = match p.before_send(&event, original) {
             BeforeSend::Send(payload) => payload,
             BeforeSend::Drop => {
                 self.record(Outcome::BeforeSend, &event);
@@ -329,7 +317,7 @@ impl Client {
             BeforeSend::Later => return id,
         };
         if dsn.is_some() {
-            if payload == original {
+            if kept.is_some_and(|k| k == payload) {
                 let v = event_variants(event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
                 p.send(v.body, v.small, Some(id));
             } else {
