@@ -96,7 +96,6 @@ pub(crate) fn contains(hay: &str, needle: &str) -> bool {
 }
 
 /// `s` cut to at most `max` characters, ending in `…` when cut.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => s.to_owned(),
@@ -110,7 +109,6 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// `v` in decimal, without the formatting machinery (`format!` costs the wasm build ~2 KB).
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn decimal(mut v: u64) -> String {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
@@ -129,7 +127,6 @@ pub(crate) fn decimal(mut v: u64) -> String {
 
 /// `v` in decimal, signed (the wasm binding's tags and user ids).
 #[cfg_attr(not(feature = "npm"), allow(dead_code))]
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn decimal_i64(v: i64) -> String {
     let digits = decimal(v.unsigned_abs());
     if v < 0 {
@@ -140,7 +137,6 @@ pub(crate) fn decimal_i64(v: i64) -> String {
 }
 
 /// Bytes as lowercase hex.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

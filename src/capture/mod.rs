@@ -240,6 +240,11 @@ fn non_error_type(rejection: bool) -> String {
 fn stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<Stacktrace> {
     let mut parsed = Vec::new();
     parse_frames(stack?, options, &mut parsed);
+    frames_of(&parsed)
+}
+
+/// The frames as a stacktrace, or `None` when there are none (Relay rejects empty frame lists).
+fn frames_of(parsed: &[crate::stack::ParsedFrame<'_>]) -> Option<Stacktrace> {
     (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
 }
 
@@ -261,7 +266,7 @@ fn synthetic_stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<S
             }
         }
     }
-    (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
+    frames_of(&parsed)
 }
 
 #[cfg(test)]

@@ -49,7 +49,6 @@ pub(crate) struct ParsedFrame<'a> {
 
 impl ParsedFrame<'_> {
     /// The owned protocol frame.
-    #[cfg_attr(eb_speed, optimize(speed))]
     pub fn to_frame(&self) -> Frame {
         Frame {
             function: self.function.as_ref().map(|f| f.to_string()),
@@ -87,13 +86,11 @@ pub struct ParseOptions {
 /// assert_eq!(frames[1].function.as_deref(), Some("f"));
 /// assert_eq!(frames[0].lineno, Some(3));
 /// ```
-#[cfg_attr(eb_speed, optimize(speed))]
 pub fn parse_stack(stack: &str) -> Vec<Frame> {
     parse_stack_with(stack, &ParseOptions::default())
 }
 
 /// [`parse_stack`] with options.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
     let mut out = Vec::new();
     parse_frames(stack, options, &mut out);
@@ -264,14 +261,12 @@ fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
 }
 
 /// The `filename` a frame at `abs_path` gets (the path of a URL, without query or fragment).
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn filename_of(abs_path: &str) -> &str {
     paths::analyze(abs_path, None).filename
 }
 
 /// Rust source paths of the standard library or a dependency (as panic locations give them):
 /// not the app's code.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_library_source(path: &str) -> bool {
     path.starts_with("/rustc/")
         || crate::text::contains(path, "/.cargo/registry/")
