@@ -111,9 +111,9 @@ function defer(run) {
 
 /** A capture while the module loads: answered now with a fresh id, made once it is there. */
 function deferCapture(make, category = 'error') {
-  const id = preset?.id || newEventId();
-  const at = preset?.at || Date.now();
-  preset = null;
+  const p = takePreset();
+  const id = p?.id || newEventId();
+  const at = p?.at || Date.now();
   if (!defer(() => make(id, at))) {
     capturesDropped[category]++;
     return '';
@@ -125,6 +125,13 @@ function deferCapture(make, category = 'error') {
 // A call the package's entry (js/index.js) kept while this part loaded, made now: it keeps the
 // id it was answered with, the time it was made and, for a non-Error, where it was seen.
 let preset = null;
+
+/** The kept call's id, time and stack, once: the capture that uses them clears them. */
+function takePreset() {
+  const p = preset;
+  preset = null;
+  return p;
+}
 
 /** Makes `call()` as the entry's kept call with id `id`, made at `at` (ms), with `synthetic`
  * as the stack of where a non-Error was seen. */
@@ -214,8 +221,7 @@ function captureWith(value, mechanism, handled, stack) {
   if (closed) return '';
   const synthetic = stack ?? (preset ? preset.synthetic : syntheticStack(value));
   if (isConfigured()) {
-    const p = preset;
-    preset = null;
+    const p = takePreset();
     return capture(value, mechanism, handled, synthetic, p?.id, p?.at);
   }
   if (!loading) return '';
@@ -620,8 +626,7 @@ export function captureMessage(message, level = 'info') {
       return w ? idAt(w, capturingValue(text, () => call('captureMessage', text, lvl, id, at))) : '';
     };
     if (isConfigured()) {
-      const p = preset;
-      preset = null;
+      const p = takePreset();
       return make(p?.id, p?.at || 0);
     }
     if (!loading) return '';
