@@ -346,7 +346,7 @@ async function start(moduleReady) {
       unhandle();
       unhook();
     };
-    if (wasm.module) noteModule(register, wasm.module, wasm.url, wasm.bytes);
+    if (wasm.module) noteModule(register, wasm.module, wasm.url, wasm.bytes, true);
     // `init` resolves here. Configuring the client (the first run of most of the module's
     // setup code: a third of a cold start) is left for the next task, or for the first API
     // call that comes sooner (docs/speed.md).

@@ -111,21 +111,21 @@ function importedFunctions(module) {
 }
 
 /**
- * `register(url, buildId, fnStart, fnEnd, codeStart, codeEnd, name)` for a module with a build id
- * (`name`: its name section's module name, '' without one);
+ * `register(url, buildId, fnStart, fnEnd, codeStart, codeEnd, name, own)` for a module with a
+ * build id (`name`: its name section's module name, '' without one; `own`: errorbeacon's own);
  * `bytes` is describeBytes' answer for a module from bytes (undefined for one from a URL).
  */
-export function noteModule(register, module, url, bytes) {
+export function noteModule(register, module, url, bytes, own = false) {
   try {
     const id = buildIdOf(module);
     if (!id) return;
     const name = nameOf(module);
     if (!bytes) {
-      if (url) register(url, id, 0, 0, 0, 0, name);
+      if (url) register(url, id, 0, 0, 0, 0, name, own);
       return;
     }
     const imported = importedFunctions(module);
-    register(bytes.url, id, imported, imported + bytes.defined, bytes.codeStart, bytes.codeEnd, name);
+    register(bytes.url, id, imported, imported + bytes.defined, bytes.codeStart, bytes.codeEnd, name, own);
   } catch {
     // A module we cannot read: its frames keep absolute addresses.
   }

@@ -27,6 +27,8 @@ pub struct WasmModule {
     /// Its name section's module name (`app.wasm`): JavaScriptCore prints that, not a URL,
     /// for its frames (`app.wasm.f@[wasm code]`). Empty when it has none.
     pub name: String,
+    /// errorbeacon's own module: never the one a frame that names no module is taken for.
+    pub own: bool,
 }
 
 /// Where a module's own code is: its function indices (after the imported ones) and the byte
@@ -52,6 +54,19 @@ fn engine_named(path: &str) -> bool {
     path.starts_with("wasm://") || crate::text::contains(path, " > WebAssembly.")
 }
 
+/// JavaScriptCore's name for a module whose name section it has not read: one without a name
+/// section, or one compiled while streaming before its name section (custom sections come last)
+/// arrived, as on a slow network or a busy machine. Its frames belong to the one registered
+/// module of the page's own that can print it: one without a module name, or one fetched from a
+/// URL.
+const UNNAMED: &str = "<?>";
+
+/// The one item of `items`, none when there are none or several.
+fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    let first = items.next()?;
+    items.next().is_none().then_some(first)
+}
+
 /// The module a wasm frame ran in: the one registered under its name, else, for a name an
 /// engine made up, the one module from bytes whose code holds it (none when two could).
 fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option<&'m WasmModule> {
@@ -60,16 +75,19 @@ fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option
     }
     // JavaScriptCore's frames name the module by its name section: the one module so named
     // (none when two are).
-    let mut named = modules.iter().filter(|m| !m.name.is_empty() && m.name == path);
-    if let Some(first) = named.next() {
-        return named.next().is_none().then_some(first);
+    if path == UNNAMED {
+        return only(
+            modules.iter().filter(|m| !m.own && (m.name.is_empty() || (!m.url.is_empty() && !engine_named(&m.url)))),
+        );
+    }
+    let mut named = modules.iter().filter(|m| !m.name.is_empty() && m.name == path).peekable();
+    if named.peek().is_some() {
+        return only(named);
     }
     if !engine_named(path) {
         return None;
     }
-    let mut fits = modules.iter().filter(|m| m.holds(frame));
-    let first = fits.next()?;
-    fits.next().is_none().then_some(first)
+    only(modules.iter().filter(|m| m.holds(frame)))
 }
 
 /// Attaches the images of `modules` that the event's wasm frames use, and points those frames
@@ -88,9 +106,9 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
             }
             let Some(path) = frame.abs_path.as_deref() else { continue };
             let Some(module) = module_of(modules, frame, path) else { continue };
-            // A frame that names its module only by the name section (JavaScriptCore) gets the
-            // URL it was loaded from, when it was loaded from one.
-            if path == module.name && !module.url.is_empty() && !engine_named(&module.url) {
+            // A frame that names its module only by the name section (JavaScriptCore), or not at
+            // all, gets the URL it was loaded from, when it was loaded from one.
+            if (path == module.name || path == UNNAMED) && !module.url.is_empty() && !engine_named(&module.url) {
                 frame.filename = Some(crate::stack::filename_of(&module.url).to_owned());
                 frame.abs_path = Some(module.url.clone());
             }
@@ -168,8 +186,42 @@ mod tests {
         assert!(e.debug_meta.is_none());
     }
 
+    #[test]
+    fn javascriptcore_frames_without_a_module_name_belong_to_the_one_module_that_can_print_them() {
+        // A module streamed on a busy machine: JavaScriptCore compiled its code before the name
+        // section arrived, so neither its module name nor its function names are printed.
+        let stack = "261@<?>:wasm-function[261]\n189@<?>:wasm-function[189]\nrun@http://h/main.js:1:1";
+        let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
+        let app = WasmModule { name: "app.wasm".into(), ..url_module("http://h/pkg/app_bg.wasm", "268fa3ee") };
+        // A module from bytes with a name section always prints that name: not a candidate.
+        let named_bytes = WasmModule { name: "lib.wasm".into(), ..bytes_module("bbbb", 3..50, 0x200..0x900) };
+        // errorbeacon's own module has no name section either, but its frames are not the app's.
+        let own = WasmModule {
+            own: true,
+            ..url_module("http://h/node_modules/errorbeacon/wasm/errorbeacon_bg.wasm", "eeee")
+        };
+        let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        attach_images(&mut e, &[own, named_bytes.clone(), app.clone()]);
+        let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+        let wasm: Vec<_> = frames.iter().filter(|f| f.is_wasm()).collect();
+        assert_eq!(wasm.len(), 2);
+        for f in &wasm {
+            assert_eq!(f.abs_path.as_deref(), Some("http://h/pkg/app_bg.wasm"));
+            assert_eq!((f.function.as_deref(), f.instruction_addr), (None, None), "nothing is invented");
+        }
+        let images = &e.debug_meta.as_ref().expect("debug_meta").images;
+        assert_eq!((images.len(), images[0].code_id.as_deref()), (1, Some("268fa3ee")));
+        // Two modules that could have printed `<?>`: neither is claimed.
+        let other = url_module("http://h/other.wasm", "ffff");
+        let mut e = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        attach_images(&mut e, &[app, named_bytes, other]);
+        assert!(e.debug_meta.is_none());
+        let frames = &e.main_exception().and_then(|x| x.stacktrace.as_ref()).expect("frames").frames;
+        assert!(frames.iter().filter(|f| f.is_wasm()).all(|f| f.abs_path.as_deref() == Some("<?>")));
+    }
+
     fn url_module(url: &str, id: &str) -> WasmModule {
-        WasmModule { url: url.into(), build_id: id.into(), code: None, name: String::new() }
+        WasmModule { url: url.into(), build_id: id.into(), code: None, name: String::new(), own: false }
     }
 
     fn bytes_module(id: &str, functions: Range<u32>, bytes: Range<u64>) -> WasmModule {
@@ -178,6 +230,7 @@ mod tests {
             build_id: id.into(),
             code: Some(CodeRange { functions, bytes }),
             name: String::new(),
+            own: false,
         }
     }
 

@@ -461,8 +461,9 @@ pub fn set_page(
 /// Remembers a wasm module's build id (hex) under the name engines print for its frames (empty
 /// when unknown). A module from bytes also gives where its code is: its own functions'
 /// indices `fn_start..fn_end` and its code section's bytes `code_start..code_end` (empty for a
-/// module fetched by URL).
+/// module fetched by URL). `own`: errorbeacon's own module.
 #[wasm_bindgen(js_name = registerModule)]
+#[allow(clippy::too_many_arguments)] // flat scalars: the cheapest shape to cross the boundary
 pub fn register_module(
     url: &str,
     build_id: &str,
@@ -471,10 +472,11 @@ pub fn register_module(
     code_start: u32,
     code_end: u32,
     name: &str,
+    own: bool,
 ) {
     let code = (code_start < code_end && fn_start < fn_end)
         .then(|| CodeRange { functions: fn_start..fn_end, bytes: u64::from(code_start)..u64::from(code_end) });
-    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code, name: name.to_owned() };
+    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code, name: name.to_owned(), own };
     with_client(|c, _| c.register_module(module));
 }
 

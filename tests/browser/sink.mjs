@@ -2,6 +2,8 @@
 // Sentry-compatible ingest endpoint that keeps every envelope it receives, so that tests can
 // look at exactly what the SDK sent. Same origin as the pages, so no CORS is involved.
 import { createServer } from 'node:http';
+import { readFile } from 'node:fs';
+import { join } from 'node:path';
 import { staticHandler, HOST } from '../../tools/serve.mjs';
 
 export const KEY = '0123456789abcdef0123456789abcdef';
@@ -56,6 +58,21 @@ export async function startSink(root) {
       for (const w of waiters.splice(0)) w();
       return;
     }
+    if (url.pathname.startsWith('/trickle/')) {
+      // A wasm file sent in two parts 300 ms apart, as a slow network delivers it: the engine
+      // compiles the code before the custom sections at the end (the name section) arrive.
+      readFile(join(root, url.pathname.slice('/trickle/'.length)), (err, body) => {
+        if (err) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': body.length });
+        const cut = codeSectionEnd(body);
+        res.write(body.subarray(0, cut));
+        setTimeout(() => res.end(body.subarray(cut)), 300);
+      });
+      return;
+    }
     files(req, res);
   });
   await new Promise((ok) => server.listen(0, HOST, ok));
@@ -97,6 +114,25 @@ export async function startSink(root) {
     },
     close: () => new Promise((ok) => server.close(ok)),
   };
+}
+
+/** Where a wasm binary's code section ends (the custom sections follow it), else half its length. */
+function codeSectionEnd(b) {
+  const leb = (i) => {
+    let v = 0;
+    for (let shift = 0; i < b.length; shift += 7) {
+      const x = b[i++];
+      v += (x & 0x7f) * 2 ** shift;
+      if (!(x & 0x80)) return [v, i];
+    }
+    return [b.length, b.length];
+  };
+  for (let i = 8; i < b.length; ) {
+    const [size, start] = leb(i + 1);
+    if (b[i] === 10) return Math.min(start + size, b.length);
+    i = start + size;
+  }
+  return b.length >> 1;
 }
 
 /** The event of each envelope (envelopes with one event item). */
