@@ -8,6 +8,7 @@
 //! never fail in practice.
 
 /// `s[start..end]`, or `""` when the range is not valid.
+#[cfg(any(feature = "demangle", test))]
 #[cfg_attr(eb_speed, inline(always))]
 #[cfg_attr(not(eb_speed), inline)]
 pub(crate) fn sub(s: &str, start: usize, end: usize) -> &str {

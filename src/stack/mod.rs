@@ -6,6 +6,7 @@
 //! demangling for WebAssembly frames, and errorbeacon's own frames stripped from the crash
 //! end. Everything is a single forward pass over the bounded input with no backtracking.
 
+#[cfg(any(feature = "demangle", test))]
 mod demangle;
 mod gecko;
 mod jsc;

@@ -24,6 +24,7 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
     if suffix.len() > 64 {
         return Cow::Borrowed(name);
     }
+    #[cfg(any(feature = "demangle", test))]
     if symbol.starts_with("_ZN") || symbol.starts_with("__ZN") || symbol.starts_with("_R") {
         if let Some(d) = super::demangle::demangle(symbol) {
             return Cow::Owned(d + suffix);
