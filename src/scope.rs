@@ -10,16 +10,18 @@ use std::collections::VecDeque;
 
 /// Data attached to events. `Clone` is how `withScope` forks a temporary scope.
 #[derive(Clone, Debug, PartialEq)]
+/// The fields are readable in the crate so that a writer can put them in an event without
+/// copying them first (the panic hook's, `capture::panic`); they change only through the methods.
 pub struct Scope {
-    user: Option<User>,
-    request: Option<Request>,
-    tags: SortedMap<String>,
-    contexts: SortedMap<Map>,
-    extra: Map,
-    fingerprint: Vec<String>,
-    level: Option<Level>,
-    breadcrumbs: VecDeque<Breadcrumb>,
-    max_breadcrumbs: usize,
+    pub(crate) user: Option<User>,
+    pub(crate) request: Option<Request>,
+    pub(crate) tags: SortedMap<String>,
+    pub(crate) contexts: SortedMap<Map>,
+    pub(crate) extra: Map,
+    pub(crate) fingerprint: Vec<String>,
+    pub(crate) level: Option<Level>,
+    pub(crate) breadcrumbs: VecDeque<Breadcrumb>,
+    pub(crate) max_breadcrumbs: usize,
 }
 
 impl Default for Scope {

@@ -11,7 +11,7 @@ mod panic;
 mod thrown;
 
 pub use images::{attach_images, CodeRange, WasmModule};
-pub use panic::panic_event;
+pub use panic::{panic_envelope, panic_event, PanicParts};
 pub use thrown::{ErrorLike, Primitive, Thrown};
 
 use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS, MAX_VALUE_CHARS_IN_MESSAGE};

@@ -3,9 +3,9 @@
 //! request outlives the trap that follows. The hook is installed once and chains to the
 //! previous one (console_error_panic_hook's console output is kept).
 
-use crate::capture::panic_event;
-use crate::envelope::Envelope;
-use crate::protocol::{ClientSdkInfo, Event, EventId, SdkSettings};
+use crate::capture::{panic_envelope, PanicParts};
+use crate::protocol::{ClientSdkInfo, EventId, SdkSettings};
+use crate::scope::Scope;
 use crate::stack::ParseOptions;
 use std::cell::RefCell;
 use std::panic::PanicHookInfo;
@@ -22,11 +22,14 @@ pub(crate) struct PanicTarget {
     pub parse: ParseOptions,
     /// Sends the envelope.
     pub send: Option<Send>,
-    /// Adds the app's scope to the event, when the scope can be read at that moment.
-    pub apply_scope: Option<fn(&mut Event)>,
+    /// Calls its argument with the app's scope, when the scope can be read at that moment.
+    pub with_scope: Option<WithScope>,
     /// `sendDefaultPii` (`sdk.settings.infer_ip`).
     pub send_default_pii: bool,
 }
+
+/// Lends the app's scope to its argument.
+pub(crate) type WithScope = fn(&mut dyn FnMut(&Scope));
 
 /// Sends an envelope: (envelope URL, beacon URL with query auth, `X-Sentry-Auth`, bytes).
 pub(crate) type Send = fn(&str, &str, &str, &[u8]);
@@ -69,26 +72,27 @@ fn report(info: &PanicHookInfo<'_>) {
         (_, Some(s)) => s.clone(),
         _ => "Box<dyn Any>".to_owned(),
     };
-    let id = EventId::from_random_bytes(super::host::random_bytes());
-    let location = info.location().map(|l| (l.file(), l.line(), l.column()));
-    let mut event = panic_event(&message, location, &super::host::stack(), &target.parse, id, super::host::now());
-    event.release.clone_from(&target.release);
-    event.environment = target.environment.clone().or_else(|| Some("production".into()));
-    event.dist.clone_from(&target.dist);
-    event.sdk = Some(ClientSdkInfo {
-        settings: Some(SdkSettings::for_pii(target.send_default_pii)),
-        ..ClientSdkInfo::errorbeacon()
-    });
-    if let Some(apply) = target.apply_scope {
-        apply(&mut event);
+    let now = super::host::now();
+    let sdk =
+        ClientSdkInfo { settings: Some(SdkSettings::for_pii(target.send_default_pii)), ..ClientSdkInfo::errorbeacon() };
+    let stack = super::host::stack();
+    let parts = PanicParts {
+        message: &message,
+        location: info.location().map(|l| (l.file(), l.line(), l.column())),
+        js_stack: &stack,
+        parse: &target.parse,
+        event_id: EventId::from_random_bytes(super::host::random_bytes()),
+        now,
+        release: target.release.as_deref(),
+        dist: target.dist.as_deref(),
+        environment: target.environment.as_deref().unwrap_or("production"),
+        sdk: &sdk,
+    };
+    let mut envelope = None;
+    if let Some(with_scope) = target.with_scope {
+        with_scope(&mut |scope| envelope = Some(panic_envelope(&parts, Some(scope), Some(dsn))));
     }
-    if let Ok(envelope) = Envelope::from_event(&event, Some(dsn), super::host::now()) {
-        let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
-        send(
-            &dsn.envelope_url(),
-            &dsn.envelope_url_with_auth(&client),
-            &dsn.auth_header(&client),
-            &envelope.to_bytes(),
-        );
-    }
+    let envelope = envelope.unwrap_or_else(|| panic_envelope(&parts, None, Some(dsn)));
+    let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
+    send(&dsn.envelope_url(), &dsn.envelope_url_with_auth(&client), &dsn.auth_header(&client), &envelope);
 }

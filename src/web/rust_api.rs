@@ -7,7 +7,7 @@ use super::panic::{install, PanicTarget};
 use crate::capture::{CaptureContext, ErrorLike, Thrown};
 use crate::client::{Client, ClientOptions, Platform};
 use crate::filter::PatternMatcher;
-use crate::protocol::{Breadcrumb, Event, EventId, Level, Timestamp};
+use crate::protocol::{Breadcrumb, EventId, Level, Timestamp};
 use crate::scope::Scope;
 use crate::Dsn;
 use std::cell::RefCell;
@@ -112,11 +112,11 @@ fn send_for_panic(url: &str, beacon: &str, auth: &str, bytes: &[u8]) {
     host::post(url, beacon, auth, bytes);
 }
 
-fn apply_scope_for_panic(event: &mut Event) {
+fn with_scope_for_panic(f: &mut dyn FnMut(&Scope)) {
     CLIENT.with(|c| {
         if let Ok(c) = c.try_borrow() {
             if let Some((c, _)) = c.as_ref() {
-                c.scope().apply_to(event);
+                f(c.scope());
             }
         }
     });
@@ -133,7 +133,7 @@ pub fn init(options: Options) -> Guard {
             dist: options.dist.clone(),
             parse: Default::default(),
             send: Some(send_for_panic),
-            apply_scope: Some(apply_scope_for_panic),
+            with_scope: Some(with_scope_for_panic),
             send_default_pii: options.send_default_pii,
         });
     }

@@ -238,7 +238,7 @@ pub fn configure(
         dist: options.dist.clone(),
         parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.clone().filter(|s| !s.is_empty()) },
         send: Some(send_panic),
-        apply_scope: None,
+        with_scope: None,
         send_default_pii,
     });
     let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
