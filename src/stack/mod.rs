@@ -117,8 +117,8 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
             continue;
         }
         // A line just like the one before (deep recursion repeats one frame up to the limit)
-        // is the same frame: copy it instead of parsing it again.
-        if !out.is_empty() && crate::text::same(line, prev_line) {
+        // is the same frame: copy it instead of parsing it again (a speed lever: `eb_speed`).
+        if cfg!(eb_speed) && !out.is_empty() && crate::text::same(line, prev_line) {
             if let Some(last) = out.last().cloned() {
                 out.push(last);
             }
@@ -229,15 +229,19 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
 }
 
 /// The last few distinct paths of a stack and what they say: frames mostly repeat a handful
-/// of files, and comparing a path costs less than analyzing it again.
+/// of files, and comparing a path costs less than analyzing it again. Only in the npm module's
+/// build for speed (`eb_speed`, which `parseStack`'s speed floor needs); elsewhere, a Rust app
+/// parses one stack per panic and the cache would be bytes for nothing (docs/size.md).
+#[cfg(eb_speed)]
 #[derive(Default)]
 struct PathCache<'a> {
     entries: [Option<(&'a str, paths::PathFacts<'a>)>; 4],
     next: usize,
 }
 
+#[cfg(eb_speed)]
 impl<'a> PathCache<'a> {
-    #[cfg_attr(eb_speed, inline(always))]
+    #[inline(always)]
     fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
         if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| crate::text::same(p, path)) {
             return *hit;
@@ -248,6 +252,18 @@ impl<'a> PathCache<'a> {
         }
         self.next += 1;
         facts
+    }
+}
+
+/// Without `eb_speed`: every path analyzed where it is met.
+#[cfg(not(eb_speed))]
+#[derive(Default)]
+struct PathCache<'a>(std::marker::PhantomData<&'a ()>);
+
+#[cfg(not(eb_speed))]
+impl<'a> PathCache<'a> {
+    fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
+        paths::analyze(path, options.sdk_url_prefix.as_deref())
     }
 }
 
