@@ -5,6 +5,7 @@
 //! malformed part.
 
 use crate::limits::MAX_DSN_BYTES;
+use crate::text::{find_byte, from, rfind_byte, to};
 use std::fmt;
 use std::str::FromStr;
 
@@ -102,9 +103,16 @@ impl FromStr for Dsn {
         if scheme != "http" && scheme != "https" {
             return Err(DsnError::UnsupportedScheme(scheme));
         }
-        let (authority, path) = rest.find('/').and_then(|i| rest.split_at_checked(i)).unwrap_or((rest, ""));
-        let (userinfo, hostport) = authority.rsplit_once('@').ok_or(DsnError::MissingPublicKey)?;
-        let (public_key, secret_key) = match userinfo.split_once(':') {
+        // Byte searches, not `char` patterns: std's char searcher would be ~1 KB of a Rust app's
+        // wasm for these few lookups (docs/size.md).
+        let (authority, path) = match find_byte(rest, b'/') {
+            Some(i) => (to(rest, i), from(rest, i)),
+            None => (rest, ""),
+        };
+        let at = rfind_byte(authority, b'@').ok_or(DsnError::MissingPublicKey)?;
+        let (userinfo, hostport) = (to(authority, at), from(authority, at + 1));
+        let (public_key, secret_key) = match find_byte(userinfo, b':').map(|i| (to(userinfo, i), from(userinfo, i + 1)))
+        {
             Some((k, s)) => (k, Some(s.to_owned()).filter(|s| !s.is_empty())),
             None => (userinfo, None),
         };
@@ -115,8 +123,11 @@ impl FromStr for Dsn {
         if host.is_empty() {
             return Err(DsnError::MissingHost);
         }
-        let path = path.trim_end_matches('/');
-        let (prefix, project_id) = path.rsplit_once('/').unwrap_or(("", path));
+        let path = path.trim_end_matches("/");
+        let (prefix, project_id) = match rfind_byte(path, b'/') {
+            Some(i) => (to(path, i), from(path, i + 1)),
+            None => ("", path),
+        };
         if project_id.is_empty() {
             return Err(DsnError::MissingProjectId);
         }
@@ -137,8 +148,11 @@ impl FromStr for Dsn {
 
 /// `host:port`, `[v6]:port`, or a bare host.
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
-    let colon =
-        if hostport.starts_with('[') { crate::text::find(hostport, "]:").map(|i| i + 1) } else { hostport.rfind(':') };
+    let colon = if hostport.starts_with('[') {
+        crate::text::find(hostport, "]:").map(|i| i + 1)
+    } else {
+        rfind_byte(hostport, b':')
+    };
     match colon {
         Some(i) => {
             let port = hostport.get(i + 1..).unwrap_or_default();
