@@ -2,7 +2,6 @@
 //! platform-free).
 
 use super::stacktrace;
-use crate::envelope::Envelope;
 use crate::json::{key, Json, WriteJson};
 use crate::limits::MAX_VALUE_CHARS;
 use crate::protocol::{
@@ -12,7 +11,6 @@ use crate::protocol::{
 use crate::scope::Scope;
 use crate::stack::{is_library_source, ParseOptions};
 use crate::text::truncate_chars;
-use crate::Dsn;
 
 /// The fatal event of a panic: `type: "panic"`, the message, mechanism `panic` (unhandled),
 /// the JavaScript stack taken in the hook as frames, and the Rust location as the crash frame
@@ -98,10 +96,27 @@ pub struct PanicParts<'a> {
 /// `environment` and `sdk` set (the tests hold the two side by side), without building that
 /// tree, copying the scope into it and dropping both. That is what a Rust app that only wants
 /// its panics reported pays for (issue 16).
-pub fn panic_envelope(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: Option<&Dsn>) -> Vec<u8> {
+/// `dsn`: the DSN's text for the envelope header, worked out once at `init`.
+/// The header lines are written here too, as `Envelope::to_bytes` writes them.
+pub fn panic_envelope(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: Option<&str>) -> Vec<u8> {
     let event = PanicEvent { parts, scope, trace: panic_stacktrace(parts.location, parts.js_stack, parts.parse) };
     let payload = crate::json::to_vec(&event);
-    Envelope::with_event_json(parts.event_id, payload, parts.sdk.clone(), dsn, parts.now).to_bytes()
+    let mut out = Vec::with_capacity(payload.len() + 512);
+    let mut w = Json::new(&mut out);
+    w.begin_object();
+    w.field(key!("event_id"), &parts.event_id);
+    w.field(key!("sent_at"), &parts.now);
+    if let Some(dsn) = dsn {
+        w.field(key!("dsn"), dsn);
+    }
+    w.field(key!("sdk"), parts.sdk);
+    w.end_object();
+    out.extend_from_slice(b"\n{\"type\":\"event\",\"length\":");
+    out.extend_from_slice(crate::text::decimal(payload.len() as u64).as_bytes());
+    out.extend_from_slice(b"}\n");
+    out.extend_from_slice(&payload);
+    out.push(b'\n');
+    out
 }
 
 struct PanicEvent<'a> {
@@ -125,8 +140,8 @@ impl WriteJson for PanicEvent<'_> {
         w.field(key!("environment"), parts.environment);
         w.field(key!("exception"), &PanicException { message: parts.message, trace });
         if let Some(s) = scope.filter(|s| !s.breadcrumbs.is_empty()) {
-            let excess = s.breadcrumbs.len().saturating_sub(s.max_breadcrumbs);
-            w.field(key!("breadcrumbs"), &Crumbs(s.breadcrumbs.iter().skip(excess)));
+            // The scope's ring never holds more than `max_breadcrumbs`: nothing to cut.
+            w.field(key!("breadcrumbs"), &Crumbs(s.breadcrumbs.iter()));
         }
         if let Some(s) = scope {
             w.field_opt(key!("user"), &s.user);
@@ -235,6 +250,7 @@ impl WriteJson for PanicContexts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::Envelope;
 
     const HOOK_STACK: &str = "Error\n    at eb_stack (http://h/snippets/errorbeacon-3da4d1b84533c3cf/inline0.js:12:12)\n    at app.wasm.__wbg_eb_stack_52a83e2db96397ba (http://h/app_bg.wasm:wasm-function[41]:0x1100)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at app.wasm.app::checkout::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[10]:0x700)\n    at onClick (http://h/main.js:3:5)";
 
@@ -277,7 +293,7 @@ mod tests {
 
     /// The envelope the hook wrote before it wrote one straight from the parts: the tree of
     /// [`panic_event`], the scope applied to it, then the envelope writer.
-    fn through_the_tree(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: &Dsn) -> Vec<u8> {
+    fn through_the_tree(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: &crate::Dsn) -> Vec<u8> {
         let mut e = panic_event(parts.message, parts.location, parts.js_stack, parts.parse, parts.event_id, parts.now);
         e.release = parts.release.map(Into::into);
         e.dist = parts.dist.map(Into::into);
@@ -324,7 +340,8 @@ mod tests {
 
     #[test]
     fn the_envelope_written_from_the_parts_is_the_one_the_event_tree_gives() {
-        let dsn: Dsn = "https://key@o1.ingest.sentry.io/42".parse().expect("dsn");
+        let dsn: crate::Dsn = "https://key@o1.ingest.sentry.io/42".parse().expect("dsn");
+        let text = dsn.to_text();
         let sdk = ClientSdkInfo::errorbeacon();
         let long = "x".repeat(MAX_VALUE_CHARS + 10);
         let parse = ParseOptions::default();
@@ -346,10 +363,10 @@ mod tests {
                 environment: "staging",
                 sdk: &sdk,
             };
-            let none = panic_envelope(&parts, None, Some(&dsn));
+            let none = panic_envelope(&parts, None, Some(&text));
             assert_eq!(String::from_utf8_lossy(&none), String::from_utf8_lossy(&through_the_tree(&parts, None, &dsn)));
             for scope in scopes() {
-                let got = panic_envelope(&parts, Some(&scope), Some(&dsn));
+                let got = panic_envelope(&parts, Some(&scope), Some(&text));
                 let want = through_the_tree(&parts, Some(&scope), &dsn);
                 assert_eq!(
                     String::from_utf8_lossy(&got),

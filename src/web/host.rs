@@ -1,12 +1,13 @@
 //! What any wasm module that embeds errorbeacon can call in JavaScript, with no file of ours
 //! to import: wasm-bindgen ships these few lines inside the module's own package (a snippet),
 //! so Rust apps that depend on the crate get them too. Every call catches: nothing thrown here
-//! reaches the app.
+//! reaches the app. The snippet ships as it is written (apps' bundlers may not minify it), so
+//! its comments are here: `inFlight` counts requests started and not yet settled, and `idle`
+//! holds who waits for them (`flush`); a hostile or missing `fetch` loses the event, never the app.
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-// Requests started and not yet settled, and who waits for them (`flush`).
 let inFlight = 0;
 let idle = [];
 function settled() {
@@ -42,7 +43,6 @@ export function eb_post(url, beaconUrl, auth, body) {
       return navigator.sendBeacon(beaconUrl, bytes);
     }
   } catch {
-    // A hostile or missing fetch: the event is lost, the app is not.
   }
   return false;
 }

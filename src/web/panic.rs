@@ -15,7 +15,8 @@ use std::sync::Once;
 /// that happens while the client is busy still has it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PanicTarget {
-    pub dsn: Option<crate::Dsn>,
+    /// Where panic events go, worked out once at `init`; `None` without a DSN.
+    pub to: Option<PanicTo>,
     pub release: Option<String>,
     pub environment: Option<String>,
     pub dist: Option<String>,
@@ -26,6 +27,28 @@ pub(crate) struct PanicTarget {
     pub with_scope: Option<WithScope>,
     /// `sendDefaultPii` (`sdk.settings.infer_ip`).
     pub send_default_pii: bool,
+}
+
+/// A DSN's text and the three things a request needs: envelope URL, beacon URL with query
+/// auth, `X-Sentry-Auth`.
+#[derive(Clone, Debug)]
+pub(crate) struct PanicTo {
+    pub dsn: String,
+    pub url: String,
+    pub beacon: String,
+    pub auth: String,
+}
+
+impl PanicTo {
+    pub(crate) fn new(dsn: &crate::Dsn) -> PanicTo {
+        let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
+        PanicTo {
+            dsn: dsn.to_text(),
+            url: dsn.envelope_url(),
+            beacon: dsn.envelope_url_with_auth(&client),
+            auth: dsn.auth_header(&client),
+        }
+    }
 }
 
 /// Lends the app's scope to its argument.
@@ -66,7 +89,7 @@ pub(crate) fn install(target: PanicTarget) {
 
 fn report(info: &PanicHookInfo<'_>) {
     let Some(target) = TARGET.with(|t| t.try_borrow().ok().and_then(|t| t.clone())) else { return };
-    let (Some(dsn), Some(send)) = (target.dsn.as_ref(), target.send) else { return };
+    let (Some(to), Some(send)) = (target.to.as_ref(), target.send) else { return };
     let message = match (info.payload().downcast_ref::<&str>(), info.payload().downcast_ref::<String>()) {
         (Some(s), _) => (*s).to_owned(),
         (_, Some(s)) => s.clone(),
@@ -90,9 +113,8 @@ fn report(info: &PanicHookInfo<'_>) {
     };
     let mut envelope = None;
     if let Some(with_scope) = target.with_scope {
-        with_scope(&mut |scope| envelope = Some(panic_envelope(&parts, Some(scope), Some(dsn))));
+        with_scope(&mut |scope| envelope = Some(panic_envelope(&parts, Some(scope), Some(&to.dsn))));
     }
-    let envelope = envelope.unwrap_or_else(|| panic_envelope(&parts, None, Some(dsn)));
-    let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
-    send(&dsn.envelope_url(), &dsn.envelope_url_with_auth(&client), &dsn.auth_header(&client), &envelope);
+    let envelope = envelope.unwrap_or_else(|| panic_envelope(&parts, None, Some(&to.dsn)));
+    send(&to.url, &to.beacon, &to.auth, &envelope);
 }

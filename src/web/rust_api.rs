@@ -3,7 +3,7 @@
 //! npm package's, and are posted with the module's own `fetch` (see `host`).
 
 use super::host;
-use super::panic::{install, PanicTarget};
+use super::panic::{install, PanicTarget, PanicTo};
 use crate::capture::{CaptureContext, ErrorLike, Thrown};
 use crate::client::{Client, ClientOptions, Platform};
 use crate::filter::PatternMatcher;
@@ -77,7 +77,7 @@ thread_local! {
 /// The module's host as the core's [`Platform`]: where envelopes go, worked out once at
 /// `init` (envelope URL, beacon URL with query auth, `X-Sentry-Auth`).
 struct Host {
-    target: Option<[String; 3]>,
+    target: Option<PanicTo>,
 }
 
 impl PatternMatcher for Host {
@@ -97,15 +97,10 @@ impl Platform for Host {
         host::random_bytes()
     }
     fn send(&mut self, body: Vec<u8>, _small: Option<Vec<u8>>, _event_id: Option<EventId>) {
-        if let Some([url, beacon, auth]) = &self.target {
-            host::post(url, beacon, auth, &body);
+        if let Some(to) = &self.target {
+            host::post(&to.url, &to.beacon, &to.auth, &body);
         }
     }
-}
-
-fn target(dsn: &Dsn) -> [String; 3] {
-    let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
-    [dsn.envelope_url(), dsn.envelope_url_with_auth(&client), dsn.auth_header(&client)]
 }
 
 fn send_for_panic(url: &str, beacon: &str, auth: &str, bytes: &[u8]) {
@@ -125,9 +120,10 @@ fn with_scope_for_panic(f: &mut dyn FnMut(&Scope)) {
 /// Starts errorbeacon in this module: a client for captures, and (with `panics`) the panic
 /// hook, chained to any hook installed before.
 pub fn init(options: Options) -> Guard {
+    let to = options.dsn.as_ref().map(PanicTo::new);
     if options.panics {
         install(PanicTarget {
-            dsn: options.dsn.clone(),
+            to: to.clone(),
             release: options.release.clone(),
             environment: options.environment.clone(),
             dist: options.dist.clone(),
@@ -137,7 +133,7 @@ pub fn init(options: Options) -> Guard {
             send_default_pii: options.send_default_pii,
         });
     }
-    let host = Host { target: options.dsn.as_ref().map(target) };
+    let host = Host { target: to };
     let client = Client::new(ClientOptions {
         dsn: options.dsn,
         release: options.release,
