@@ -90,6 +90,36 @@ pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().rposition(|x| x == b)
 }
 
+/// `s.split(b as char)` for an ASCII `b`, by a plain byte scan: std's `char` patterns bring
+/// their searcher into the wasm (docs/size.md).
+pub(crate) fn split_byte(s: &str, b: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), b }
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    b: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match find_byte(s, self.b) {
+            Some(i) => {
+                self.rest = Some(from(s, i + 1));
+                Some(to(s, i))
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
 /// Whether `hay` contains `needle`.
 #[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn contains(hay: &str, needle: &str) -> bool {
@@ -193,6 +223,14 @@ mod tests {
         assert_eq!(truncate_chars("abc", 3), "abc");
         assert_eq!(truncate_chars("abcd", 3), "ab…");
         assert_eq!(truncate_chars("ééé€", 2), "é…");
+    }
+
+    #[test]
+    fn split_byte_splits_as_str_split() {
+        for s in ["", ",", "a", "a,b", ",a,,b,", "é,ü,,ß", "60:error;transaction:org"] {
+            let want: Vec<&str> = s.split(',').collect();
+            assert_eq!(split_byte(s, b',').collect::<Vec<_>>(), want, "{s:?}");
+        }
     }
 
     #[test]

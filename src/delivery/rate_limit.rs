@@ -13,6 +13,7 @@
 //! 60 s. Input is bounded and parsed with checked arithmetic: a header never panics.
 
 use crate::protocol::Timestamp;
+use crate::text::split_byte;
 
 /// How long a `429` without usable headers, or an unreadable `Retry-After`, disables sending.
 const DEFAULT_RETRY_AFTER_MS: u64 = 60_000;
@@ -106,8 +107,8 @@ impl RateLimits {
 pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
     let header = crate::text::to(header, floor_boundary(header, MAX_HEADER_BYTES));
     let mut out = Vec::new();
-    for entry in header.split(',') {
-        let mut parts = entry.split(':').map(str::trim);
+    for entry in split_byte(header, b',') {
+        let mut parts = split_byte(entry, b':').map(str::trim);
         let Some(retry_after_ms) = parts.next().and_then(parse_seconds) else { continue };
         let categories = parts.next().unwrap_or("");
         let (_scope, _reason) = (parts.next(), parts.next());
@@ -116,9 +117,8 @@ pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
             out.push(QuotaLimit { retry_after_ms, categories: Vec::new() });
             continue;
         }
-        let custom_metrics = namespaces.is_empty() || namespaces.split(';').any(|n| n.trim() == "custom");
-        let categories: Vec<String> = categories
-            .split(';')
+        let custom_metrics = namespaces.is_empty() || split_byte(namespaces, b';').any(|n| n.trim() == "custom");
+        let categories: Vec<String> = split_byte(categories, b';')
             .map(str::trim)
             .filter(|c| !c.is_empty() && c.len() <= MAX_CATEGORY_BYTES)
             .filter(|c| *c != "metric_bucket" || custom_metrics)
@@ -203,7 +203,7 @@ pub fn parse_http_date(s: &str) -> Option<Timestamp> {
                 _ => return None,
             }
         } else if crate::text::find_byte(token, b':').is_some() {
-            let mut hms = token.split(':').map(|p| {
+            let mut hms = split_byte(token, b':').map(|p| {
                 (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
                     .then(|| p.bytes().fold(0i64, |a, d| a * 10 + i64::from(d - b'0')))
             });
