@@ -40,6 +40,11 @@ pub struct CodeRange {
 }
 
 impl WasmModule {
+    /// Whether `url` is one it was fetched from (not a name an engine made up for bytes).
+    fn fetched(&self) -> bool {
+        !self.url.is_empty() && !engine_named(&self.url)
+    }
+
     /// Whether this module's own code holds `frame`'s function index and address.
     fn holds(&self, frame: &Frame) -> bool {
         let (Some(code), Some(index), Some(addr)) = (&self.code, frame.function_id, frame.instruction_addr) else {
@@ -76,9 +81,7 @@ fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option
     // JavaScriptCore's frames name the module by its name section: the one module so named
     // (none when two are).
     if path == UNNAMED {
-        return only(
-            modules.iter().filter(|m| !m.own && (m.name.is_empty() || (!m.url.is_empty() && !engine_named(&m.url)))),
-        );
+        return only(modules.iter().filter(|m| !m.own && (m.name.is_empty() || m.fetched())));
     }
     let mut named = modules.iter().filter(|m| !m.name.is_empty() && m.name == path).peekable();
     if named.peek().is_some() {
@@ -108,7 +111,7 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
             let Some(module) = module_of(modules, frame, path) else { continue };
             // A frame that names its module only by the name section (JavaScriptCore), or not at
             // all, gets the URL it was loaded from, when it was loaded from one.
-            if (path == module.name || path == UNNAMED) && !module.url.is_empty() && !engine_named(&module.url) {
+            if (path == module.name || path == UNNAMED) && module.fetched() {
                 frame.filename = Some(crate::stack::filename_of(&module.url).to_owned());
                 frame.abs_path = Some(module.url.clone());
             }

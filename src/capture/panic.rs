@@ -11,6 +11,7 @@ use crate::protocol::{
 use crate::scope::Scope;
 use crate::stack::{is_library_source, ParseOptions};
 use crate::text::truncate_chars;
+use std::collections::VecDeque;
 
 /// The fatal event of a panic: `type: "panic"`, the message, mechanism `panic` (unhandled),
 /// the JavaScript stack taken in the hook as frames, and the Rust location as the crash frame
@@ -111,9 +112,13 @@ pub fn panic_envelope(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: Option
     }
     w.field(key!("sdk"), parts.sdk);
     w.end_object();
-    out.extend_from_slice(b"\n{\"type\":\"event\",\"length\":");
-    out.extend_from_slice(crate::text::decimal(payload.len() as u64).as_bytes());
-    out.extend_from_slice(b"}\n");
+    out.push(b'\n');
+    let mut w = Json::new(&mut out);
+    w.begin_object();
+    w.field(key!("type"), "event");
+    w.field(key!("length"), &payload.len());
+    w.end_object();
+    out.push(b'\n');
     out.extend_from_slice(&payload);
     out.push(b'\n');
     out
@@ -141,7 +146,7 @@ impl WriteJson for PanicEvent<'_> {
         w.field(key!("exception"), &PanicException { message: parts.message, trace });
         if let Some(s) = scope.filter(|s| !s.breadcrumbs.is_empty()) {
             // The scope's ring never holds more than `max_breadcrumbs`: nothing to cut.
-            w.field(key!("breadcrumbs"), &Crumbs(s.breadcrumbs.iter()));
+            w.field(key!("breadcrumbs"), &Crumbs(&s.breadcrumbs));
         }
         if let Some(s) = scope {
             w.field_opt(key!("user"), &s.user);
@@ -195,14 +200,14 @@ impl WriteJson for PanicException<'_> {
 }
 
 /// `{"values":[…]}` of the scope's breadcrumbs.
-struct Crumbs<I>(I);
+struct Crumbs<'a>(&'a VecDeque<Breadcrumb>);
 
-impl<'a, I: Iterator<Item = &'a Breadcrumb> + Clone> WriteJson for Crumbs<I> {
+impl WriteJson for Crumbs<'_> {
     fn write_json(&self, w: &mut Json<'_>) {
         w.begin_object();
         w.key("values");
         w.begin_array();
-        for crumb in self.0.clone() {
+        for crumb in self.0 {
             w.item();
             crumb.write_json(w);
         }

@@ -229,20 +229,21 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
 }
 
 /// The last few distinct paths of a stack and what they say: frames mostly repeat a handful
-/// of files, and comparing a path costs less than analyzing it again. Only in the npm module's
-/// build for speed (`eb_speed`, which `parseStack`'s speed floor needs); elsewhere, a Rust app
-/// parses one stack per panic and the cache would be bytes for nothing (docs/size.md).
-#[cfg(eb_speed)]
+/// of files, and comparing a path costs less than analyzing it again. Used only in the npm
+/// module's build for speed (`eb_speed`, which `parseStack`'s speed floor needs); elsewhere a
+/// Rust app parses one stack per panic, and the cache would be bytes for nothing (docs/size.md).
 #[derive(Default)]
 struct PathCache<'a> {
     entries: [Option<(&'a str, paths::PathFacts<'a>)>; 4],
     next: usize,
 }
 
-#[cfg(eb_speed)]
 impl<'a> PathCache<'a> {
-    #[inline(always)]
+    #[cfg_attr(eb_speed, inline(always))]
     fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
+        if !cfg!(eb_speed) {
+            return paths::analyze(path, options.sdk_url_prefix.as_deref());
+        }
         if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| crate::text::same(p, path)) {
             return *hit;
         }
@@ -252,18 +253,6 @@ impl<'a> PathCache<'a> {
         }
         self.next += 1;
         facts
-    }
-}
-
-/// Without `eb_speed`: every path analyzed where it is met.
-#[cfg(not(eb_speed))]
-#[derive(Default)]
-struct PathCache<'a>(std::marker::PhantomData<&'a ()>);
-
-#[cfg(not(eb_speed))]
-impl<'a> PathCache<'a> {
-    fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
-        paths::analyze(path, options.sdk_url_prefix.as_deref())
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::Once;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PanicTarget {
     /// Where panic events go, worked out once at `init`; `None` without a DSN.
-    pub to: Option<PanicTo>,
+    pub to: Option<SendTo>,
     pub release: Option<String>,
     pub environment: Option<String>,
     pub dist: Option<String>,
@@ -29,20 +29,20 @@ pub(crate) struct PanicTarget {
     pub send_default_pii: bool,
 }
 
-/// A DSN's text and the three things a request needs: envelope URL, beacon URL with query
-/// auth, `X-Sentry-Auth`.
+/// Where events go, for the panic hook and the Rust API's transport alike: the DSN's text and
+/// what a request needs (envelope URL, beacon URL with query auth, `X-Sentry-Auth`).
 #[derive(Clone, Debug)]
-pub(crate) struct PanicTo {
+pub(crate) struct SendTo {
     pub dsn: String,
     pub url: String,
     pub beacon: String,
     pub auth: String,
 }
 
-impl PanicTo {
-    pub(crate) fn new(dsn: &crate::Dsn) -> PanicTo {
+impl SendTo {
+    pub(crate) fn new(dsn: &crate::Dsn) -> SendTo {
         let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
-        PanicTo {
+        SendTo {
             dsn: dsn.to_text(),
             url: dsn.envelope_url(),
             beacon: dsn.envelope_url_with_auth(&client),

@@ -3,7 +3,7 @@
 //! npm package's, and are posted with the module's own `fetch` (see `host`).
 
 use super::host;
-use super::panic::{install, PanicTarget, PanicTo};
+use super::panic::{install, PanicTarget, SendTo};
 use crate::capture::{CaptureContext, ErrorLike, Thrown};
 use crate::client::{Client, ClientOptions, Platform};
 use crate::filter::PatternMatcher;
@@ -77,7 +77,7 @@ thread_local! {
 /// The module's host as the core's [`Platform`]: where envelopes go, worked out once at
 /// `init` (envelope URL, beacon URL with query auth, `X-Sentry-Auth`).
 struct Host {
-    target: Option<PanicTo>,
+    target: Option<SendTo>,
 }
 
 impl PatternMatcher for Host {
@@ -120,7 +120,7 @@ fn with_scope_for_panic(f: &mut dyn FnMut(&Scope)) {
 /// Starts errorbeacon in this module: a client for captures, and (with `panics`) the panic
 /// hook, chained to any hook installed before.
 pub fn init(options: Options) -> Guard {
-    let to = options.dsn.as_ref().map(PanicTo::new);
+    let to = options.dsn.as_ref().map(SendTo::new);
     if options.panics {
         install(PanicTarget {
             to: to.clone(),

@@ -232,7 +232,7 @@ pub fn configure(
     // once and runs no hook: installing one would only ship its bytes (3.7 KB gzip).
     #[cfg(not(panic = "immediate-abort"))]
     super::panic::install(super::panic::PanicTarget {
-        to: options.dsn.as_ref().map(super::panic::PanicTo::new),
+        to: options.dsn.as_ref().map(super::panic::SendTo::new),
         release: options.release.clone(),
         environment: options.environment.clone(),
         dist: options.dist.clone(),

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs';
 import { join } from 'node:path';
 import { staticHandler, HOST } from '../../tools/serve.mjs';
+import { describeBytes } from '../../js/wasm-modules.js';
 
 export const KEY = '0123456789abcdef0123456789abcdef';
 
@@ -67,7 +68,8 @@ export async function startSink(root) {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': body.length });
-        const cut = codeSectionEnd(body);
+        // Where the code section ends: the custom sections follow it.
+        const cut = describeBytes(body)?.codeEnd ?? body.length >> 1;
         res.write(body.subarray(0, cut));
         setTimeout(() => res.end(body.subarray(cut)), 300);
       });
@@ -114,25 +116,6 @@ export async function startSink(root) {
     },
     close: () => new Promise((ok) => server.close(ok)),
   };
-}
-
-/** Where a wasm binary's code section ends (the custom sections follow it), else half its length. */
-function codeSectionEnd(b) {
-  const leb = (i) => {
-    let v = 0;
-    for (let shift = 0; i < b.length; shift += 7) {
-      const x = b[i++];
-      v += (x & 0x7f) * 2 ** shift;
-      if (!(x & 0x80)) return [v, i];
-    }
-    return [b.length, b.length];
-  };
-  for (let i = 8; i < b.length; ) {
-    const [size, start] = leb(i + 1);
-    if (b[i] === 10) return Math.min(start + size, b.length);
-    i = start + size;
-  }
-  return b.length >> 1;
 }
 
 /** The event of each envelope (envelopes with one event item). */
