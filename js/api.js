@@ -360,7 +360,6 @@ async function start(moduleReady) {
         host.beforeSend = beforeSendHost;
         const t = createTransport(options, debugWarn, w.glue);
         transport = t;
-        host.send = (url, auth, body) => t.sendNow(body);
         host.start = t.start;
         host.arm = t.arm;
         host.storePut = t.storePut;
@@ -377,7 +376,7 @@ async function start(moduleReady) {
           Math.max(0, Math.min(100, Number(options.maxBreadcrumbs ?? 100) | 0)),
           integrations.dedupe !== false,
           Number.isFinite(linked) ? Math.max(0, linked | 0) : 5,
-          ignore, new Uint32Array(ignoreRe), deny, new Uint32Array(denyRe), allow, new Uint32Array(allowRe),
+          ignore, ignoreRe, deny, denyRe, allow, allowRe,
           beforeSend !== null,
           sdkBase() || undefined,
           options.offline === true,

@@ -181,8 +181,6 @@ export const host = {
   match: () => false,
   /** (json, eventId, isError) => string | null | true: beforeSend on the event JSON (true: later). */
   beforeSend: (json) => json,
-  /** (url, auth, body: Uint8Array) => void: a panic's envelope, sent at once. */
-  send: () => {},
   /** (id, channel, body: Uint8Array) => void: starts a request the delivery policy asked for. */
   start: () => {},
   /** (ms) => void: the delivery retry timer (negative: cancel). */
@@ -209,14 +207,6 @@ export function ebBeforeSend(json, eventId, isError) {
     return typeof out === 'string' || out === true ? out : undefined;
   } catch {
     return undefined;
-  }
-}
-
-export function ebSend(url, auth, body) {
-  try {
-    host.send(url, auth, body);
-  } catch {
-    // Delivery failures are the transport's to report (debug), never the host's problem.
   }
 }
 

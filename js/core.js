@@ -1,12 +1,12 @@
 // The part of the browser package that the entry (js/index.js) loads with `import()` once
-// `init` is called: the API's implementation, wasm-bindgen's glue, and the wasm, fetched next
+// `init` is called: the API's implementation, the glue (js/glue.js), and the wasm, fetched next
 // to this file and compiled while it streams in.
-import initWasm, * as glue from '../pkg/wasm/errorbeacon.js';
+import { instantiate } from './glue.js';
 import { setWasmLoader } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
 
-// Compiled here (not by wasm-bindgen's loader) so that errorbeacon's own module is known by URL
-// and build id, like the modules the page loads.
+// Compiled here so that errorbeacon's own module is known by URL and build id, like the
+// modules the page loads.
 setWasmLoader(async () => {
   const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
   let module;
@@ -20,9 +20,9 @@ setWasmLoader(async () => {
     bytes = describeBytes(buffer);
     module = await WebAssembly.compile(buffer);
   }
-  const exports = await initWasm({ module_or_path: module });
-  return { exports, module, url, bytes };
-}, glue);
+  const { exports, glue } = await instantiate(module);
+  return { exports, glue, module, url, bytes };
+});
 
 export {
   init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,

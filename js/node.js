@@ -1,15 +1,16 @@
 // Entry for Node, Deno and Bun: the wasm is read from disk and instantiated synchronously, so
 // every export works as soon as the import resolves.
 import { readFileSync } from 'node:fs';
-import * as glue from '../pkg/wasm/errorbeacon.js';
+import { instantiate } from './glue.js';
 import { setWasm } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
 
 const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url);
 const bytes = readFileSync(url);
 const module = new WebAssembly.Module(bytes);
+const { exports, glue } = instantiate(module, true);
 // Compiled from bytes: engines name its frames themselves, so it is known by its code too.
-setWasm(glue.initSync({ module }), glue, module, url.href, describeBytes(bytes));
+setWasm(exports, glue, module, url.href, describeBytes(bytes));
 
 // Exactly the surface of API.md §1 (and pkg/index.d.ts), nothing internal.
 export {

@@ -166,20 +166,6 @@ export function createTransport(options, debugWarn, glue) {
     if (timer && typeof timer.unref === 'function') timer.unref();
   }
 
-  /** A panic's envelope: sent at once, outside the policy (nothing of the module runs after). */
-  function sendNow(body) {
-    const bytes = body.slice();
-    try {
-      if (custom) {
-        Promise.resolve(custom({ url, method: 'POST', headers: headers(), body: bytes })).catch(() => {});
-      } else if (typeof g.fetch === 'function') {
-        g.fetch(beaconUrl, { method: 'POST', body: bytes, keepalive: bytes.length <= 60000, credentials: 'omit' }).catch(() => {});
-      }
-    } catch (e) {
-      debugWarn('sending a panic failed:', e);
-    }
-  }
-
   function onHidden() {
     try {
       glue.deliveryHidden();
@@ -247,7 +233,6 @@ export function createTransport(options, debugWarn, glue) {
     install,
     start,
     arm,
-    sendNow,
     // The body is copied now (it is a view of the wasm's memory); puts and deletes keep their
     // order, each chained on the store's promise.
     storePut(id, body) {

@@ -12,10 +12,9 @@ export function setWasm(exports, glue, module, url, bytes) {
 }
 
 /** Entry points with an asynchronous load (browsers) register the loader; it starts at once. */
-export function setWasmLoader(load, glue) {
+export function setWasmLoader(load) {
   loader = async () => {
-    const { exports, module, url, bytes } = await load();
-    wasm = { exports, glue, module, url, bytes };
+    wasm = await load();
   };
   ready().catch(() => {});
 }

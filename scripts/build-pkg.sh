@@ -4,13 +4,13 @@
 #   scripts/build-pkg.sh [--setup]
 #
 #   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
-#   2. wasm-bindgen --target web  -> pkg/wasm/errorbeacon.js, errorbeacon.d.ts, errorbeacon_bg.wasm(.d.ts)
-#   3. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level) in place on errorbeacon_bg.wasm; drops the name section too.
-#      -O2 measured the same size as -Oz on this module (21.5 KB gzip) and ~10% faster parsing.
-#   4. esbuild bundles and minifies the JS: js/index.js (the browsers' and bundlers' entry, which
+#   2. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level) -> pkg/wasm/errorbeacon_bg.wasm;
+#      drops the name section too. No wasm-bindgen: the module's boundary is hand-written
+#      (src/web/abi.rs, js/glue.js).
+#   3. esbuild bundles and minifies the JS: js/index.js (the browsers' and bundlers' entry, which
 #      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), the
-#      last two with wasm-bindgen's glue inlined, with source maps: -2.3 KB gzip against shipping the sources as they are
-#   5. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser glue (pkg/index.js and the
+#      last two with the glue inlined, with source maps: -2.3 KB gzip against shipping the sources as they are
+#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser glue (pkg/index.js and the
 #      modules it imports), via scripts/sizes.mjs
 #
 # --setup runs scripts/setup.sh first (installs wasm-bindgen-cli, npm devDependencies, ...).
@@ -29,10 +29,10 @@ for arg in "$@"; do
 done
 
 # The features rustc 1.95 enables by default for wasm32-unknown-unknown. binaryen 132 also reads them from
-# the module's `target_features` section (which wasm-bindgen keeps), so today these flags only restate
+# the module's `target_features` section (which rustc writes), so today these flags only restate
 # it; they make the build independent of that section (`strip = true` or another tool dropping it).
 # Without the section, each of these is needed by our module: memory.copy/fill (bulk-memory-opt),
-# multi-value returns (multivalue), a second table for wasm-bindgen's externrefs (reference-types), ...
+# multi-value returns (multivalue), call_indirect encodings (reference-types), ...
 # More features than rustc's would let wasm-opt emit instructions that rustc's target does not promise.
 WASM_FEATURES=(
   --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
@@ -48,7 +48,6 @@ step_done() {
   awk -v s="$1" -v a="$STEP_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "build-pkg: %-14s %6.1f s\n", s, b - a }'
 }
 
-command -v wasm-bindgen >/dev/null 2>&1 || { echo "build-pkg: wasm-bindgen not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 [ -x node_modules/.bin/wasm-opt ] || { echo "build-pkg: node_modules/.bin/wasm-opt not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 
 # The npm module is built with a pinned nightly that rebuilds std for it (-Zbuild-std) with
@@ -78,28 +77,18 @@ fi
 step_done "cargo build"
 
 step_start
-# Remove stale outputs first so that a renamed export cannot survive in an old file.
+# Remove stale outputs first so that a renamed export cannot survive in an old file. The module
+# has no wasm-bindgen (its boundary is js/glue.js and src/web/abi.rs): it goes straight to
+# wasm-opt. Without -g, wasm-opt drops the name section; the producers and target_features
+# sections are metadata that no engine reads, so they go too (~260 bytes).
 rm -rf "$OUT"
-wasm-bindgen "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" \
-  --target web --out-dir "$OUT" --out-name errorbeacon
-step_done "wasm-bindgen"
-
-step_start
-# Without -g, wasm-opt drops the name section; the producers and target_features sections are
-# metadata that no engine reads, so they go too (~260 bytes).
-node_modules/.bin/wasm-opt "$WASM_OPT_LEVEL" "${WASM_FEATURES[@]}" --strip-producers --strip-target-features "$WASM" -o "$WASM"
+mkdir -p "$OUT"
+node_modules/.bin/wasm-opt "$WASM_OPT_LEVEL" "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" -o "$WASM"
+# Custom sections other than these would be bytes no engine reads (wasm-bindgen's descriptors,
+# were any left): the build fails rather than ships them.
+node scripts/wasm-sections.mjs --check "$WASM"
 step_done "wasm-opt $WASM_OPT_LEVEL"
-
-# wasm-bindgen's loader falls back to `new URL('errorbeacon_bg.wasm', import.meta.url)` when it is
-# given no module. Ours always hands it the compiled module, and that URL (beside the glue, not in
-# wasm/) does not exist: webpack 5 fails the build of any app that imports the package on it, and
-# Vite warns. The fallback becomes an error the loader never reaches.
-node -e '
-  const fs = require("fs"), p = process.argv[1], s = fs.readFileSync(p, "utf8");
-  const from = "module_or_path = new URL(\x27errorbeacon_bg.wasm\x27, import.meta.url);";
-  if (!s.includes(from)) { console.error("build-pkg: wasm-bindgen glue changed: no default wasm URL to remove"); process.exit(1); }
-  fs.writeFileSync(p, s.replace(from, "throw new Error(\x27errorbeacon: no wasm module given\x27);"));
-' "$OUT/errorbeacon.js"
 
 step_start
 [ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
@@ -108,17 +97,13 @@ step_start
 node_modules/.bin/esbuild js/index.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
   --sourcemap --log-level=warning --external:./core.js --outfile=pkg/index.js
 node_modules/.bin/esbuild js/core.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
-  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --external:./offline-store.js \
+  --sourcemap --log-level=warning --external:./offline-store.js \
   --outfile=pkg/core.js
 # The IndexedDB store of `offline: true`, which core.js fetches only when that option is on.
 node_modules/.bin/esbuild js/offline-store.js --bundle --format=esm --platform=neutral --target=es2020 --minify \
   --sourcemap --log-level=warning --outfile=pkg/offline-store.js
 node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --target=node20 --minify \
-  --sourcemap --log-level=warning --log-override:duplicate-object-key=silent --outfile=pkg/node.js
-# The glue is inside the bundles now; only the wasm stays beside them. wasm-bindgen lists
-# js/bridge.js once per extern block in its import object: same module, so the duplicate-key
-# warning is silenced.
-rm -rf "$OUT/errorbeacon.js" "$OUT/errorbeacon.d.ts" "$OUT/errorbeacon_bg.wasm.d.ts" "$OUT/snippets"
+  --sourcemap --log-level=warning --outfile=pkg/node.js
 step_done "esbuild"
 
 node scripts/sizes.mjs --check

@@ -1,45 +1,31 @@
 //! The one boundary: any thrown JavaScript value becomes the core's [`Thrown`] description.
 //! Every property is read through the defensive accessors of `js/bridge.js`, so a Proxy whose
 //! traps throw, a throwing getter or `toString`, or a cyclic `cause` cannot escape as an
-//! exception or recurse without end. Past this module no code sees a `JsValue`.
+//! exception or recurse without end. Past this module no code sees a JavaScript value.
 
 use crate::capture::{ErrorLike, Primitive, Thrown};
 use crate::limits::{MAX_EXTRA_BREADTH, MAX_EXTRA_DEPTH, MAX_LINKED_ERRORS, MAX_STACK_BYTES, MAX_VALUE_CHARS};
 use crate::protocol::{Map, Value};
-use wasm_bindgen::prelude::*;
+// The values' accessors: the hand-written boundary in the module, a table of `JsValue`s over
+// the same js/bridge.js functions in the binding's wasm-bindgen tests.
+#[cfg(not(test))]
+use super::abi::{self as js, Val};
+#[cfg(test)]
+use super::test_values::{self as js, Val};
+use js::{get, get_string, kind};
 
-// The glue lands in pkg/wasm/ and is always bundled from there by esbuild (scripts/build-pkg.sh),
-// so this relative path is the same js/bridge.js module that api.js imports: one module, one
-// `host` object. (`module = "/js/bridge.js"` would make wasm-bindgen ship a second copy.)
-#[wasm_bindgen(raw_module = "../../js/bridge.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = ebKind)]
-    fn kind(v: &JsValue) -> u32;
-    #[wasm_bindgen(js_name = ebGet)]
-    fn get(v: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = ebGetString)]
-    fn get_string(v: &JsValue, key: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = ebString)]
-    fn string(v: &JsValue) -> Option<String>;
-    #[wasm_bindgen(js_name = ebKeys)]
-    fn keys(v: &JsValue, max: u32) -> Vec<String>;
-    #[wasm_bindgen(js_name = ebClassName)]
-    fn class_name(v: &JsValue) -> Option<String>;
-    #[wasm_bindgen(js_name = ebLen)]
-    fn len(v: &JsValue) -> u32;
-    #[wasm_bindgen(js_name = ebIsArray)]
-    fn is_array(v: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = ebTypeof)]
-    fn type_of(v: &JsValue) -> String;
-    #[wasm_bindgen(js_name = ebErrorLoad)]
-    fn error_load(v: &JsValue, max_text: u32, max_stack: u32) -> u32;
-    #[wasm_bindgen(js_name = ebErrorTake)]
-    fn error_take(buf: &mut [u8]);
-    #[wasm_bindgen(js_name = ebErrorCause)]
-    fn error_cause() -> JsValue;
-    #[wasm_bindgen(js_name = ebErrorErrors)]
-    fn error_errors() -> JsValue;
-}
+/// How `js::text` reads a value: must match `text` in js/glue.js.
+pub(crate) const TEXT_STRING: u32 = 0;
+pub(crate) const TEXT_STRINGIFY: u32 = 1;
+pub(crate) const TEXT_TYPEOF: u32 = 2;
+pub(crate) const TEXT_CLASS: u32 = 3;
+
+/// What `js::prim` answers: must match `prim` in js/glue.js.
+pub(crate) const P_STRING: u32 = 0;
+pub(crate) const P_FALSE: u32 = 1;
+pub(crate) const P_TRUE: u32 = 2;
+pub(crate) const P_NUMBER: u32 = 3;
+pub(crate) const P_UNDEFINED: u32 = 4;
 
 // Must match the constants in js/bridge.js.
 const K_PRIMITIVE: u32 = 0;
@@ -52,24 +38,23 @@ const K_OBJECT: u32 = 6;
 
 /// Classifies a thrown value. `ErrorEvent`s without a usable `.error` keep their own fields;
 /// `PromiseRejectionEvent`s are classified by their `reason`.
-pub(crate) fn classify(value: &JsValue) -> Thrown {
+pub(crate) fn classify(value: Val) -> Thrown {
     let mut seen = Vec::new();
     classify_at(value, &mut seen)
 }
 
-fn classify_at(value: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
+fn classify_at(value: Val, seen: &mut Vec<Val>) -> Thrown {
     match kind(value) {
         K_NULL => Thrown::Primitive(Primitive::Null),
         K_PRIMITIVE => Thrown::Primitive(primitive(value)),
         K_FUNCTION => Thrown::Function { name: get_string(value, "name").filter(|n| !n.is_empty()) },
         K_ERROR => error(value, seen),
         K_ERROR_EVENT => {
-            let inner = get(value, &"error".into());
-            if kind(&inner) == K_ERROR {
-                return error(&inner, seen);
+            let inner = get(value, "error");
+            if kind(inner) == K_ERROR {
+                return error(inner, seen);
             }
-            let number =
-                |k: &str| get(value, &k.into()).as_f64().filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as u32);
+            let number = |k: &str| js::num(get(value, k)).filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as u32);
             Thrown::ErrorEvent {
                 message: get_string(value, "message").map(bounded),
                 filename: get_string(value, "filename").map(bounded),
@@ -77,7 +62,7 @@ fn classify_at(value: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
                 colno: number("colno"),
             }
         }
-        K_REJECTION => classify_at(&get(value, &"reason".into()), seen),
+        K_REJECTION => classify_at(get(value, "reason"), seen),
         K_OBJECT => object(value),
         _ => Thrown::Unreadable { reason: "reading the value threw".into() },
     }
@@ -92,21 +77,19 @@ fn bounded(s: String) -> String {
     crate::text::truncate_chars(&s, MAX_VALUE_CHARS)
 }
 
-fn primitive(v: &JsValue) -> Primitive {
-    if let Some(s) = v.as_string() {
-        return Primitive::String(bounded(s));
-    }
-    if let Some(b) = v.as_bool() {
-        return Primitive::Boolean(b);
-    }
-    if v.is_undefined() {
-        return Primitive::Undefined;
-    }
-    match type_of(v).as_str() {
-        "number" => Primitive::Number(string(v).unwrap_or_default()),
-        "bigint" => Primitive::BigInt(string(v).unwrap_or_default()),
-        "symbol" => Primitive::Symbol(get_string(v, "description")),
-        _ => Primitive::String(string(v).map(bounded).unwrap_or_default()),
+fn primitive(v: Val) -> Primitive {
+    let string = || js::text(v, TEXT_STRINGIFY);
+    match js::prim(v) {
+        P_STRING => Primitive::String(js::text(v, TEXT_STRING).map(bounded).unwrap_or_default()),
+        P_FALSE => Primitive::Boolean(false),
+        P_TRUE => Primitive::Boolean(true),
+        P_UNDEFINED => Primitive::Undefined,
+        _ => match js::text(v, TEXT_TYPEOF).as_deref() {
+            Some("number") => Primitive::Number(string().unwrap_or_default()),
+            Some("bigint") => Primitive::BigInt(string().unwrap_or_default()),
+            Some("symbol") => Primitive::Symbol(get_string(v, "description")),
+            _ => Primitive::String(string().map(bounded).unwrap_or_default()),
+        },
     }
 }
 
@@ -120,12 +103,12 @@ struct ErrorFields {
     errors: u32,
 }
 
-fn read_error(v: &JsValue) -> ErrorFields {
+fn read_error(v: Val) -> ErrorFields {
     // UTF-16 units: a name or message is cut by `bounded` at MAX_VALUE_CHARS characters anyway,
     // and a stack at MAX_STACK_BYTES bytes, which no more units than that can exceed.
-    let units = error_load(v, (MAX_VALUE_CHARS * 4) as u32 + 1, MAX_STACK_BYTES as u32) as usize;
+    let units = js::error_load(v, (MAX_VALUE_CHARS * 4) as u32 + 1, MAX_STACK_BYTES as u32) as usize;
     let mut buf = vec![0u8; TAKE_HEADER + units.saturating_mul(3)];
-    error_take(&mut buf);
+    js::error_take(&mut buf);
     let word = |i: usize| {
         let b = buf.get(i * 4..i * 4 + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).unwrap_or_default();
         u32::from_le_bytes(b)
@@ -147,15 +130,15 @@ fn read_error(v: &JsValue) -> ErrorFields {
     ErrorFields { texts, has_cause: word(4) != 0, errors: word(5) }
 }
 
-fn error(v: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
-    if seen.iter().any(|s| s == v) {
+fn error(v: Val, seen: &mut Vec<Val>) -> Thrown {
+    if seen.iter().any(|s| js::same(*s, v)) {
         return Thrown::Circular;
     }
-    seen.push(v.clone());
+    seen.push(v);
     let ErrorFields { texts: [class, name, message, stack], has_cause, errors } = read_error(v);
     // Taken now: classifying the cause reads another error over these.
-    let cause = if has_cause { error_cause() } else { JsValue::UNDEFINED };
-    let errors_value = if errors > 0 { error_errors() } else { JsValue::UNDEFINED };
+    let cause = has_cause.then(js::error_cause);
+    let errors_value = if errors > 0 { js::error_errors() } else { v };
     let mut e = ErrorLike {
         class,
         name: name.map(bounded),
@@ -169,49 +152,42 @@ fn error(v: &JsValue, seen: &mut Vec<JsValue>) -> Thrown {
         errors: Vec::new(),
     };
     if e.class.as_deref() == Some("DOMException") {
-        e.dom_code = get(v, &"code".into()).as_f64().filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u32);
+        e.dom_code = js::num(get(v, "code")).filter(|c| c.is_finite() && *c >= 0.0).map(|c| c as u32);
     }
     // Only as deep as linked errors are kept (plus one to know there was more).
     if seen.len() <= MAX_LINKED_ERRORS + 1 {
-        if has_cause {
-            e.cause = Some(Box::new(classify_at(&cause, seen)));
+        if let Some(cause) = cause {
+            e.cause = Some(Box::new(classify_at(cause, seen)));
         }
         let n = errors.min(MAX_LINKED_ERRORS as u32 + 1);
         for i in 0..n {
-            e.errors.push(classify_at(&get(&errors_value, &JsValue::from(i)), seen));
+            e.errors.push(classify_at(js::at(errors_value, i), seen));
         }
     }
     Thrown::Error(e)
 }
 
-fn object(v: &JsValue) -> Thrown {
-    let keys = keys(v, MAX_EXTRA_BREADTH as u32);
+fn object(v: Val) -> Thrown {
+    let keys = js::keys(v, MAX_EXTRA_BREADTH as u32);
     let value = to_value(v, 0);
-    Thrown::Object { class: class_name(v).filter(|c| c != "Object"), keys, value }
+    Thrown::Object { class: js::text(v, TEXT_CLASS).filter(|c| c != "Object"), keys, value }
 }
 
 /// A bounded copy of a JavaScript value as data (for thrown objects, `setExtra`, `setContext`).
-pub(crate) fn to_value(v: &JsValue, depth: usize) -> Value {
+pub(crate) fn to_value(v: Val, depth: usize) -> Value {
     match kind(v) {
         K_NULL => Value::Null,
-        K_PRIMITIVE => {
-            if let Some(s) = v.as_string() {
-                return Value::String(bounded(s));
-            }
-            if let Some(b) = v.as_bool() {
-                return Value::Bool(b);
-            }
-            if let Some(n) = v.as_f64() {
-                if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
-                    return Value::Int(n as i64);
-                }
-                return Value::Float(string(v).unwrap_or_default());
-            }
-            if v.is_undefined() {
-                return Value::String("[undefined]".into());
-            }
-            Value::String(string(v).map(bounded).unwrap_or_default())
-        }
+        K_PRIMITIVE => match js::prim(v) {
+            P_STRING => Value::String(js::text(v, TEXT_STRING).map(bounded).unwrap_or_default()),
+            P_FALSE => Value::Bool(false),
+            P_TRUE => Value::Bool(true),
+            P_NUMBER => match js::num(v) {
+                Some(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => Value::Int(n as i64),
+                _ => Value::Float(js::text(v, TEXT_STRINGIFY).unwrap_or_default()),
+            },
+            P_UNDEFINED => Value::String("[undefined]".into()),
+            _ => Value::String(js::text(v, TEXT_STRINGIFY).map(bounded).unwrap_or_default()),
+        },
         K_FUNCTION => Value::String(format_function(v)),
         K_ERROR | K_OBJECT | K_ERROR_EVENT | K_REJECTION if depth >= MAX_EXTRA_DEPTH => {
             Value::String("[Object]".into())
@@ -226,14 +202,14 @@ pub(crate) fn to_value(v: &JsValue, depth: usize) -> Value {
             Value::Object(m)
         }
         K_OBJECT | K_ERROR_EVENT | K_REJECTION => {
-            if is_array(v) {
-                let n = len(v).min(MAX_EXTRA_BREADTH as u32);
-                return Value::Array((0..n).map(|i| to_value(&get(v, &JsValue::from(i)), depth + 1)).collect());
+            if js::is_array(v) {
+                let n = js::len(v).min(MAX_EXTRA_BREADTH as u32);
+                return Value::Array((0..n).map(|i| to_value(js::at(v, i), depth + 1)).collect());
             }
             let mut m = Map::new();
-            for k in keys(v, MAX_EXTRA_BREADTH as u32) {
-                let x = get(v, &JsValue::from(k.as_str()));
-                m.insert(k, to_value(&x, depth + 1));
+            for k in js::keys(v, MAX_EXTRA_BREADTH as u32) {
+                let x = get(v, &k);
+                m.insert(k, to_value(x, depth + 1));
             }
             Value::Object(m)
         }
@@ -241,7 +217,7 @@ pub(crate) fn to_value(v: &JsValue, depth: usize) -> Value {
     }
 }
 
-fn format_function(v: &JsValue) -> String {
+fn format_function(v: Val) -> String {
     match get_string(v, "name").filter(|n| !n.is_empty()) {
         Some(n) => ["[Function: ", &n, "]"].concat(),
         None => "[Function]".into(),

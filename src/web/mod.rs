@@ -1,21 +1,29 @@
 //! The wasm binding: the only code that talks to JavaScript.
 //!
-//! Every wasm build has the Rust API (`rust_api`), the panic hook (`panic`) and the few host
-//! calls they need (`host`, shipped inside the module's own package). The npm package adds,
-//! behind the `npm` feature, the JS-facing exports: the boundary that classifies any thrown
-//! value (`classify`), the SDK exports (`sdk`) and `parseStack`'s shared buffers
-//! (`parse_export`), which reach `js/bridge.js`.
+//! A Rust app's module (no `npm` feature) gets the Rust API (`rust_api`), the panic hook
+//! (`panic`) and the few host calls they need (`host`, shipped inside the app's own package by
+//! wasm-bindgen). The npm package's module has no wasm-bindgen: its exports and imports are the
+//! hand-written boundary of `abi` with js/glue.js, which carries the classifier of thrown
+//! values (`classify`), the SDK exports (`sdk`) and `parseStack`'s shared buffers
+//! (`parse_export`). Its wasm-bindgen tests run the classifier over `test_values` instead.
 
+#[cfg(not(feature = "npm"))]
 mod host;
+#[cfg(not(feature = "npm"))]
 mod panic;
+#[cfg(not(feature = "npm"))]
 pub(crate) mod rust_api;
 
+#[cfg(all(feature = "npm", not(test)))]
+mod abi;
 #[cfg(feature = "npm")]
 mod classify;
-#[cfg(feature = "npm")]
+#[cfg(all(feature = "npm", not(test)))]
 mod parse_export;
-#[cfg(feature = "npm")]
+#[cfg(all(feature = "npm", not(test)))]
 mod sdk;
+#[cfg(all(feature = "npm", test))]
+mod test_values;
 
 #[cfg(test)]
 mod tests;

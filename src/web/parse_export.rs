@@ -1,20 +1,19 @@
 //! `parseStack` for JavaScript: input and output buffers shared with the glue.
 //!
-//! Protocol with `pkg/index.js` (keep both in sync):
-//! 1. `inputBuffer(n)` returns a pointer to `n` writable bytes; JS writes the stack's UTF-8
+//! Protocol with `parseStack` in js/api.js (keep both in sync):
+//! 1. `parse_buffer(n)` returns a pointer to `n` writable bytes; JS writes the stack's UTF-8
 //!    there with `TextEncoder.encodeInto`.
-//! 2. `parseInput(len)` parses those `len` bytes and returns the frame count.
-//! 3. `framesPtr()` points at `count × RECORD` `u32`s, one record per frame, oldest first;
-//!    string fields are UTF-16 offsets into the original JS string, or into `sideStrings()`
-//!    when the field's `*_SIDE` flag is set (names changed by demangling).
+//! 2. `parse(len)` parses those `len` bytes and returns the frame count.
+//! 3. `frames()` points at `count × RECORD` `u32`s, one record per frame, oldest first;
+//!    string fields are UTF-16 offsets into the original JS string, or into the side strings
+//!    (`side()`, a string out) when the field's `*_SIDE` flag is set (names changed by demangling).
 
 use crate::stack::{parse_frames, ParseOptions, ParsedFrame};
 use crate::utf16::{utf16_len, Utf16Offsets};
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
 
 const RECORD: usize = 13;
-/// Set in `parseInput`'s result when `sideStrings()` has something to read.
+/// Set in [`parse`]'s result when `side()` has something to read.
 const SIDE_PRESENT: u32 = 0x8000_0000;
 const HAS_FN: u32 = 1;
 const FN_SIDE: u32 = 2;
@@ -43,9 +42,9 @@ thread_local! {
 
 /// Makes room for `len` input bytes and returns where JS should write them; null when `len`
 /// is more than a bounded stack can need (JS then writes nothing).
-#[wasm_bindgen(js_name = inputBuffer)]
+#[no_mangle]
 #[cfg_attr(eb_speed, optimize(speed))]
-pub fn input_buffer(len: usize) -> *mut u8 {
+pub extern "C" fn parse_buffer(len: usize) -> *mut u8 {
     STATE.with(|s| {
         let Ok(mut s) = s.try_borrow_mut() else { return std::ptr::null_mut() };
         if len > crate::limits::MAX_STACK_BYTES * 3 {
@@ -58,21 +57,21 @@ pub fn input_buffer(len: usize) -> *mut u8 {
     })
 }
 
-/// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's).
-#[wasm_bindgen(js_name = setSdkUrlPrefix)]
-#[cfg_attr(eb_speed, optimize(speed))]
-pub fn set_sdk_url_prefix(prefix: &str) {
+/// Sets the URL prefix of errorbeacon's own files (frames under it are the SDK's): a string.
+#[no_mangle]
+pub extern "C" fn set_sdk_prefix() {
+    let prefix = super::abi::Args::take().string();
     STATE.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
-            s.options.sdk_url_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty());
+            s.options.sdk_url_prefix = prefix;
         }
     });
 }
 
 /// Parses the first `len` bytes of the input buffer; returns the number of frames.
-#[wasm_bindgen(js_name = parseInput)]
+#[no_mangle]
 #[cfg_attr(eb_speed, optimize(speed))]
-pub fn parse_input(len: usize) -> u32 {
+pub extern "C" fn parse(len: usize) -> u32 {
     STATE.with(|s| {
         let Ok(mut s) = s.try_borrow_mut() else {
             return 0;
@@ -102,18 +101,17 @@ pub fn parse_input(len: usize) -> u32 {
     })
 }
 
-/// The frame table of the last `parseInput`.
-#[wasm_bindgen(js_name = framesPtr)]
+/// The frame table of the last [`parse`].
+#[no_mangle]
 #[cfg_attr(eb_speed, optimize(speed))]
-pub fn frames_ptr() -> *const u32 {
+pub extern "C" fn frames() -> *const u32 {
     STATE.with(|s| s.try_borrow().map_or(std::ptr::null(), |s| s.table.as_ptr()))
 }
 
-/// Strings of the last `parseInput` that are not slices of the input.
-#[wasm_bindgen(js_name = sideStrings)]
-#[cfg_attr(eb_speed, optimize(speed))]
-pub fn side_strings() -> String {
-    STATE.with(|s| s.try_borrow().map(|s| s.side.clone()).unwrap_or_default())
+/// Strings of the last [`parse`] that are not slices of the input, left as a string out.
+#[no_mangle]
+pub extern "C" fn side() -> i32 {
+    STATE.with(|s| s.try_borrow().map_or(-1, |s| super::abi::put_out(Some(&s.side))))
 }
 
 #[cfg_attr(eb_speed, optimize(speed))]

@@ -1,6 +1,7 @@
 //! The SDK's exports: configuration, captures and scope, over one [`Client`] per module
 //! instance. The host side (callbacks, network) is reached through `js/bridge.js`.
 
+use super::abi::{self, put_out, Args, Val};
 use super::classify::{classify, to_value};
 use crate::capture::{CaptureContext, CodeRange, WasmModule};
 use crate::client::{BeforeSend, Client, ClientOptions, Platform};
@@ -9,32 +10,6 @@ use crate::filter::{Pattern, PatternMatcher};
 use crate::protocol::{Breadcrumb, Event, EventId, Level, Map, Timestamp, User, Value, SDK_VERSION};
 use crate::stack::ParseOptions;
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::prelude::*;
-
-// The glue lands in pkg/wasm/ and is always bundled from there by esbuild (scripts/build-pkg.sh),
-// so this relative path is the same js/bridge.js module that api.js imports: one module, one
-// `host` object. (`module = "/js/bridge.js"` would make wasm-bindgen ship a second copy.)
-#[wasm_bindgen(raw_module = "../../js/bridge.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = ebMatch)]
-    fn js_match(id: u32, text: &str) -> bool;
-    #[wasm_bindgen(js_name = ebBeforeSend)]
-    fn js_before_send(json: &str, event_id: &str, is_error: bool) -> JsValue;
-    #[wasm_bindgen(js_name = ebSend)]
-    fn js_send(url: &str, auth: &str, body: &[u8]);
-    #[wasm_bindgen(js_name = ebStart)]
-    fn js_start(id: f64, channel: u8, body: &[u8]);
-    #[wasm_bindgen(js_name = ebArm)]
-    fn js_arm(ms: f64);
-    #[wasm_bindgen(js_name = ebStorePut)]
-    fn js_store_put(event_id: &str, body: &[u8]);
-    #[wasm_bindgen(js_name = ebStoreDelete)]
-    fn js_store_delete(event_id: &str);
-    #[wasm_bindgen(js_name = ebGetString)]
-    fn get_string(v: &JsValue, key: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = ebGet)]
-    fn get(v: &JsValue, key: &JsValue) -> JsValue;
-}
 
 /// The client and what the host side needs, taken out of the cell while a call works, so
 /// that a re-entrant call (a capture from inside `beforeSend`) finds it busy and does nothing
@@ -74,35 +49,33 @@ impl Js {
 
 impl PatternMatcher for Js {
     fn matches(&self, id: u32, text: &str) -> bool {
-        js_match(id, text)
+        abi::matches(id, text)
     }
 }
 
 impl Platform for Js {
     fn now(&self) -> Timestamp {
-        super::host::now()
+        abi::now()
     }
     fn random(&mut self) -> f64 {
-        super::host::random()
+        abi::random()
     }
     fn random_bytes(&mut self) -> [u8; 16] {
-        super::host::random_bytes()
+        abi::random_bytes()
     }
     fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
         if !self.has_before_send {
             return BeforeSend::Send(json);
         }
-        let Ok(text) = String::from_utf8(json) else { return BeforeSend::Drop };
-        // A string: send it; `true`: a Promise, answered through `deliverLater`; else a drop.
-        let answer = js_before_send(&text, &event.event_id.to_hex(), event.exception.is_some());
-        match answer.as_string() {
-            Some(json) => BeforeSend::Send(json.into_bytes()),
-            None if answer.as_bool() == Some(true) => BeforeSend::Later,
-            None => BeforeSend::Drop,
+        // A string: send it; a Promise: answered through `deliver_later`; else a drop.
+        match abi::before_send(&json, &event.event_id.0, event.exception.is_some()) {
+            Ok(json) => BeforeSend::Send(json.into_bytes()),
+            Err(true) => BeforeSend::Later,
+            Err(false) => BeforeSend::Drop,
         }
     }
     fn send(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>) {
-        let now = super::host::now();
+        let now = abi::now();
         self.delivery.submit(body, small, event_id, now);
         self.pump(now);
     }
@@ -142,7 +115,7 @@ fn take_work(js: &mut Js) -> Work {
     let arm = (wakeup != js.armed).then(|| {
         js.armed = wakeup;
         match wakeup {
-            Some(at) => at.0.saturating_sub(super::host::now().0) as f64,
+            Some(at) => at.0.saturating_sub(abi::now().0) as f64,
             None => -1.0,
         }
     });
@@ -153,8 +126,8 @@ impl Work {
     fn dispatch(self) {
         for op in self.store {
             match op {
-                StoreOp::Put { event_id, body } => js_store_put(&event_id.to_hex(), &body),
-                StoreOp::Delete(event_id) => js_store_delete(&event_id.to_hex()),
+                StoreOp::Put { event_id, body } => abi::store_put(&event_id.0, &body),
+                StoreOp::Delete(event_id) => abi::store_delete(&event_id.0),
             }
         }
         for r in self.requests {
@@ -163,10 +136,10 @@ impl Work {
                 Channel::Fetch => 1,
                 Channel::Beacon => 2,
             };
-            js_start(r.id as f64, channel, &r.body);
+            abi::start(r.id as f64, channel, &r.body);
         }
         if let Some(ms) = self.arm {
-            js_arm(ms);
+            abi::arm(ms);
         }
     }
 }
@@ -175,106 +148,86 @@ fn with_client<R>(f: impl FnOnce(&mut Client, &mut Js) -> R) -> Option<R> {
     with_state(|s| f(&mut s.client, &mut s.js))
 }
 
-/// A panic of this module goes out the way its other events do (custom transport, tunnel).
-#[cfg(not(panic = "immediate-abort"))]
-fn send_panic(url: &str, _beacon: &str, auth: &str, bytes: &[u8]) {
-    js_send(url, auth, bytes);
-}
+// Booleans cross as u32 (0 or not): a wasm `bool` argument other than 0 or 1 would be
+// undefined behaviour, and JavaScript can pass anything.
 
-/// Sets up the client. Patterns: `ignore`/`deny`/`allow` strings are substrings; `*_regex` are
-/// the numbers JS gave its RegExp patterns.
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn configure(
-    dsn: Option<String>,
-    release: Option<String>,
-    environment: Option<String>,
-    dist: Option<String>,
+/// Sets up the client. Strings (js/glue.js `configure`): dsn, release, environment, dist, the
+/// URL prefix of errorbeacon's own files, then three pairs of lists, `ignoreErrors`,
+/// `denyUrls`, `allowUrls`: their substrings and the numbers the glue gave their RegExps.
+/// Returns the length of the DSN's error message (-1: none).
+#[no_mangle]
+pub extern "C" fn configure(
     sample_rate: f64,
     max_breadcrumbs: u32,
-    dedupe: bool,
+    dedupe: u32,
     linked_limit: u32,
-    ignore: Vec<String>,
-    ignore_regex: Vec<u32>,
-    deny: Vec<String>,
-    deny_regex: Vec<u32>,
-    allow: Vec<String>,
-    allow_regex: Vec<u32>,
-    has_before_send: bool,
-    sdk_url_prefix: Option<String>,
-    offline: bool,
-    send_default_pii: bool,
-) -> Option<String> {
-    let patterns = |s: Vec<String>, r: Vec<u32>| {
-        s.into_iter().map(Pattern::Substring).chain(r.into_iter().map(Pattern::External)).collect::<Vec<_>>()
+    has_before_send: u32,
+    offline: u32,
+    send_default_pii: u32,
+) -> i32 {
+    let (dedupe, has_before_send, offline, send_default_pii) =
+        (dedupe != 0, has_before_send != 0, offline != 0, send_default_pii != 0);
+    let args = Args::take();
+    let (dsn, release, environment, dist, sdk_url_prefix) =
+        (args.string(), args.string(), args.string(), args.string(), args.string());
+    let patterns = || {
+        let mut p: Vec<Pattern> = args.strings().into_iter().map(Pattern::Substring).collect();
+        p.extend(args.u32s().into_iter().map(Pattern::External));
+        p
     };
-    let (dsn, error) = match dsn.filter(|d| !d.is_empty()).map(|d| d.parse::<crate::Dsn>()) {
+    let (ignore_errors, deny_urls, allow_urls) = (patterns(), patterns(), patterns());
+    let (dsn, error) = match dsn.map(|d| d.parse::<crate::Dsn>()) {
         Some(Ok(d)) => (Some(d), None),
         Some(Err(e)) => (None, Some(e.message())),
         None => (None, None),
     };
     let options = ClientOptions {
         dsn,
-        release: release.filter(|r| !r.is_empty()),
-        environment: Some(environment.filter(|e| !e.is_empty()).unwrap_or_else(|| "production".into())),
-        dist: dist.filter(|d| !d.is_empty()),
+        release,
+        environment: Some(environment.unwrap_or_else(|| "production".into())),
+        dist,
         sample_rate,
         max_breadcrumbs: max_breadcrumbs as usize,
-        ignore_errors: patterns(ignore, ignore_regex),
-        deny_urls: patterns(deny, deny_regex),
-        allow_urls: patterns(allow, allow_regex),
+        ignore_errors,
+        deny_urls,
+        allow_urls,
         dedupe,
         linked_limit: linked_limit as usize,
         integrations: Vec::new(),
         send_default_pii,
     };
-    // Built with panic=immediate-abort (scripts/build-pkg.sh), a panic of this module traps at
-    // once and runs no hook: installing one would only ship its bytes (3.7 KB gzip).
-    #[cfg(not(panic = "immediate-abort"))]
-    super::panic::install(super::panic::PanicTarget {
-        to: options.dsn.as_ref().map(super::panic::SendTo::new),
-        release: options.release.clone(),
-        environment: options.environment.clone(),
-        dist: options.dist.clone(),
-        parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.clone().filter(|s| !s.is_empty()) },
-        send: Some(send_panic),
-        with_scope: None,
-        send_default_pii,
-    });
+    // No panic hook: built with panic=immediate-abort (scripts/build-pkg.sh), a panic of this
+    // module traps at once and would run none.
     let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
     let state = State {
         client: Client::new(options),
         js: Js { has_before_send, delivery, outbox: Vec::new(), dirty: false, armed: None },
-        parse: ParseOptions { sdk_url_prefix: sdk_url_prefix.filter(|s| !s.is_empty()) },
+        parse: ParseOptions { sdk_url_prefix },
     };
     STATE.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
             *c = Some(state);
         }
     });
-    error
+    put_out(error.as_deref())
 }
 
-/// Captures any thrown value; returns where the event id is (see [`id_out`]), or null before `configure`. `earlier` is
-/// the id and time (ms since the epoch) the glue answered with when the capture was made
-/// while the module was loading; `None` for a capture made now.
-#[wasm_bindgen(js_name = captureThrown)]
-pub fn capture_thrown(
-    value: &JsValue,
-    mechanism: &str,
-    handled: bool,
-    synthetic_stack: Option<String>,
-    earlier_id: Option<String>,
-    earlier_ms: f64,
-) -> *const u8 {
+/// Captures any thrown value; returns where the event id is (see [`id_out`]), or null before
+/// `configure`. Strings: the mechanism, a stack taken by the glue for values without one, and
+/// the id the glue answered with when the capture was made while the module was loading;
+/// `earlier_ms`: that capture's time (ms since the epoch), 0 for a capture made now.
+#[no_mangle]
+pub extern "C" fn capture(value: Val, handled: u32, earlier_ms: f64) -> *const u8 {
+    let args = Args::take();
+    let (mechanism, synthetic_stack) = (args.str().unwrap_or_default(), args.string());
+    let earlier = stamp(args.str(), earlier_ms);
     let thrown = classify(value);
-    let earlier = stamp(earlier_id, earlier_ms);
     with_state(|s| {
         // Every field spelled out, and the parse options lent, not cloned: no allocation here
         // that the capture does not need.
         let ctx = CaptureContext {
             mechanism: mechanism.to_owned(),
-            handled,
+            handled: handled != 0,
             synthetic_stack,
             parse: std::mem::take(&mut s.parse),
             linked_limit: crate::limits::MAX_LINKED_ERRORS,
@@ -290,8 +243,7 @@ pub fn capture_thrown(
 }
 
 thread_local! {
-    /// The latest capture's id, where the glue reads it (16 bytes, formatted as hex in JS):
-    /// returning a `String` cost a `TextDecoder` call and two frees per capture.
+    /// The latest capture's id, where the glue reads it (16 bytes, formatted as hex in JS).
     static ID_OUT: Cell<[u8; 16]> = const { Cell::new([0; 16]) };
 }
 
@@ -303,12 +255,14 @@ fn id_out(id: EventId) -> *const u8 {
     })
 }
 
-/// Captures a message at a level (`debug`, `info`, `warning`, `error`, `fatal`); `earlier`
-/// as for [`capture_thrown`].
-#[wasm_bindgen(js_name = captureMessage)]
-pub fn capture_message(message: &str, level: &str, earlier_id: Option<String>, earlier_ms: f64) -> *const u8 {
-    let level = Level::parse(level).unwrap_or(Level::Info);
-    let earlier = stamp(earlier_id, earlier_ms);
+/// Captures a message. Strings: the message, its level (`debug`, `info`, `warning`, `error`,
+/// `fatal`) and the earlier id, as for [`capture`].
+#[no_mangle]
+pub extern "C" fn message(earlier_ms: f64) -> *const u8 {
+    let args = Args::take();
+    let (message, level) = (args.str().unwrap_or_default(), args.str());
+    let level = level.and_then(Level::parse).unwrap_or(Level::Info);
+    let earlier = stamp(args.str(), earlier_ms);
     with_client(|c, js| match earlier {
         Some((id, at)) => c.capture_message_as(js, message, level, id, at),
         None => c.capture_message(js, message, level),
@@ -316,26 +270,26 @@ pub fn capture_message(message: &str, level: &str, earlier_id: Option<String>, e
     .map_or(std::ptr::null(), id_out)
 }
 
-/// Counts `quantity` events of `category` (`error`, `default`) that the glue dropped before
-/// they reached the module (its bound on calls kept while the module loaded), as
-/// `queue_overflow` in the next client report.
-#[wasm_bindgen(js_name = countDropped)]
-pub fn count_dropped(category: &str, quantity: u32) {
-    let category = if category == "default" { "default" } else { "error" };
+/// Counts `quantity` events (`messages`: of the `default` category, else `error`) that the glue
+/// dropped before they reached the module (its bound on calls kept while the module loaded),
+/// as `queue_overflow` in the next client report.
+#[no_mangle]
+pub extern "C" fn dropped(messages: u32, quantity: u32) {
+    let category = if messages != 0 { "default" } else { "error" };
     with_state(|s| s.js.delivery.record_dropped(Reason::QueueOverflow, category, u64::from(quantity)));
 }
 
 /// The id and time of a capture made before the module loaded; `None` unless both are valid.
-fn stamp(id: Option<String>, ms: f64) -> Option<(EventId, Timestamp)> {
-    let id = EventId::parse(&id?)?;
+fn stamp(id: Option<&str>, ms: f64) -> Option<(EventId, Timestamp)> {
+    let id = EventId::parse(id?)?;
     let at = Timestamp::from_millis_f64(ms);
     (at.0 > 0).then_some((id, at))
 }
 
 /// `setUser`: an object with `id`, `email`, `username`, `ip_address` (other keys go to
 /// `data`), or null to clear.
-#[wasm_bindgen(js_name = setUser)]
-pub fn set_user(user: &JsValue) {
+#[no_mangle]
+pub extern "C" fn set_user(user: Val) {
     let user = match to_value(user, 0) {
         Value::Object(mut m) => {
             let mut take = |k: &str| match m.remove(k) {
@@ -351,9 +305,11 @@ pub fn set_user(user: &JsValue) {
     with_client(|c, _| c.scope_mut().set_user(user));
 }
 
-/// `setTag`.
-#[wasm_bindgen(js_name = setTag)]
-pub fn set_tag(key: &str, value: &JsValue) {
+/// `setTag`; the string: its key.
+#[no_mangle]
+pub extern "C" fn set_tag(value: Val) {
+    let args = Args::take();
+    let key = args.str().unwrap_or_default();
     let value = match to_value(value, 0) {
         Value::String(s) | Value::Float(s) => s,
         Value::Int(n) => crate::text::decimal_i64(n),
@@ -364,28 +320,34 @@ pub fn set_tag(key: &str, value: &JsValue) {
 }
 
 /// `scope.setLevel` (an unknown level clears it): the level every event of the scope gets.
-#[wasm_bindgen(js_name = setLevel)]
-pub fn set_level(level: &str) {
-    let level = Level::parse(level);
+#[no_mangle]
+pub extern "C" fn set_level() {
+    let args = Args::take();
+    let level = args.str().and_then(Level::parse);
     with_client(|c, _| c.scope_mut().set_level(level));
 }
 
-/// `scope.setFingerprint` (empty: the server's own grouping).
-#[wasm_bindgen(js_name = setFingerprint)]
-pub fn set_fingerprint(parts: Vec<String>) {
+/// `scope.setFingerprint` (empty: the server's own grouping); the strings: a list.
+#[no_mangle]
+pub extern "C" fn set_fingerprint() {
+    let parts = Args::take().strings();
     with_client(|c, _| c.scope_mut().set_fingerprint(parts));
 }
 
-/// `setExtra` (undefined removes).
-#[wasm_bindgen(js_name = setExtra)]
-pub fn set_extra(key: &str, value: &JsValue) {
-    let value = (!value.is_undefined()).then(|| to_value(value, 0));
+/// `setExtra` (undefined removes); the string: its key.
+#[no_mangle]
+pub extern "C" fn set_extra(value: Val) {
+    let args = Args::take();
+    let key = args.str().unwrap_or_default();
+    let value = (abi::prim(value) != super::classify::P_UNDEFINED).then(|| to_value(value, 0));
     with_client(|c, _| c.scope_mut().set_extra(key, value));
 }
 
-/// `setContext` (null removes).
-#[wasm_bindgen(js_name = setContext)]
-pub fn set_context(name: &str, value: &JsValue) {
+/// `setContext` (null removes); the string: its name.
+#[no_mangle]
+pub extern "C" fn set_context(value: Val) {
+    let args = Args::take();
+    let name = args.str().unwrap_or_default();
     let fields = match to_value(value, 0) {
         Value::Object(m) => Some(m),
         _ => None,
@@ -394,49 +356,39 @@ pub fn set_context(name: &str, value: &JsValue) {
 }
 
 /// `addBreadcrumb({ type, category, message, level, data })`.
-#[wasm_bindgen(js_name = addBreadcrumb)]
-pub fn add_breadcrumb(crumb: &JsValue) {
-    let now = super::host::now();
-    let timestamp =
-        get(crumb, &"timestamp".into()).as_f64().map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
-    let data = match to_value(&get(crumb, &"data".into()), 1) {
+#[no_mangle]
+pub extern "C" fn add_breadcrumb(crumb: Val) {
+    let now = abi::now();
+    let timestamp = abi::num(abi::get(crumb, "timestamp")).map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
+    let data = match to_value(abi::get(crumb, "data"), 1) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
+    let text = |k: &str| abi::get_string(crumb, k);
     let crumb = Breadcrumb {
         timestamp,
-        ty: get_string(crumb, "type"),
-        category: get_string(crumb, "category"),
-        message: get_string(crumb, "message").map(|m| crate::text::truncate_chars(&m, crate::limits::MAX_VALUE_CHARS)),
-        level: get_string(crumb, "level").and_then(|l| Level::parse(&l)),
+        ty: text("type"),
+        category: text("category"),
+        message: text("message").map(|m| crate::text::truncate_chars(&m, crate::limits::MAX_VALUE_CHARS)),
+        level: text("level").and_then(|l| Level::parse(&l)),
         data,
     };
     with_client(|c, js| c.add_breadcrumb(js, crumb));
 }
 
-/// The page's `request` interface (URL, scrubbed query, fragment, user agent) and its
-/// `browser`, `os`, `device` and `culture` contexts, as `js/page.js` read them (the user agent
-/// and client hints are parsed there: smaller in JavaScript, docs/size.md).
-#[wasm_bindgen(js_name = setPage)]
-pub fn set_page(
-    url: Option<String>,
-    query: Option<String>,
-    fragment: Option<String>,
-    user_agent: Option<String>,
-    contexts: &JsValue,
-) {
+/// The page's `request` interface and its `browser`, `os`, `device` and `culture` contexts
+/// (an object), as `js/page.js` read them (the user agent and client hints are parsed there:
+/// smaller in JavaScript, docs/size.md). Strings: URL, scrubbed query, fragment, user agent.
+#[no_mangle]
+pub extern "C" fn set_page(contexts: Val) {
+    let args = Args::take();
+    let (url, query, fragment, user_agent) = (args.string(), args.string(), args.string(), args.string());
     let request = url.map(|url| {
         let mut headers = crate::protocol::SortedMap::new();
-        if let Some(ua) = user_agent.filter(|u| !u.is_empty()) {
+        if let Some(ua) = user_agent {
             headers.insert("User-Agent".to_owned(), ua);
         }
-        crate::protocol::Request {
-            url: Some(url),
-            method: None,
-            query_string: query.filter(|q| !q.is_empty()),
-            fragment: fragment.filter(|f| !f.is_empty()),
-            headers,
-        }
+        crate::protocol::Request { url: Some(url), method: None, query_string: query, fragment, headers }
     });
     let contexts = match to_value(contexts, 0) {
         Value::Object(m) => m,
@@ -459,74 +411,67 @@ pub fn set_page(
 }
 
 /// Remembers a wasm module's build id (hex) under the name engines print for its frames (empty
-/// when unknown). A module from bytes also gives where its code is: its own functions'
-/// indices `fn_start..fn_end` and its code section's bytes `code_start..code_end` (empty for a
-/// module fetched by URL). `own`: errorbeacon's own module.
-#[wasm_bindgen(js_name = registerModule)]
-#[allow(clippy::too_many_arguments)] // flat scalars: the cheapest shape to cross the boundary
-pub fn register_module(
-    url: &str,
-    build_id: &str,
-    fn_start: u32,
-    fn_end: u32,
-    code_start: u32,
-    code_end: u32,
-    name: &str,
-    own: bool,
-) {
+/// when unknown): strings URL, build id, name. A module from bytes also gives where its code
+/// is: its own functions' indices `fn_start..fn_end` and its code section's bytes
+/// `code_start..code_end` (empty for a module fetched by URL). `own`: errorbeacon's own module.
+#[no_mangle]
+pub extern "C" fn register_module(fn_start: u32, fn_end: u32, code_start: u32, code_end: u32, own: u32) {
+    let args = Args::take();
+    let text = || args.str().unwrap_or_default().to_owned();
+    let (url, build_id, name) = (text(), text(), text());
     let code = (code_start < code_end && fn_start < fn_end)
         .then(|| CodeRange { functions: fn_start..fn_end, bytes: u64::from(code_start)..u64::from(code_end) });
-    let module = WasmModule { url: url.to_owned(), build_id: build_id.to_owned(), code, name: name.to_owned(), own };
+    let module = WasmModule { url, build_id, code, name, own: own != 0 };
     with_client(|c, _| c.register_module(module));
 }
 
 /// Starts a `withScope`.
-#[wasm_bindgen(js_name = pushScope)]
-pub fn push_scope() {
+#[no_mangle]
+pub extern "C" fn push_scope() {
     with_client(|c, _| c.push_scope());
 }
 
 /// Ends a `withScope`.
-#[wasm_bindgen(js_name = popScope)]
-pub fn pop_scope() {
+#[no_mangle]
+pub extern "C" fn pop_scope() {
     with_client(|c, _| c.pop_scope());
 }
 
-/// The last captured event's id, or "".
-#[wasm_bindgen(js_name = lastEventId)]
-pub fn last_event_id() -> String {
-    with_client(|c, _| c.last_event_id().map(|id| id.to_hex()).unwrap_or_default()).unwrap_or_default()
+/// Where the last captured event's id is (as [`capture`]), or null.
+#[no_mangle]
+pub extern "C" fn last_event_id() -> *const u8 {
+    with_client(|c, _| c.last_event_id()).flatten().map_or(std::ptr::null(), id_out)
 }
 
-/// Where envelopes go for this DSN: `[envelope URL, the same with query-string auth (for
-/// beacons), X-Sentry-Auth]`, or nothing without a DSN.
-#[wasm_bindgen(js_name = deliveryTarget)]
-pub fn delivery_target() -> Vec<String> {
+/// Where envelopes go for this DSN: the envelope URL, the same with query-string auth (for
+/// beacons) and X-Sentry-Auth, one per line; -1 without a DSN.
+#[no_mangle]
+pub extern "C" fn delivery_target() -> i32 {
     let client = ["errorbeacon.javascript/", SDK_VERSION].concat();
-    with_client(|c, _| {
-        c.options()
-            .dsn
-            .as_ref()
-            .map(|d| vec![d.envelope_url(), d.envelope_url_with_auth(&client), d.auth_header(&client)])
-    })
-    .flatten()
-    .unwrap_or_default()
+    let lines = with_client(|c, _| {
+        c.options().dsn.as_ref().map(|d| {
+            [d.envelope_url(), d.envelope_url_with_auth(&client), d.auth_header(&client)].join("\n")
+        })
+    });
+    put_out(lines.flatten().as_deref())
 }
 
-/// A request ended. `kind`: 0 an HTTP response (`status`, `Retry-After`,
+/// A request ended. `kind`: 0 an HTTP response (`status`; strings `Retry-After` and
 /// `X-Sentry-Rate-Limits`), 1 a network error (or a beacon the browser refused), 2 a beacon
 /// the browser took. Returns 1 delivered, 2 retrying, 3 dropped, 4 stored offline, 0 unknown.
-#[wasm_bindgen(js_name = deliveryDone)]
-pub fn delivery_done(id: f64, kind: u8, status: u16, retry_after: Option<String>, rate_limits: Option<String>) -> u8 {
+#[no_mangle]
+pub extern "C" fn delivery_done(id: f64, kind: u32, status: u32) -> u32 {
+    let args = Args::take();
+    let (retry_after, rate_limits) = (args.str(), args.str());
     with_state(|s| {
         let js = &mut s.js;
-        let now = super::host::now();
+        let now = abi::now();
         let reply = match kind {
-            0 => Reply::Http { status, retry_after: retry_after.as_deref(), rate_limits: rate_limits.as_deref() },
+            0 => Reply::Http { status: status as u16, retry_after, rate_limits },
             2 => Reply::Sent,
             _ => Reply::NetworkError,
         };
-        let completion = js.delivery.complete(id as u64, reply, now, super::host::random());
+        let completion = js.delivery.complete(id as u64, reply, now, abi::random());
         js.pump(now);
         match completion {
             Completion::Unknown => 0,
@@ -540,11 +485,11 @@ pub fn delivery_done(id: f64, kind: u8, status: u16, retry_after: Option<String>
 }
 
 /// The retry timer fired.
-#[wasm_bindgen(js_name = deliveryTick)]
-pub fn delivery_tick() {
+#[no_mangle]
+pub extern "C" fn delivery_tick() {
     with_state(|s| {
         s.js.armed = None;
-        s.js.pump(super::host::now());
+        s.js.pump(abi::now());
     });
 }
 
@@ -559,10 +504,10 @@ fn queue_report(s: &mut State, now: Timestamp) {
 
 /// The page is being hidden (`pagehide`, `visibilitychange` → hidden): everything queued goes
 /// out now on keepalive channels, with the client report.
-#[wasm_bindgen(js_name = deliveryHidden)]
-pub fn delivery_hidden() {
+#[no_mangle]
+pub extern "C" fn delivery_hidden() {
     with_state(|s| {
-        let now = super::host::now();
+        let now = abi::now();
         queue_report(s, now);
         let requests = s.js.delivery.page_hidden(now);
         s.js.outbox.extend(requests);
@@ -570,30 +515,34 @@ pub fn delivery_hidden() {
     });
 }
 
-/// The answer of a `beforeSend` that returned a Promise: the event JSON to send, or nothing
-/// (null, or the Promise rejected) to count a `before_send` drop.
-#[wasm_bindgen(js_name = deliverLater)]
-pub fn deliver_later(event_id: &str, json: Option<String>, is_error: bool) {
-    let Some(id) = EventId::parse(event_id) else { return };
-    with_client(|c, js| c.send_prepared(js, id, json.map(String::into_bytes), is_error));
+/// The answer of a `beforeSend` that returned a Promise. Strings: the event id, and the event
+/// JSON to send, or none (null, or the Promise rejected) to count a `before_send` drop.
+#[no_mangle]
+pub extern "C" fn deliver_later(is_error: u32) {
+    let args = Args::take();
+    let Some(id) = args.str().and_then(EventId::parse) else { return };
+    let json = args.bytes().map(<[u8]>::to_vec);
+    with_client(|c, js| c.send_prepared(js, id, json, is_error != 0));
 }
 
-/// An envelope read back from the offline store.
-#[wasm_bindgen(js_name = deliveryRestore)]
-pub fn delivery_restore(body: Vec<u8>, event_id: &str) {
-    let Some(id) = EventId::parse(event_id) else { return };
+/// An envelope read back from the offline store: bytes, then its event id.
+#[no_mangle]
+pub extern "C" fn delivery_restore() {
+    let args = Args::take();
+    let Some(body) = args.bytes().map(<[u8]>::to_vec) else { return };
+    let Some(id) = args.str().and_then(EventId::parse) else { return };
     with_state(|s| {
-        let now = super::host::now();
+        let now = abi::now();
         s.js.delivery.restore(body, id, now);
         s.js.pump(now);
     });
 }
 
 /// The network may be back (`online`): the offline store is tried now.
-#[wasm_bindgen(js_name = deliveryResume)]
-pub fn delivery_resume() {
+#[no_mangle]
+pub extern "C" fn delivery_resume() {
     with_state(|s| {
-        let now = super::host::now();
+        let now = abi::now();
         s.js.delivery.resume(now);
         s.js.pump(now);
     });
@@ -601,10 +550,10 @@ pub fn delivery_resume() {
 
 /// `flush`: the client report is queued and the offline store is tried now (retries keep
 /// their backoff). Returns whether nothing is left to deliver.
-#[wasm_bindgen(js_name = deliveryFlush)]
-pub fn delivery_flush() -> bool {
+#[no_mangle]
+pub extern "C" fn delivery_flush() -> bool {
     with_state(|s| {
-        let now = super::host::now();
+        let now = abi::now();
         queue_report(s, now);
         s.js.delivery.resume(now);
         s.js.pump(now);
@@ -614,7 +563,7 @@ pub fn delivery_flush() -> bool {
 }
 
 /// Whether nothing is queued, waiting for a retry or in flight.
-#[wasm_bindgen(js_name = deliveryIdle)]
-pub fn delivery_idle() -> bool {
+#[no_mangle]
+pub extern "C" fn delivery_idle() -> bool {
     with_client(|_, js| js.delivery.is_idle()).unwrap_or(true)
 }
