@@ -359,7 +359,8 @@ pub extern "C" fn set_context(value: Val) {
 #[no_mangle]
 pub extern "C" fn add_breadcrumb(crumb: Val) {
     let now = abi::now();
-    let timestamp = abi::num(abi::get(crumb, "timestamp")).map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
+    let timestamp =
+        abi::num(abi::get(crumb, "timestamp")).map(|s| Timestamp::from_millis_f64(s * 1000.0)).unwrap_or(now);
     let data = match to_value(abi::get(crumb, "data"), 1) {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -449,9 +450,10 @@ pub extern "C" fn last_event_id() -> *const u8 {
 pub extern "C" fn delivery_target() -> i32 {
     let client = ["errorbeacon.javascript/", SDK_VERSION].concat();
     let lines = with_client(|c, _| {
-        c.options().dsn.as_ref().map(|d| {
-            [d.envelope_url(), d.envelope_url_with_auth(&client), d.auth_header(&client)].join("\n")
-        })
+        c.options()
+            .dsn
+            .as_ref()
+            .map(|d| [d.envelope_url(), d.envelope_url_with_auth(&client), d.auth_header(&client)].join("\n"))
     });
     put_out(lines.flatten().as_deref())
 }
