@@ -8,14 +8,25 @@
 // - A string the wasm asks for (a property, `beforeSend`'s answer) is encoded and kept in
 //   `held`; the import returns its byte length (-1: none) and `take` copies it into the wasm.
 // - A string an export returns is left in its output buffer (`out()`), its length returned.
-// Every import catches what the host might throw (bridge.js): nothing escapes into the wasm.
+// Every import catches what the host might throw (bridge.js's readers, `guard` for the host's
+// callbacks): nothing escapes into the wasm.
 import {
   ebKind, ebGet, ebString, ebKeys, ebClassName, ebLen, ebIsArray, ebTypeof, ebErrorLoad, ebErrorTake,
-  ebErrorCause, ebErrorErrors, ebMatch, ebBeforeSend, ebStart, ebArm, ebStorePut, ebStoreDelete,
+  ebErrorCause, ebErrorErrors, host,
 } from './bridge.js';
 import { hex16 } from './ids.js';
 
 const encoder = new TextEncoder();
+
+/** `f()`, or `fallback` when it throws: a failing callback (a pattern, `beforeSend`, the
+ * transport) costs its own result, never the capture. */
+const guard = (f, fallback) => {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+};
 const decoder = new TextDecoder();
 
 /** Instantiates `module` (a compiled WebAssembly.Module); returns `{ exports, glue }`, the glue
@@ -64,16 +75,19 @@ export function instantiate(module, sync) {
       error_errors: () => val(ebErrorErrors()),
       now: Date.now,
       random: Math.random,
-      matches: (i, p, n) => ebMatch(i, text(p, n)),
-      // -2: the answer comes later (a Promise), through deliverLater.
+      matches: (i, p, n) => guard(() => host.match(i, text(p, n)) === true, false),
+      // beforeSend on the event JSON: a string to send; `true` when the callback returned a
+      // Promise (-2: its answer comes through deliverLater); anything else, or a throw, drops
+      // the event, as in Sentry.
       before_send: (p, n, e, isError) => {
-        const out = ebBeforeSend(text(p, n), id(e), isError !== 0);
+        const out = guard(() => host.beforeSend(text(p, n), id(e), isError !== 0));
         return out === true ? -2 : hold(out);
       },
-      start: (i, channel, p, n) => ebStart(i, channel, bytes(p, n)),
-      arm: ebArm,
-      store_put: (e, p, n) => ebStorePut(id(e), bytes(p, n)),
-      store_delete: (e) => ebStoreDelete(id(e)),
+      // The body is a view of the wasm's memory: the transport copies what it keeps.
+      start: (i, channel, p, n) => guard(() => host.start(i, channel, bytes(p, n))),
+      arm: (ms) => guard(() => host.arm(ms)),
+      store_put: (e, p, n) => guard(() => host.storePut(id(e), bytes(p, n))),
+      store_delete: (e) => guard(() => host.storeDelete(id(e))),
     },
   };
 
