@@ -6,7 +6,7 @@ use super::RawFrame;
 use crate::text::{find_byte, from, to};
 
 /// Parses a `function@location` line whose location has a line number or is a wasm location.
-#[cfg_attr(eb_speed, optimize(speed))]
+#[inline(never)]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     let at = location_at(line)?;
@@ -21,7 +21,6 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
 
 /// Firefox before version 14 printed the call's arguments after the name (`bar(1)@…`,
 /// `(null)@…`); the name is what comes before them. Later versions print no parentheses.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn without_arguments(name: &str) -> &str {
     match (name.ends_with(')'), find_byte(name, b'(')) {
         (true, Some(open)) => to(name, open),
@@ -33,7 +32,6 @@ fn without_arguments(name: &str) -> &str {
 /// something that starts a location (`scheme:`, `/`, `[`, `<`), else the last one (a relative
 /// location such as `Scratchpad/1:10:29` has no `@`, a function name such as `obj["@fn"]`
 /// may). URLs (`user@host`) can contain `@` too, but always after their scheme.
-#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn location_at(line: &str) -> Option<usize> {
     let first = find_byte(line, b'@')?;
     let mut start = first;
@@ -46,7 +44,6 @@ pub(crate) fn location_at(line: &str) -> Option<usize> {
     crate::text::rfind_byte(line, b'@')
 }
 
-#[cfg_attr(eb_speed, inline(always))]
 fn starts_location(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b'/' | b'[' | b'<') => true,

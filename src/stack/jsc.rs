@@ -10,7 +10,7 @@ use super::RawFrame;
 use crate::text::{from, to};
 
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
-#[cfg_attr(eb_speed, optimize(speed))]
+#[inline(never)]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     if line == "[native code]" {
@@ -34,7 +34,6 @@ pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
 /// A line with no `@`: a bare `url:line[:col]` is an anonymous frame; a bare name made of
 /// identifier characters (or JavaScriptCore's `eval code` / `global code` / `module code`)
 /// is a frame with no location. Anything else (a message line) is not a frame.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn without_at(line: &str) -> Option<RawFrame<'_>> {
     match location::parse(line) {
         loc @ Loc::Source { line: Some(_), .. } => {
