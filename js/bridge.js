@@ -65,9 +65,14 @@ export function ebErrorLoad(v, maxText, maxStack) {
     const x = ebGet(v, k);
     return typeof x === 'string' ? (x.length > max ? x.slice(0, max) : x) : undefined;
   };
-  loaded = [ebClassName(v), text('name', maxText), text('message', maxText), text('stack', maxStack)];
-  loadedCause = ebGet(v, 'cause');
-  loadedErrors = ebGet(v, 'errors');
+  // Everything is read before anything is kept: a getter may capture, and that capture's own
+  // ebErrorLoad and ebErrorTake run inside these reads.
+  const texts = [ebClassName(v), text('name', maxText), text('message', maxText), text('stack', maxStack)];
+  const cause = ebGet(v, 'cause');
+  const errors = ebGet(v, 'errors');
+  loaded = texts;
+  loadedCause = cause;
+  loadedErrors = errors;
   let units = 0;
   for (const t of loaded) units += t === undefined ? 0 : t.length;
   return units;

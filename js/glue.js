@@ -18,6 +18,16 @@ import { hex16 } from './ids.js';
 
 const encoder = new TextEncoder();
 
+// Bounds on what crosses, in UTF-16 units, so that a 100 MB string costs a slice, not its copy
+// in the wasm. TEXT_UNITS: the wasm cuts a text it asks for to 8,192 characters
+// (MAX_VALUE_CHARS) once it is over 32 KiB of UTF-8 (`bounded` in src/web/classify.rs); a
+// text over 32,768 units is over that, and its first 32,768 units hold more than 8,192
+// characters, so this cut changes nothing the wasm keeps. ARG_UNITS: any string argument (the
+// module refuses a call needing over 64 MiB).
+const TEXT_UNITS = 32768;
+const ARG_UNITS = 8 << 20;
+const cut = (s, max) => (typeof s === 'string' && s.length > max ? s.slice(0, max) : s);
+
 /** `f()`, or `fallback` when it throws: a failing callback (a pattern, `beforeSend`, the
  * transport) costs its own result, never the capture. */
 const guard = (f, fallback) => {
@@ -52,7 +62,7 @@ export function instantiate(module, sync) {
       // How (src/web/classify.rs TEXT_*): the string itself, String(v), typeof, class name.
       text: (h, how) => {
         const v = vals[h];
-        return hold(how === 0 ? v : how === 1 ? ebString(v) : how === 2 ? ebTypeof(v) : ebClassName(v));
+        return hold(cut(how === 0 ? v : how === 1 ? ebString(v) : how === 2 ? ebTypeof(v) : ebClassName(v), TEXT_UNITS));
       },
       // src/web/classify.rs P_*: string, false, true, number, undefined, anything else.
       prim: (h) => {
@@ -96,7 +106,8 @@ export function instantiate(module, sync) {
       : f instanceof Uint8Array ? 4 + f.length
         : Array.isArray(f) ? f.reduce((n, e) => n + size(e), 4) : 4;
   /** Writes an export's string arguments; false when the module refuses their size. */
-  const args = (...fields) => {
+  const args = (...list) => {
+    const fields = list.map((f) => (Array.isArray(f) ? f.map((e) => cut(e, ARG_UNITS)) : cut(f, ARG_UNITS)));
     const cap = fields.reduce((n, f) => n + size(f), 0);
     const p = x.input(cap);
     if (!p) return false;
@@ -138,7 +149,8 @@ export function instantiate(module, sync) {
         : 'options too large',
     captureThrown: (value, mechanism, handled, synthetic, eventId, at) =>
       withVal(value, (h) => (args(mechanism, synthetic, eventId) ? x.capture(h, handled, at) : 0)),
-    captureMessage: (message, level, eventId, at) => (args(message, level, eventId) ? x.message(at) : 0),
+    // The wasm keeps 8,192 characters of a message: 32,768 units hold them.
+    captureMessage: (message, level, eventId, at) => (args(cut(message, TEXT_UNITS), level, eventId) ? x.message(at) : 0),
     countDropped: (category, n) => x.dropped(category === 'default', n),
     setUser: (user) => withVal(user, x.set_user),
     setTag: (key, value) => withVal(value, (h) => args(key) && x.set_tag(h)),

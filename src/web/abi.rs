@@ -211,9 +211,10 @@ pub(crate) fn store_delete(id: &[u8; 16]) {
     unsafe { js_store_delete(id.as_ptr()) }
 }
 
-/// The most the input buffer grows to: a call whose strings need more is refused (the glue
-/// then drops it) rather than letting a caller's 100 MB string allocate as much here.
-const MAX_INPUT: usize = 16 << 20;
+/// The most the input buffer grows to: a call whose strings need more is refused rather than
+/// allocated (the glue cuts each string at 8 Mi UTF-16 units, up to 24 MiB of UTF-8, so only
+/// a call with several such strings can reach it).
+const MAX_INPUT: usize = 64 << 20;
 
 thread_local! {
     static INPUT: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
