@@ -169,12 +169,7 @@ pub(crate) fn random() -> f64 {
 
 /// 16 random bytes (for event ids).
 pub(crate) fn random_bytes() -> [u8; 16] {
-    let mut out = [0u8; 16];
-    for chunk in out.chunks_mut(4) {
-        let n = (random() * 4_294_967_296.0) as u32;
-        chunk.copy_from_slice(&n.to_le_bytes());
-    }
-    out
+    super::random_bytes_from(random)
 }
 
 /// Does the RegExp the glue numbered `id` match `text`?
