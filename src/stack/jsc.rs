@@ -10,7 +10,9 @@ use super::RawFrame;
 use crate::text::{from, to};
 
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
-#[inline(never)]
+// Out of line in the npm build, where `parse_frames` inlines what it calls for speed: these
+// lines need no speed (docs/size.md).
+#[cfg_attr(eb_speed, inline(never))]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     if line == "[native code]" {

@@ -29,7 +29,7 @@ mod test_values;
 mod tests;
 
 /// 16 random bytes (for event ids) from `random`, a source like `Math.random()`.
-pub(crate) fn random_bytes_from(mut random: impl FnMut() -> f64) -> [u8; 16] {
+pub(crate) fn random_bytes_from(random: fn() -> f64) -> [u8; 16] {
     let mut out = [0u8; 16];
     for chunk in out.chunks_mut(4) {
         let n = (random() * 4_294_967_296.0) as u32;
