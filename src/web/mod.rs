@@ -28,7 +28,9 @@ mod test_values;
 #[cfg(test)]
 mod tests;
 
-/// 16 random bytes (for event ids) from `random`, a source like `Math.random()`.
+/// 16 random bytes (for event ids) from `random`, a source like `Math.random()`. (Unused by the
+/// npm module's wasm-bindgen tests, which build neither `abi` nor `host`.)
+#[cfg_attr(all(feature = "npm", test), allow(dead_code))]
 pub(crate) fn random_bytes_from(random: fn() -> f64) -> [u8; 16] {
     let mut out = [0u8; 16];
     for chunk in out.chunks_mut(4) {
