@@ -43,12 +43,6 @@ export function ebString(v) {
   }
 }
 
-/** `v[k]` as a string when it is one. */
-export function ebGetString(v, k) {
-  const x = ebGet(v, k);
-  return typeof x === 'string' ? x : undefined;
-}
-
 // An Error's fields cross into the wasm in one go (ebErrorLoad, then ebErrorTake): a crossing
 // per field, each decoding its key and encoding its text with a loop in JavaScript, was a
 // fifth of a capture. Texts are cut here (in UTF-16 units) so that a 5 MB message is never

@@ -17,6 +17,7 @@ import {
 import { hex16 } from './ids.js';
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 // Bounds on what crosses, in UTF-16 units, so that a 100 MB string costs a slice, not its copy
 // in the wasm. TEXT_UNITS: the wasm cuts a text it asks for to 8,192 characters
@@ -37,7 +38,6 @@ const guard = (f, fallback) => {
     return fallback;
   }
 };
-const decoder = new TextDecoder();
 
 /** Instantiates `module` (a compiled WebAssembly.Module); returns `{ exports, glue }`, the glue
  * answering with the names the API calls. `sync`: at once (Node, Deno, Bun), else a Promise. */
@@ -70,7 +70,8 @@ export function instantiate(module, sync) {
         const t = typeof v;
         return t === 'string' ? 0 : t === 'boolean' ? (v ? 2 : 1) : t === 'number' ? 3 : v === undefined ? 4 : 5;
       },
-      num: (h) => vals[h],
+      // NaN for a non-number (the wasm asks `prim` only when it gets a NaN).
+      num: (h) => (typeof vals[h] === 'number' ? vals[h] : NaN),
       len: (h) => ebLen(vals[h]),
       is_array: (h) => ebIsArray(vals[h]),
       keys: (h, max) => val(ebKeys(vals[h], max)),

@@ -13,6 +13,7 @@
 //! - Strings out of an export: left in the output buffer ([`out`]), the export returns their
 //!   byte length (-1: none).
 
+use super::classify::{P_NUMBER, TEXT_STRING};
 use std::cell::{Cell, RefCell};
 
 /// A JavaScript value: an index into the glue's table.
@@ -72,8 +73,6 @@ extern "C" {
 // only the `len` bytes at the pointers given, which stay valid for the call, and write only
 // where `take`/`error_take` are told, into buffers of the length they asked for.
 
-use super::classify::{P_NUMBER, TEXT_STRING};
-
 pub(crate) fn kind(v: Val) -> u32 {
     unsafe { js_kind(v) }
 }
@@ -93,19 +92,16 @@ pub(crate) fn text(v: Val, how: u32) -> Option<String> {
     taken(unsafe { js_text(v, how) })
 }
 
-/// `v[key]` when it is a string.
-pub(crate) fn get_string(v: Val, key: &str) -> Option<String> {
-    text(get(v, key), TEXT_STRING)
-}
-
 /// What kind of primitive `v` is (`P_*`; other values: a larger number).
 pub(crate) fn prim(v: Val) -> u32 {
     unsafe { js_prim(v) }
 }
 
-/// `v` when it is a number.
+/// `v` when it is a number. The glue answers NaN for anything else, so only a NaN needs a
+/// second crossing to tell the number NaN from a non-number.
 pub(crate) fn num(v: Val) -> Option<f64> {
-    (prim(v) == P_NUMBER).then(|| unsafe { js_num(v) })
+    let n = unsafe { js_num(v) };
+    (!n.is_nan() || prim(v) == P_NUMBER).then_some(n)
 }
 
 /// The length of an array; 0 when `v` is not one.

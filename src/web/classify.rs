@@ -12,7 +12,12 @@ use crate::protocol::{Map, Value};
 use super::abi::{self as js, Val};
 #[cfg(test)]
 use super::test_values::{self as js, Val};
-use js::{get, get_string, kind};
+use js::{get, kind};
+
+/// `v[key]` when it is a string.
+pub(crate) fn get_string(v: Val, key: &str) -> Option<String> {
+    js::text(get(v, key), TEXT_STRING)
+}
 
 /// How `js::text` reads a value: must match `text` in js/glue.js.
 pub(crate) const TEXT_STRING: u32 = 0;
@@ -138,7 +143,7 @@ fn error(v: Val, seen: &mut Vec<Val>) -> Thrown {
     let ErrorFields { texts: [class, name, message, stack], has_cause, errors } = read_error(v);
     // Taken now: classifying the cause reads another error over these.
     let cause = has_cause.then(js::error_cause);
-    let errors_value = if errors > 0 { js::error_errors() } else { v };
+    let errors_value = (errors > 0).then(js::error_errors);
     let mut e = ErrorLike {
         class,
         name: name.map(bounded),
@@ -159,9 +164,10 @@ fn error(v: Val, seen: &mut Vec<Val>) -> Thrown {
         if let Some(cause) = cause {
             e.cause = Some(Box::new(classify_at(cause, seen)));
         }
-        let n = errors.min(MAX_LINKED_ERRORS as u32 + 1);
-        for i in 0..n {
-            e.errors.push(classify_at(js::at(errors_value, i), seen));
+        if let Some(list) = errors_value {
+            for i in 0..errors.min(MAX_LINKED_ERRORS as u32 + 1) {
+                e.errors.push(classify_at(js::at(list, i), seen));
+            }
         }
     }
     Thrown::Error(e)

@@ -365,7 +365,7 @@ pub extern "C" fn add_breadcrumb(crumb: Val) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let text = |k: &str| abi::get_string(crumb, k);
+    let text = |k: &str| super::classify::get_string(crumb, k);
     let crumb = Breadcrumb {
         timestamp,
         ty: text("type"),

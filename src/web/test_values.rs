@@ -79,19 +79,22 @@ pub(crate) fn text(v: Val, how: u32) -> Option<String> {
     }
 }
 
-pub(crate) fn get_string(v: Val, key: &str) -> Option<String> {
-    text(get(v, key), TEXT_STRING)
-}
-
 pub(crate) fn prim(v: Val) -> u32 {
     let v = of(v);
-    match v.as_bool() {
-        _ if v.as_string().is_some() => P_STRING,
-        Some(false) => P_FALSE,
-        Some(true) => P_TRUE,
-        None if v.as_f64().is_some() => P_NUMBER,
-        None if v.is_undefined() => P_UNDEFINED,
-        None => P_OTHER,
+    if v.as_string().is_some() {
+        P_STRING
+    } else if let Some(b) = v.as_bool() {
+        if b {
+            P_TRUE
+        } else {
+            P_FALSE
+        }
+    } else if v.as_f64().is_some() {
+        P_NUMBER
+    } else if v.is_undefined() {
+        P_UNDEFINED
+    } else {
+        P_OTHER
     }
 }
 
