@@ -101,7 +101,7 @@ pub fn trim_event(event: &mut Event, max_bytes: usize) -> Trimmed {
         chars /= 2;
     }
     if size > max_bytes {
-        *event = minimal(event);
+        *event = minimal(std::mem::take(event));
         step(Step::Minimal, &mut steps);
         size = m.of(event);
         let mut chars = MINIMAL_FRAME_CHARS;
@@ -415,50 +415,38 @@ fn cut_value(v: &mut Value, max: usize) -> bool {
     }
 }
 
-/// Applies `f` to every value of `map`. `SortedMap` has no `iter_mut`, so a map whose values
-/// change is rebuilt from its entries (once per call: linear).
-fn cut_map<V: Clone>(map: &mut SortedMap<V>, max: usize, f: fn(&mut V, usize) -> bool) -> bool {
-    let mut changed = false;
-    let entries: Vec<(String, V)> = map
-        .iter()
-        .map(|(k, v)| {
-            let mut v = v.clone();
-            changed |= f(&mut v, max);
-            (k.clone(), v)
-        })
-        .collect();
-    if changed {
-        *map = entries.into_iter().collect();
-    }
-    changed
+/// Applies `f` to every value of `map`.
+fn cut_map<V>(map: &mut SortedMap<V>, max: usize, f: fn(&mut V, usize) -> bool) -> bool {
+    map.values_mut().fold(false, |changed, v| f(v, max) | changed)
 }
 
 /// What is left when nothing else fits: the event's identity and the thrown exception's type,
-/// value (shortened), mechanism and crash frame, or the message.
-fn minimal(e: &Event) -> Event {
+/// value (shortened), mechanism and crash frame, or the message. Built from the event's own
+/// parts, moved rather than cloned (clone glue for the SDK info and frames is wasm bytes).
+fn minimal(e: Event) -> Event {
     let mut m = Event::new(e.event_id, e.timestamp);
-    m.platform.clone_from(&e.platform);
+    m.platform = e.platform;
     m.level = e.level;
-    m.release.clone_from(&e.release);
-    m.dist.clone_from(&e.dist);
-    m.environment.clone_from(&e.environment);
-    m.sdk.clone_from(&e.sdk);
-    m.logentry = e.logentry.as_ref().map(|l| LogEntry { formatted: truncate_chars(&l.formatted, MINIMAL_VALUE_CHARS) });
-    if let Some(x) = e.main_exception() {
-        let frame = x.stacktrace.as_ref().and_then(|s| s.frames.last()).cloned().map(|mut f| {
+    m.release = e.release;
+    m.dist = e.dist;
+    m.environment = e.environment;
+    m.sdk = e.sdk;
+    m.logentry = e.logentry.map(|l| LogEntry { formatted: truncate_chars(&l.formatted, MINIMAL_VALUE_CHARS) });
+    if let Some(x) = e.exception.and_then(|mut x| x.values.pop()) {
+        let frame = x.stacktrace.and_then(|mut s| s.frames.pop()).map(|mut f| {
             cut_frame(&mut f, MINIMAL_FRAME_CHARS);
             f
         });
         // A wasm frame's `addr_mode: rel:N` points into the debug images.
         if frame.as_ref().is_some_and(|f| f.addr_mode.is_some()) {
-            m.debug_meta.clone_from(&e.debug_meta);
+            m.debug_meta = e.debug_meta;
         }
         m.exception = Some(Values {
             values: vec![Exception {
                 ty: x.ty.as_deref().map(|t| truncate_chars(t, MINIMAL_TYPE_CHARS)),
                 value: x.value.as_deref().map(|v| truncate_chars(v, MINIMAL_VALUE_CHARS)),
-                mechanism: x.mechanism.as_ref().map(|mech| Mechanism {
-                    ty: mech.ty.clone(),
+                mechanism: x.mechanism.map(|mech| Mechanism {
+                    ty: mech.ty,
                     handled: mech.handled,
                     synthetic: mech.synthetic,
                     ..Mechanism::default()

@@ -83,6 +83,11 @@ impl<V> SortedMap<V> {
         self.0.iter().map(|(k, _)| k)
     }
 
+    /// Values in key order, to change in place (keys, and so the order, stay).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+
     /// Entries in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
