@@ -4,10 +4,11 @@
 //! in through [`Platform`], so the whole pipeline runs in host tests.
 
 use crate::capture::{attach_images, message_event, CaptureContext, Thrown, WasmModule};
-use crate::delivery::{event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYTES};
+use crate::delivery::{envelope_of, event_variants, trim_event, FETCH_MAX_BYTES, KEEPALIVE_BYTES};
 use crate::dsn::Dsn;
-use crate::envelope::Envelope;
+use crate::envelope::envelope_with;
 use crate::filter::{self, Dedupe, Pattern, PatternMatcher};
+use crate::json;
 use crate::protocol::{
     Breadcrumb, ClientReport, ClientSdkInfo, DiscardedEvent, Event, EventId, Level, SdkSettings, Timestamp,
 };
@@ -287,28 +288,23 @@ impl Client {
             self.record(Outcome::SampleRate, &event);
             return id;
         }
-        let dsn = self.options.dsn.as_ref();
+        // Made here, not kept from `new`: a Rust app that only reports panics makes a client
+        // but never an event, and should not carry this code (bench/rust-app).
+        let dsn_text = self.options.dsn.as_ref().map(Dsn::to_text);
+        let dsn = dsn_text.as_deref();
         let now = p.now();
-        let Ok(Envelope { headers, mut items }) = Envelope::from_event(&event, dsn, now) else {
-            return id;
-        };
-        let Some(mut item) = items.pop() else { return id };
+        let mut payload = json::to_vec(&event);
         // An event too big for every channel is trimmed to what a plain `fetch` takes before
         // `beforeSend` sees it; one too big for the keepalive channels (page hide, navigation)
         // also gets a smaller variant, made only when `beforeSend` left it as it was. The
         // common case is written once and not copied.
-        let big = item.payload.len() + ENVELOPE_HEADROOM > KEEPALIVE_BYTES;
-        if item.payload.len() + ENVELOPE_HEADROOM > FETCH_MAX_BYTES {
+        let big = payload.len() + ENVELOPE_HEADROOM > KEEPALIVE_BYTES;
+        if payload.len() + ENVELOPE_HEADROOM > FETCH_MAX_BYTES {
             trim_event(&mut event, FETCH_MAX_BYTES - ENVELOPE_HEADROOM);
-            let Ok(Envelope { items: trimmed, .. }) = Envelope::from_event(&event, dsn, now) else {
-                return id;
-            };
-            let Some(trimmed) = trimmed.into_iter().next() else { return id };
-            item = trimmed;
+            payload = json::to_vec(&event);
         }
-        let original = std::mem::take(&mut item.payload);
-        let kept = big.then(|| original.clone());
-        let payload = match p.before_send(&event, original) {
+        let kept = big.then(|| payload.clone());
+        let payload = match p.before_send(&event, payload) {
             BeforeSend::Send(payload) => payload,
             BeforeSend::Drop => {
                 self.record(Outcome::BeforeSend, &event);
@@ -321,7 +317,7 @@ impl Client {
                 let v = event_variants(event, dsn, now, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
                 p.send(v.body, v.small, Some(id));
             } else {
-                p.send(with_payload(headers, item, payload), None, Some(id));
+                p.send(envelope_of(&event, dsn, now, &payload), None, Some(id));
             }
         }
         id
@@ -337,9 +333,9 @@ impl Client {
             self.count(Outcome::BeforeSend, category);
             return;
         };
-        let Some(dsn) = self.options.dsn.as_ref() else { return };
-        let envelope = Envelope::with_event_json(id, json, ClientSdkInfo::errorbeacon(), Some(dsn), p.now());
-        p.send(envelope.to_bytes(), None, Some(id));
+        let Some(dsn) = self.options.dsn.as_ref().map(Dsn::to_text) else { return };
+        let sdk = ClientSdkInfo::errorbeacon();
+        p.send(envelope_with(Some(&id), &p.now(), Some(&dsn), &sdk, "event", &json), None, Some(id));
     }
 
     fn record(&mut self, outcome: Outcome, event: &Event) {
@@ -372,16 +368,6 @@ impl Client {
     }
 }
 
-/// The bytes of an event envelope whose item carries `payload` (what `beforeSend` returned).
-fn with_payload(
-    headers: crate::envelope::EnvelopeHeaders,
-    mut item: crate::envelope::Item,
-    payload: Vec<u8>,
-) -> Vec<u8> {
-    item.payload = payload;
-    Envelope { headers, items: vec![item] }.to_bytes()
-}
-
 /// The rate-limit and client-report category of an event: `error` for exceptions, `default`
 /// for messages (Sentry's data categories).
 fn category(event: &Event) -> &'static str {
@@ -396,6 +382,7 @@ fn category(event: &Event) -> &'static str {
 mod tests {
     use super::*;
     use crate::capture::{ErrorLike, Primitive};
+    use crate::envelope::Envelope;
     use crate::protocol::User;
 
     #[derive(Default)]

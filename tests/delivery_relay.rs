@@ -38,9 +38,9 @@ fn dsn() -> Dsn {
 #[test]
 fn trimmed_events_pass_relay() {
     let t = now();
-    let big = event_variants(five_megabytes(t), Some(&dsn()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
-    let huge = event_variants(huge_crash_site(t), Some(&dsn()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
-    let minimal = event_variants(huge_crash_site(t), Some(&dsn()), t, FETCH_MAX_BYTES, 1_000);
+    let big = event_variants(five_megabytes(t), Some(dsn().to_text().as_str()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let huge = event_variants(huge_crash_site(t), Some(dsn().to_text().as_str()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let minimal = event_variants(huge_crash_site(t), Some(dsn().to_text().as_str()), t, FETCH_MAX_BYTES, 1_000);
     assert!(minimal.small_trimmed.as_ref().is_some_and(|m| m.fits), "the minimal event fits 1,000 bytes");
     check_all(
         "trimmed",
@@ -58,10 +58,10 @@ fn trimmed_events_pass_relay() {
 #[test]
 fn what_delivery_sends_passes_relay() {
     let t = now();
-    let mut d = Delivery::new(DeliveryConfig { dsn: Some(dsn()), ..DeliveryConfig::default() });
+    let mut d = Delivery::new(DeliveryConfig { dsn: Some(dsn().to_text()), ..DeliveryConfig::default() });
     // An envelope with an event and an attachment; attachments then get rate limited.
     let event = &delivery_fixtures::five_megabytes(t);
-    let v = event_variants(event.clone(), Some(&dsn()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let v = event_variants(event.clone(), Some(dsn().to_text().as_str()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
     let mut env = Envelope::parse(&v.body).expect("envelope");
     env.items.push(Item {
         ty: "attachment".into(),
@@ -71,7 +71,7 @@ fn what_delivery_sends_passes_relay() {
     });
     assert!(d.submit(env.to_bytes(), v.small, Some(event.event_id), t));
     let huge = huge_crash_site(t);
-    let h = event_variants(huge.clone(), Some(&dsn()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
+    let h = event_variants(huge.clone(), Some(dsn().to_text().as_str()), t, FETCH_MAX_BYTES, KEEPALIVE_BYTES);
     assert!(d.submit(h.body, h.small, Some(huge.event_id), t));
     let first = d.poll(t);
     let limits = Reply::Http { status: 200, retry_after: None, rate_limits: Some("60:attachment:key") };

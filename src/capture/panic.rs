@@ -102,26 +102,7 @@ pub struct PanicParts<'a> {
 pub fn panic_envelope(parts: &PanicParts<'_>, scope: Option<&Scope>, dsn: Option<&str>) -> Vec<u8> {
     let event = PanicEvent { parts, scope, trace: panic_stacktrace(parts.location, parts.js_stack, parts.parse) };
     let payload = crate::json::to_vec(&event);
-    let mut out = Vec::with_capacity(payload.len() + 512);
-    let mut w = Json::new(&mut out);
-    w.begin_object();
-    w.field(key!("event_id"), &parts.event_id);
-    w.field(key!("sent_at"), &parts.now);
-    if let Some(dsn) = dsn {
-        w.field(key!("dsn"), dsn);
-    }
-    w.field(key!("sdk"), parts.sdk);
-    w.end_object();
-    out.push(b'\n');
-    let mut w = Json::new(&mut out);
-    w.begin_object();
-    w.field(key!("type"), "event");
-    w.field(key!("length"), &payload.len());
-    w.end_object();
-    out.push(b'\n');
-    out.extend_from_slice(&payload);
-    out.push(b'\n');
-    out
+    crate::envelope::envelope_with(Some(&parts.event_id), &parts.now, dsn, parts.sdk, "event", &payload)
 }
 
 struct PanicEvent<'a> {

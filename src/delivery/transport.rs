@@ -13,9 +13,8 @@ use super::outcomes::{Outcomes, Reason};
 use super::queue::{Pending, Push, Queue, Recent};
 use super::rate_limit::RateLimits;
 use super::{FETCH_MAX_BYTES, KEEPALIVE_BYTES, KEEPALIVE_REQUESTS};
-use crate::dsn::Dsn;
-use crate::envelope::Envelope;
-use crate::protocol::{ClientReport, EventId, Timestamp};
+use crate::envelope::envelope_with;
+use crate::protocol::{ClientReport, ClientSdkInfo, EventId, Timestamp};
 
 /// Event ids remembered as delivered, to refuse an envelope that comes back.
 const RECENT_IDS: usize = 128;
@@ -54,8 +53,8 @@ pub struct DeliveryConfig {
     pub offline_retry_ms: u64,
     /// The longest wait before the offline store is tried again (Sentry's: one hour).
     pub offline_retry_max_ms: u64,
-    /// The DSN written in client report envelopes' headers (tunnels route by it).
-    pub dsn: Option<Dsn>,
+    /// The DSN's text, written in client report envelopes' headers (tunnels route by it).
+    pub dsn: Option<String>,
 }
 
 impl Default for DeliveryConfig {
@@ -719,11 +718,14 @@ impl Delivery {
     /// queue: then the counts wait for the next report. Returns whether one was queued.
     pub fn queue_client_report(&mut self, now: Timestamp) -> bool {
         let Some(report) = self.take_client_report(now) else { return false };
-        let Ok(envelope) = Envelope::from_client_report(&report, self.config.dsn.as_ref()) else {
-            self.outcomes.absorb(&report);
-            return false;
-        };
-        let bytes = envelope.to_bytes();
+        let bytes = envelope_with(
+            None,
+            &report.timestamp,
+            self.config.dsn.as_deref(),
+            &ClientSdkInfo::errorbeacon(),
+            "client_report",
+            &crate::json::to_vec(&report),
+        );
         let queued = match Framed::parse(bytes) {
             Some(full) if self.queue.has_room(full.len()) => {
                 self.enqueue(Entry { report: Some(report.clone()), ..Entry::new(full, None, None, false) })

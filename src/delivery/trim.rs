@@ -17,10 +17,11 @@
 //! means the sent bytes fit. The work stays linear in the event's size: each part is measured
 //! once per step and the event is written again only after a step, never per dropped item.
 
-use crate::dsn::Dsn;
-use crate::envelope::{Envelope, Item};
-use crate::json::{Json, WriteJson};
-use crate::protocol::{Event, Exception, Frame, LogEntry, Mechanism, SortedMap, Stacktrace, Timestamp, Value, Values};
+use crate::envelope::envelope_with;
+use crate::json::{self, Json, WriteJson};
+use crate::protocol::{
+    ClientSdkInfo, Event, Exception, Frame, LogEntry, Mechanism, SortedMap, Stacktrace, Timestamp, Value, Values,
+};
 use crate::text::truncate_chars;
 
 /// Frames kept at each end of a stack by the middle-frames step: the outermost callers say
@@ -119,7 +120,7 @@ pub fn trim_event(event: &mut Event, max_bytes: usize) -> Trimmed {
 /// the whole envelope, headers included, is at most `max_envelope_bytes`.
 pub fn event_envelope(
     event: &Event,
-    dsn: Option<&Dsn>,
+    dsn: Option<&str>,
     sent_at: Timestamp,
     max_envelope_bytes: usize,
 ) -> (Vec<u8>, Trimmed) {
@@ -155,7 +156,7 @@ pub struct Variants {
 /// (or pass no small variant when `beforeSend` rewrote the JSON).
 pub fn event_variants(
     mut event: Event,
-    dsn: Option<&Dsn>,
+    dsn: Option<&str>,
     sent_at: Timestamp,
     fetch_max: usize,
     small_max: usize,
@@ -183,20 +184,30 @@ pub fn event_variants(
     Variants { body, trimmed, small, small_trimmed }
 }
 
-fn envelope_bytes(event: &Event, dsn: Option<&Dsn>, sent_at: Timestamp) -> Vec<u8> {
-    Envelope::from_event(event, dsn, sent_at).map(|e| e.to_bytes()).unwrap_or_default()
+fn envelope_bytes(event: &Event, dsn: Option<&str>, sent_at: Timestamp) -> Vec<u8> {
+    envelope_of(event, dsn, sent_at, &json::to_vec(event))
+}
+
+/// The envelope of `event`'s id and SDK around `payload` (the event's JSON, or what
+/// `beforeSend` made of it).
+pub(crate) fn envelope_of(event: &Event, dsn: Option<&str>, sent_at: Timestamp, payload: &[u8]) -> Vec<u8> {
+    let fallback;
+    let sdk = match &event.sdk {
+        Some(sdk) => sdk,
+        None => {
+            fallback = ClientSdkInfo::errorbeacon();
+            &fallback
+        }
+    };
+    envelope_with(Some(&event.event_id), &sent_at, dsn, sdk, "event", payload)
 }
 
 /// Bytes of the envelope around the payload: its header (which depends only on the event id,
 /// `sent_at`, the DSN and the SDK), the item header with the widest `length` a payload within
-/// `max` can have, and the newlines. Measured on a stub event, so that a 5 MB event is not
-/// written for it.
-fn envelope_overhead(event: &Event, dsn: Option<&Dsn>, sent_at: Timestamp, max: usize) -> usize {
-    let stub = Event { event_id: event.event_id, sdk: event.sdk.clone(), ..Event::default() };
-    let Ok(mut envelope) = Envelope::from_event(&stub, dsn, sent_at) else { return max };
-    envelope.items = vec![Item { ty: "event".into(), content_type: None, filename: None, payload: Vec::new() }];
+/// `max` can have, and the newlines.
+fn envelope_overhead(event: &Event, dsn: Option<&str>, sent_at: Timestamp, max: usize) -> usize {
     // `"length":0` is written with one digit; a payload up to `max` needs up to all of max's.
-    envelope.to_bytes().len() + crate::text::decimal(max as u64).len() - 1
+    envelope_of(event, dsn, sent_at, b"").len() + crate::text::decimal(max as u64).len() - 1
 }
 
 /// A reusable buffer for measuring serialized sizes.
@@ -461,7 +472,9 @@ fn minimal(e: Event) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{Breadcrumb, ClientSdkInfo, EventId, Level, Map, Request};
+    use crate::dsn::Dsn;
+    use crate::envelope::Envelope;
+    use crate::protocol::{Breadcrumb, EventId, Level, Map, Request};
 
     fn size(e: &Event) -> usize {
         Measure(Vec::new()).of(e)
@@ -628,14 +641,14 @@ mod tests {
         let mut e = base();
         e.breadcrumbs = Some(crumbs(100, 2000));
         for max in [1_000, 5_000, 60_000, 150_000] {
-            let (bytes, t) = event_envelope(&e, Some(&dsn), Timestamp(5), max);
+            let (bytes, t) = event_envelope(&e, Some(&dsn.to_text()), Timestamp(5), max);
             assert!(bytes.len() <= max, "{} > {max}", bytes.len());
             assert!(t.fits);
             let parsed = Envelope::parse(&bytes).expect("envelope");
             assert_eq!(parsed.items.len(), 1);
             assert_eq!(parsed.items[0].payload.len(), t.size);
         }
-        let (bytes, t) = event_envelope(&e, Some(&dsn), Timestamp(5), 1_000_000);
+        let (bytes, t) = event_envelope(&e, Some(&dsn.to_text()), Timestamp(5), 1_000_000);
         assert!(t.steps.is_empty());
         assert_eq!(bytes, Envelope::from_event(&e, Some(&dsn), Timestamp(5)).expect("envelope").to_bytes());
     }

@@ -10,6 +10,7 @@ use crate::protocol::{ClientSdkInfo, EventId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 pub use reader::EnvelopeError;
+pub(crate) use writer::envelope_with;
 
 /// An envelope: header and items.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -29,6 +29,43 @@ fn write_item_header(item: &Item, w: &mut Json<'_>) {
     w.end_object();
 }
 
+/// The bytes of an envelope with one item of type `ty`: the header line (`event_id` when
+/// given, `sent_at`, `dsn` when known, `sdk`), the item header (`type`, `length`) and the
+/// payload; what [`Envelope::to_bytes`] writes for the same parts. The SDK's own envelopes are
+/// written by this, without building an [`Envelope`] (its tree, clones and drop glue are wasm
+/// bytes: docs/size.md).
+pub(crate) fn envelope_with(
+    event_id: Option<&EventId>,
+    sent_at: &Timestamp,
+    dsn: Option<&str>,
+    sdk: &ClientSdkInfo,
+    ty: &str,
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 512);
+    let mut w = Json::new(&mut out);
+    w.begin_object();
+    if let Some(id) = event_id {
+        w.field(json::key!("event_id"), id);
+    }
+    w.field(json::key!("sent_at"), sent_at);
+    if let Some(dsn) = dsn {
+        w.field(json::key!("dsn"), dsn);
+    }
+    w.field(json::key!("sdk"), sdk);
+    w.end_object();
+    out.push(b'\n');
+    let mut w = Json::new(&mut out);
+    w.begin_object();
+    w.field(json::key!("type"), ty);
+    w.field(json::key!("length"), &payload.len());
+    w.end_object();
+    out.push(b'\n');
+    out.extend_from_slice(payload);
+    out.push(b'\n');
+    out
+}
+
 impl Envelope {
     /// An envelope with one `event` item, its header carrying the event id, `sent_at`, the
     /// DSN (when known) and the SDK.

@@ -198,7 +198,11 @@ pub extern "C" fn configure(
     };
     // No panic hook: built with panic=immediate-abort (scripts/build-pkg.sh), a panic of this
     // module traps at once and would run none.
-    let delivery = Delivery::new(DeliveryConfig { offline, dsn: options.dsn.clone(), ..Default::default() });
+    let delivery = Delivery::new(DeliveryConfig {
+        offline,
+        dsn: options.dsn.as_ref().map(crate::Dsn::to_text),
+        ..Default::default()
+    });
     let state = State {
         client: Client::new(options),
         js: Js { has_before_send, delivery, outbox: Vec::new(), dirty: false, armed: None },
