@@ -43,6 +43,16 @@ export function bodyCopier(size = SLAB) {
  * @param {Function} debugWarn
  * @param {object} glue  the wasm exports (deliveryDone, deliveryTick, …)
  */
+/** A `Retry-After` HTTP-date (any of its three forms: a time `hh:mm:ss`, GMT when it names no
+ * zone, as asctime's does not) as the seconds from `now` (ms) it names, 0 for a past one. The
+ * delivery policy reads delay-seconds: an HTTP-date parser cost the wasm 1.3 KB gzip, and
+ * `Date.parse` is free (docs/size.md). Seconds, and what `Date.parse` cannot read, go on as
+ * they are. */
+export function retryAfterSeconds(value, now) {
+  const at = /\d:\d\d:\d\d/.test(value) ? Date.parse(/GMT|UTC|[+-]\d\d\d\d/i.test(value) ? value : `${value} GMT`) : NaN;
+  return Number.isFinite(at) ? String(Math.max(0, at - now) / 1000) : value;
+}
+
 export function createTransport(options, debugWarn, glue) {
   let url = '';
   let beaconUrl = '';
@@ -105,7 +115,7 @@ export function createTransport(options, debugWarn, glue) {
     } catch {
       // An unreadable answer counts as what could be read of it.
     }
-    done(id, HTTP, status, typeof ra === 'string' ? ra : undefined, typeof rl === 'string' ? rl : undefined);
+    done(id, HTTP, status, typeof ra === 'string' ? retryAfterSeconds(ra, Date.now()) : undefined, typeof rl === 'string' ? rl : undefined);
   }
 
   /** Starts request `id` on `channel`; `body` is a view into wasm memory: copied first (even for

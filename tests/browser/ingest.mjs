@@ -43,7 +43,9 @@ export async function startIngest({ key = '0123456789abcdef0123456789abcdef', pr
         return;
       }
       const answer = () => {
-        res.writeHead(step.status, { ...CORS, 'content-type': 'application/json', ...(step.headers || {}) });
+        // `headers` may be a function: its answer is made when the response is (an HTTP-date from now).
+        const extra = typeof step.headers === 'function' ? step.headers() : step.headers;
+        res.writeHead(step.status, { ...CORS, 'content-type': 'application/json', ...(extra || {}) });
         res.end(step.status === 200 ? JSON.stringify({ id: envelopeEventId(body) }) : '{"detail":"planned"}');
       };
       if (step.delay) setTimeout(answer, step.delay);
