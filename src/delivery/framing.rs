@@ -127,7 +127,7 @@ fn item_header(line: &[u8]) -> Option<(String, Option<usize>)> {
         let key = c.string()?;
         c.eat(b':')?;
         match key {
-            b"type" => ty = Some(String::from_utf8_lossy(c.string()?).into_owned()),
+            b"type" => ty = Some(std::str::from_utf8(c.string()?).ok()?.to_owned()),
             b"length" => length = Some(c.number()?),
             _ => c.skip_value()?,
         }

@@ -126,10 +126,9 @@ fn read_error(v: Val) -> ErrorFields {
             continue;
         }
         let end = at.saturating_add(n as usize);
-        // `encodeInto` writes valid UTF-8: the checked conversion is the fast one.
-        *slot = buf.get(at..end).map(|b| {
-            String::from_utf8(b.to_vec()).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        });
+        // `encodeInto` writes valid UTF-8 (lone surrogates become U+FFFD): the check never fails
+        // but is kept, as in every text the boundary takes (`abi::take`).
+        *slot = buf.get(at..end).and_then(|b| String::from_utf8(b.to_vec()).ok());
         at = end;
     }
     ErrorFields { texts, has_cause: word(4) != 0, errors: word(5) }
