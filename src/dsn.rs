@@ -87,14 +87,14 @@ impl FromStr for Dsn {
     type Err = DsnError;
 
     fn from_str(s: &str) -> Result<Dsn, DsnError> {
-        let s = s.trim();
+        let s = s.trim_ascii();
         if s.is_empty() {
             return Err(DsnError::Empty);
         }
         if s.len() > MAX_DSN_BYTES {
             return Err(DsnError::TooLong(s.len()));
         }
-        if let Some(c) = s.chars().find(|c| c.is_whitespace() || matches!(c, '?' | '#')) {
+        if let Some(c) = s.chars().find(|&c| unusable(c)) {
             return Err(DsnError::InvalidCharacter(c));
         }
         let sep = crate::text::find(s, "://").ok_or(DsnError::MissingScheme)?;
@@ -147,6 +147,19 @@ impl FromStr for Dsn {
 }
 
 /// `host:port`, `[v6]:port`, or a bare host.
+/// A character no DSN has: whitespace (Unicode's White_Space, spelled out: `char::is_whitespace`
+/// and `str::trim` bring their lookup tables into the wasm, docs/size.md), a control character,
+/// or a query or fragment mark.
+fn unusable(c: char) -> bool {
+    c.is_ascii_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '?' | '#' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+        )
+}
+
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     let colon = if hostport.starts_with('[') {
         crate::text::find(hostport, "]:").map(|i| i + 1)

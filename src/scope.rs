@@ -60,7 +60,7 @@ impl Scope {
     /// Sets a tag. Keys and values are cut to Relay's limits (32 and 200 characters); a value
     /// with a newline, which Relay rejects, has it replaced by a space.
     pub fn set_tag(&mut self, key: &str, value: &str) {
-        let key = truncate_chars(key.trim(), MAX_TAG_KEY_CHARS);
+        let key = truncate_chars(key.trim_ascii(), MAX_TAG_KEY_CHARS);
         if key.is_empty() {
             return;
         }

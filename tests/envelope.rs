@@ -578,6 +578,9 @@ fn invalid_dsns_map_to_their_error() {
         ("https://k@h/1#x", DsnError::InvalidCharacter('#')),
         ("https://k@h/\t1", DsnError::InvalidCharacter('\t')),
         ("https://k@h\u{a0}/1", DsnError::InvalidCharacter('\u{a0}')),
+        ("https://k@h/1\u{3000}", DsnError::InvalidCharacter('\u{3000}')),
+        ("https://k\u{2028}@h/1", DsnError::InvalidCharacter('\u{2028}')),
+        ("https://k@h/\u{1}1", DsnError::InvalidCharacter('\u{1}')),
     ];
     for (s, want) in cases {
         assert_eq!(s.parse::<Dsn>().as_ref(), Err(want), "{s:?}");

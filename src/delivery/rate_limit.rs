@@ -57,7 +57,7 @@ impl RateLimits {
     pub fn update(&mut self, now: Timestamp, status: u16, retry_after: Option<&str>, rate_limits: Option<&str>) {
         self.categories.retain(|(_, until)| *until > now.0);
         fn present(h: Option<&str>) -> Option<&str> {
-            h.filter(|v| !v.trim().is_empty())
+            h.filter(|v| !v.trim_ascii().is_empty())
         }
         if let Some(header) = present(rate_limits) {
             for limit in parse_rate_limits(header) {
@@ -108,7 +108,7 @@ pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
     let header = crate::text::to(header, floor_boundary(header, MAX_HEADER_BYTES));
     let mut out = Vec::new();
     for entry in split_byte(header, b',') {
-        let mut parts = split_byte(entry, b':').map(str::trim);
+        let mut parts = split_byte(entry, b':').map(str::trim_ascii);
         let Some(retry_after_ms) = parts.next().and_then(parse_seconds) else { continue };
         let categories = parts.next().unwrap_or("");
         let (_scope, _reason) = (parts.next(), parts.next());
@@ -117,9 +117,9 @@ pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
             out.push(QuotaLimit { retry_after_ms, categories: Vec::new() });
             continue;
         }
-        let custom_metrics = namespaces.is_empty() || split_byte(namespaces, b';').any(|n| n.trim() == "custom");
+        let custom_metrics = namespaces.is_empty() || split_byte(namespaces, b';').any(|n| n.trim_ascii() == "custom");
         let categories: Vec<String> = split_byte(categories, b';')
-            .map(str::trim)
+            .map(str::trim_ascii)
             .filter(|c| !c.is_empty() && c.len() <= MAX_CATEGORY_BYTES)
             .filter(|c| *c != "metric_bucket" || custom_metrics)
             .map(str::to_owned)
@@ -135,7 +135,7 @@ pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
 /// HTTP-date (a date in the past is no delay). Anything else is 60 seconds, as in @sentry/core.
 pub fn parse_retry_after(value: &str, now: Timestamp) -> u64 {
     let value = crate::text::to(value, floor_boundary(value, 256));
-    if let Some(ms) = parse_seconds(value.trim()) {
+    if let Some(ms) = parse_seconds(value.trim_ascii()) {
         return ms;
     }
     // The npm module's host turns an HTTP-date into seconds before it gets here (`Date.parse`
