@@ -64,7 +64,7 @@ impl Scope {
         if key.is_empty() {
             return;
         }
-        let value = truncate_chars(value, MAX_TAG_VALUE_CHARS).replace(['\n', '\r'], " ");
+        let value = truncate_chars(value, MAX_TAG_VALUE_CHARS).chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
         self.tags.insert(key, value);
     }
 
