@@ -271,7 +271,7 @@ impl Client {
         event.environment = event.environment.or_else(|| o.environment.clone());
         event.dist = event.dist.or_else(|| o.dist.clone());
         let mut sdk = ClientSdkInfo::errorbeacon();
-        sdk.integrations.clone_from(&o.integrations);
+        sdk.integrations = o.integrations.clone();
         sdk.settings = Some(SdkSettings::for_pii(o.send_default_pii));
         event.sdk = Some(sdk);
         self.scope().apply_to(&mut event);

@@ -132,10 +132,10 @@ impl Scope {
     /// overrides.
     pub fn apply_to(&self, event: &mut Event) {
         if event.user.is_none() {
-            event.user.clone_from(&self.user);
+            event.user = self.user.clone();
         }
         if event.request.is_none() {
-            event.request.clone_from(&self.request);
+            event.request = self.request.clone();
         }
         for (k, v) in &self.tags {
             event.tags.insert_if_absent(k, || v.clone());
@@ -147,7 +147,7 @@ impl Scope {
             event.extra.insert_if_absent(k, || v.clone());
         }
         if event.fingerprint.is_empty() {
-            event.fingerprint.clone_from(&self.fingerprint);
+            event.fingerprint = self.fingerprint.clone();
         }
         if self.level.is_some() {
             event.level = self.level;
