@@ -51,11 +51,15 @@ fn debug_id_from_build_id(hex: &str) -> Option<String> {
     if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let mut h: String = hex.chars().take(32).map(|c| c.to_ascii_lowercase()).collect();
-    while h.len() < 32 {
-        h.push('0');
+    let mut digits = hex.bytes().map(|b| char::from(b.to_ascii_lowercase()));
+    let mut id = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            id.push('-');
+        }
+        id.push(digits.next().unwrap_or('0'));
     }
-    Some([h.get(..8)?, "-", h.get(8..12)?, "-", h.get(12..16)?, "-", h.get(16..20)?, "-", h.get(20..32)?].concat())
+    Some(id)
 }
 
 #[cfg(test)]
