@@ -66,10 +66,17 @@ fn engine_named(path: &str) -> bool {
 /// URL.
 const UNNAMED: &str = "<?>";
 
-/// The one item of `items`, none when there are none or several.
-fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
-    let first = items.next()?;
-    items.next().is_none().then_some(first)
+/// The one module `pick` takes, none when it takes none or several. `dyn`: one copy for the
+/// three ways a module is picked (wasm bytes).
+fn only<'m>(modules: &'m [WasmModule], pick: &dyn Fn(&WasmModule) -> bool) -> Option<&'m WasmModule> {
+    let mut found = None;
+    for m in modules.iter().filter(|m| pick(m)) {
+        if found.is_some() {
+            return None;
+        }
+        found = Some(m);
+    }
+    found
 }
 
 /// The module a wasm frame ran in: the one registered under its name, else, for a name an
@@ -81,16 +88,15 @@ fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option
     // JavaScriptCore's frames name the module by its name section: the one module so named
     // (none when two are).
     if path == UNNAMED {
-        return only(modules.iter().filter(|m| !m.own && (m.name.is_empty() || m.fetched())));
+        return only(modules, &|m| !m.own && (m.name.is_empty() || m.fetched()));
     }
-    let mut named = modules.iter().filter(|m| !m.name.is_empty() && m.name == path).peekable();
-    if named.peek().is_some() {
-        return only(named);
+    if modules.iter().any(|m| !m.name.is_empty() && m.name == path) {
+        return only(modules, &|m| !m.name.is_empty() && m.name == path);
     }
     if !engine_named(path) {
         return None;
     }
-    only(modules.iter().filter(|m| m.holds(frame)))
+    only(modules, &|m| m.holds(frame))
 }
 
 /// Attaches the images of `modules` that the event's wasm frames use, and points those frames
@@ -130,8 +136,13 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
             }
         }
     }
-    let images: Vec<DebugImage> = used.iter().filter_map(|(m, name)| DebugImage::wasm(name, &m.build_id)).collect();
-    if images.len() == used.len() && !images.is_empty() {
+    let mut images = Vec::with_capacity(used.len());
+    for (m, name) in &used {
+        // Every image or none: frames point into the list by index (`rel:N`).
+        let Some(image) = DebugImage::wasm(name, &m.build_id) else { return };
+        images.push(image);
+    }
+    if !images.is_empty() {
         event.debug_meta.get_or_insert_with(DebugMeta::default).images.extend(images);
     }
 }
