@@ -726,15 +726,16 @@ impl Delivery {
             "client_report",
             &crate::json::to_vec(&report),
         );
-        let queued = match Framed::parse(bytes) {
+        match Framed::parse(bytes) {
+            // The entry keeps the counts: a report that cannot be sent gives them back
+            // (`drop_entry`), to go with the next one.
             Some(full) if self.queue.has_room(full.len()) => {
-                self.enqueue(Entry { report: Some(report.clone()), ..Entry::new(full, None, None, false) })
+                self.enqueue(Entry { report: Some(report), ..Entry::new(full, None, None, false) })
             }
-            _ => false,
-        };
-        if !queued {
-            self.outcomes.absorb(&report);
+            _ => {
+                self.outcomes.absorb(&report);
+                false
+            }
         }
-        queued
     }
 }
