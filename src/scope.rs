@@ -64,7 +64,10 @@ impl Scope {
         if key.is_empty() {
             return;
         }
-        let value = truncate_chars(value, MAX_TAG_VALUE_CHARS).chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let value = truncate_chars(value, MAX_TAG_VALUE_CHARS)
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
         self.tags.insert(key, value);
     }
 
