@@ -57,6 +57,7 @@ step_done() {
 # stable toolchain and std as shipped instead (for comparison), EB_OPT_LEVEL overrides the opt-level.
 TOOLCHAIN=$(cat scripts/wasm-toolchain)
 TARGET_DIR=target/pkg
+# The third field is the rest of the line: wasm-opt's passes, split into words below.
 read -r OPT_LEVEL INLINE WASM_OPT_LEVEL < <(grep -v "^#" scripts/wasm-opt-level)
 OPT_LEVEL=${EB_OPT_LEVEL:-$OPT_LEVEL}
 INLINE=${EB_INLINE:-$INLINE}
@@ -83,7 +84,8 @@ step_start
 # sections are metadata that no engine reads, so they go too (~260 bytes).
 rm -rf "$OUT"
 mkdir -p "$OUT"
-node_modules/.bin/wasm-opt "$WASM_OPT_LEVEL" "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
+# shellcheck disable=SC2086 # several passes
+node_modules/.bin/wasm-opt $WASM_OPT_LEVEL "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
   "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" -o "$WASM"
 # Custom sections other than these would be bytes no engine reads (wasm-bindgen's descriptors,
 # were any left): the build fails rather than ships them.
