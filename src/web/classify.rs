@@ -48,7 +48,20 @@ pub(crate) fn classify(value: Val) -> Thrown {
     classify_at(value, &mut seen)
 }
 
-fn classify_at(value: Val, seen: &mut Vec<Val>) -> Thrown {
+/// `PromiseRejectionEvent`s unwrapped (to their `reason`) before the value is given up as
+/// unreadable: a real event holds the rejected value, but a subclass's `reason` getter or a
+/// Proxy can hand back another event, or itself, without end.
+const MAX_NESTED_REJECTIONS: usize = 8;
+
+fn classify_at(mut value: Val, seen: &mut Vec<Val>) -> Thrown {
+    let mut unwrapped = 0;
+    while kind(value) == K_REJECTION {
+        if unwrapped == MAX_NESTED_REJECTIONS {
+            return Thrown::Unreadable { reason: "rejection events nested too deep".into() };
+        }
+        value = get(value, "reason");
+        unwrapped += 1;
+    }
     match kind(value) {
         K_NULL => Thrown::Primitive(Primitive::Null),
         K_PRIMITIVE => Thrown::Primitive(primitive(value)),
@@ -67,7 +80,6 @@ fn classify_at(value: Val, seen: &mut Vec<Val>) -> Thrown {
                 colno: number("colno"),
             }
         }
-        K_REJECTION => classify_at(get(value, "reason"), seen),
         K_OBJECT => object(value),
         _ => Thrown::Unreadable { reason: "reading the value threw".into() },
     }

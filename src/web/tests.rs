@@ -37,6 +37,12 @@ export function make(kind) {
       p.catch(() => {});
       return new PromiseRejectionEvent('unhandledrejection', { promise: p, reason: 'rejected with a string' });
     }
+    case 'rejectionLoop': {
+      const p = Promise.reject(42);
+      p.catch(() => {});
+      class Looping extends PromiseRejectionEvent { get reason() { return this; } }
+      return new Looping('unhandledrejection', { promise: p, reason: 'never read' });
+    }
     case 'string': return 'just a string';
     case 'number': return -0.5;
     case 'nan': return NaN;
@@ -186,6 +192,9 @@ mod classify {
         }
         assert_eq!(error("errorEventWithError").message.as_deref(), Some("inside the event"));
         assert_eq!(classify(&make("rejection")), Thrown::Primitive(Primitive::String("rejected with a string".into())));
+        // An event whose `reason` is itself is unwrapped a bounded number of times, not until
+        // the wasm's stack runs out.
+        assert!(matches!(classify(&make("rejectionLoop")), Thrown::Unreadable { .. }));
     }
 
     #[wasm_bindgen_test]
