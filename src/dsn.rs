@@ -123,7 +123,7 @@ impl FromStr for Dsn {
         if host.is_empty() {
             return Err(DsnError::MissingHost);
         }
-        let path = path.trim_end_matches('/');
+        let path = crate::text::trim_end_byte(path, b'/');
         let (prefix, project_id) = match rfind_byte(path, b'/') {
             Some(i) => (to(path, i), from(path, i + 1)),
             None => ("", path),

@@ -82,7 +82,7 @@ pub(crate) fn event_linking(
             }
         }
         Thrown::ErrorEvent { message, .. } => {
-            if message.as_deref().is_some_and(|m| m.trim_end_matches('.') == "Script error") {
+            if message.as_deref().is_some_and(|m| crate::text::trim_end_byte(m, b'.') == "Script error") {
                 mechanism.data.insert("hint".into(), Value::from(SCRIPT_ERROR_HINT));
             }
         }
