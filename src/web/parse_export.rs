@@ -27,7 +27,6 @@ const WASM: u32 = 256;
 const HAS_ADDR: u32 = 512;
 const HAS_FUNC_ID: u32 = 1024;
 
-#[derive(Default)]
 struct State {
     input: Vec<u8>,
     table: Vec<u32>,
@@ -37,7 +36,16 @@ struct State {
 }
 
 thread_local! {
-    static STATE: RefCell<State> = RefCell::new(State::default());
+    // A `const` initializer: no lazy-initialization code in the module.
+    static STATE: RefCell<State> = const {
+        RefCell::new(State {
+            input: Vec::new(),
+            table: Vec::new(),
+            side: String::new(),
+            side_units: 0,
+            options: ParseOptions { sdk_url_prefix: None },
+        })
+    };
 }
 
 /// Makes room for `len` input bytes and returns where JS should write them; null when `len`
