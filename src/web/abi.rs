@@ -296,8 +296,9 @@ impl Args {
         self.str().filter(|s| !s.is_empty()).map(str::to_owned)
     }
 
-    /// A list's count, bounded by the fields the buffer can still hold (4 bytes each).
-    fn count(&self) -> u32 {
+    /// A list's count, bounded by the fields the buffer can still hold (4 bytes each); its
+    /// fields follow.
+    pub(crate) fn count(&self) -> u32 {
         let left = self.buf.len().saturating_sub(self.at.get()) / 4;
         self.u32().min(u32::try_from(left).unwrap_or(u32::MAX))
     }
@@ -305,11 +306,6 @@ impl Args {
     /// A list of strings.
     pub(crate) fn strings(&self) -> Vec<String> {
         (0..self.count()).filter_map(|_| self.str().map(str::to_owned)).collect()
-    }
-
-    /// A list of numbers.
-    pub(crate) fn u32s(&self) -> Vec<u32> {
-        (0..self.count()).map(|_| self.u32()).collect()
     }
 }
 

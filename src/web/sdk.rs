@@ -171,8 +171,13 @@ pub extern "C" fn configure(
     let (dsn, release, environment, dist, sdk_url_prefix) =
         (args.string(), args.string(), args.string(), args.string(), args.string());
     let patterns = || {
-        let mut p: Vec<Pattern> = args.strings().into_iter().map(Pattern::Substring).collect();
-        p.extend(args.u32s().into_iter().map(Pattern::External));
+        let mut p = Vec::new();
+        for _ in 0..args.count() {
+            p.extend(args.str().map(|s| Pattern::Substring(s.to_owned())));
+        }
+        for _ in 0..args.count() {
+            p.push(Pattern::External(args.u32()));
+        }
         p
     };
     let (ignore_errors, deny_urls, allow_urls) = (patterns(), patterns(), patterns());
