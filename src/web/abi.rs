@@ -302,11 +302,6 @@ impl Args {
         let left = self.buf.len().saturating_sub(self.at.get()) / 4;
         self.u32().min(u32::try_from(left).unwrap_or(u32::MAX))
     }
-
-    /// A list of strings.
-    pub(crate) fn strings(&self) -> Vec<String> {
-        (0..self.count()).filter_map(|_| self.str().map(str::to_owned)).collect()
-    }
 }
 
 impl Drop for Args {

@@ -339,7 +339,11 @@ pub extern "C" fn set_level() {
 /// `scope.setFingerprint` (empty: the server's own grouping); the strings: a list.
 #[no_mangle]
 pub extern "C" fn set_fingerprint() {
-    let parts = Args::take().strings();
+    let args = Args::take();
+    let mut parts = Vec::new();
+    for _ in 0..args.count() {
+        parts.extend(args.str().map(str::to_owned));
+    }
     with_client(|c, _| c.scope_mut().set_fingerprint(parts));
 }
 
