@@ -117,7 +117,11 @@ pub(crate) fn is_array(v: Val) -> bool {
 /// Own enumerable keys of `v`, at most `max`.
 pub(crate) fn keys(v: Val, max: u32) -> Vec<String> {
     let list = unsafe { js_keys(v, max) };
-    (0..len(list)).filter_map(|i| text(at(list, i), TEXT_STRING)).collect()
+    let mut keys = Vec::new();
+    for i in 0..len(list) {
+        keys.extend(text(at(list, i), TEXT_STRING));
+    }
+    keys
 }
 
 /// Whether `a` and `b` are the same value (`Object.is`).
