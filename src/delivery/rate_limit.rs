@@ -118,14 +118,14 @@ pub fn parse_rate_limits(header: &str) -> Vec<QuotaLimit> {
             continue;
         }
         let custom_metrics = namespaces.is_empty() || split_byte(namespaces, b';').any(|n| n.trim_ascii() == "custom");
-        let categories: Vec<String> = split_byte(categories, b';')
-            .map(str::trim_ascii)
-            .filter(|c| !c.is_empty() && c.len() <= MAX_CATEGORY_BYTES)
-            .filter(|c| *c != "metric_bucket" || custom_metrics)
-            .map(str::to_owned)
-            .collect();
-        if !categories.is_empty() {
-            out.push(QuotaLimit { retry_after_ms, categories });
+        let mut names = Vec::new();
+        for c in split_byte(categories, b';').map(str::trim_ascii) {
+            if !c.is_empty() && c.len() <= MAX_CATEGORY_BYTES && (c != "metric_bucket" || custom_metrics) {
+                names.push(c.to_owned());
+            }
+        }
+        if !names.is_empty() {
+            out.push(QuotaLimit { retry_after_ms, categories: names });
         }
     }
     out
