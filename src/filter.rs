@@ -106,10 +106,10 @@ fn signature(event: &Event) -> u64 {
     if let Some(log) = &event.logentry {
         h.str(&log.formatted);
     }
-    for ex in event.exception.iter().flat_map(|e| &e.values) {
+    for ex in event.exception.as_ref().map_or(&[][..], |e| &e.values) {
         h.str(ex.ty.as_deref().unwrap_or(""));
         h.str(ex.value.as_deref().unwrap_or(""));
-        for f in ex.stacktrace.iter().flat_map(|s| &s.frames) {
+        for f in ex.stacktrace.as_ref().map_or(&[][..], |s| &s.frames) {
             h.str(f.function.as_deref().unwrap_or(""));
             h.str(f.abs_path.as_deref().or(f.filename.as_deref()).unwrap_or(""));
             h.u64(u64::from(f.lineno.unwrap_or(0)) << 32 | u64::from(f.colno.unwrap_or(0)));

@@ -108,8 +108,8 @@ pub fn attach_images(event: &mut Event, modules: &[WasmModule]) {
     }
     // (module, the name its frames print)
     let mut used: Vec<(&WasmModule, String)> = Vec::new();
-    for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
-        for frame in ex.stacktrace.iter_mut().flat_map(|s| s.frames.iter_mut()) {
+    for ex in event.exception.as_mut().map_or(&mut [][..], |e| &mut e.values) {
+        for frame in ex.stacktrace.as_mut().map_or(&mut [][..], |s| &mut s.frames) {
             if !frame.is_wasm() {
                 continue;
             }

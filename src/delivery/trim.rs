@@ -368,16 +368,16 @@ fn shorten_strings(event: &mut Event, max: usize) -> bool {
     if let Some(l) = logentry {
         changed |= cut(&mut l.formatted, max);
     }
-    for e in exception.iter_mut().flat_map(|x| x.values.iter_mut()) {
+    for e in exception.as_mut().map_or(&mut [][..], |x| &mut x.values) {
         changed |= cut_opt(&mut e.ty, max.max(MINIMAL_TYPE_CHARS)) | cut_opt(&mut e.value, max);
         if let Some(mech) = e.mechanism.as_mut() {
             changed |= cut_map(&mut mech.data, max, cut_value);
         }
-        for f in e.stacktrace.iter_mut().flat_map(|s| s.frames.iter_mut()) {
+        for f in e.stacktrace.as_mut().map_or(&mut [][..], |s| &mut s.frames) {
             changed |= cut_frame(f, max);
         }
     }
-    for b in breadcrumbs.iter_mut().flat_map(|b| b.values.iter_mut()) {
+    for b in breadcrumbs.as_mut().map_or(&mut [][..], |b| &mut b.values) {
         changed |= cut_opt(&mut b.message, max) | cut_opt(&mut b.category, max) | cut_map(&mut b.data, max, cut_value);
     }
     if let Some(u) = user {
