@@ -30,31 +30,50 @@ fn is_group(t: &Thrown) -> bool {
     matches!(t, Thrown::Error(e) if !e.errors.is_empty())
 }
 
-/// Appends the children of `parent` (whose id is `parent_id`) depth-first.
+/// Appends the children of `parent` (whose id is `parent_id`) depth-first: its `cause`, then
+/// its `errors`.
 fn walk(parent: &Thrown, parent_id: u32, limit: usize, make: &impl Fn(&Thrown) -> Exception, out: &mut Vec<Exception>) {
     let Thrown::Error(e) = parent else { return };
-    let children = e.cause.as_deref().map(|c| ("cause".to_owned(), c)).into_iter();
-    let children = children.chain(
-        e.errors.iter().enumerate().map(|(i, c)| (["errors[", &crate::text::decimal(i as u64), "]"].concat(), c)),
-    );
-    for (source, child) in children {
-        if out.len() > limit {
+    if let Some(cause) = e.cause.as_deref() {
+        if !link_child(cause, "cause".to_owned(), parent_id, limit, make, out) {
             return;
         }
-        if matches!(child, Thrown::Circular) {
-            continue;
-        }
-        let id = u32::try_from(out.len()).unwrap_or(u32::MAX);
-        let mut exception = make(child);
-        exception.mechanism = Some(Mechanism {
-            ty: "chained".into(),
-            source: Some(source),
-            exception_id: Some(id),
-            parent_id: Some(parent_id),
-            is_exception_group: is_group(child).then_some(true),
-            ..Default::default()
-        });
-        out.push(exception);
-        walk(child, id, limit, make, out);
     }
+    for (i, child) in e.errors.iter().enumerate() {
+        let source = ["errors[", &crate::text::decimal(i as u64), "]"].concat();
+        if !link_child(child, source, parent_id, limit, make, out) {
+            return;
+        }
+    }
+}
+
+/// Appends `child` (found at `source` of exception `parent_id`) and its own children; `false`
+/// once the limit is reached.
+fn link_child(
+    child: &Thrown,
+    source: String,
+    parent_id: u32,
+    limit: usize,
+    make: &impl Fn(&Thrown) -> Exception,
+    out: &mut Vec<Exception>,
+) -> bool {
+    if out.len() > limit {
+        return false;
+    }
+    if matches!(child, Thrown::Circular) {
+        return true;
+    }
+    let id = u32::try_from(out.len()).unwrap_or(u32::MAX);
+    let mut exception = make(child);
+    exception.mechanism = Some(Mechanism {
+        ty: "chained".into(),
+        source: Some(source),
+        exception_id: Some(id),
+        parent_id: Some(parent_id),
+        is_exception_group: is_group(child).then_some(true),
+        ..Default::default()
+    });
+    out.push(exception);
+    walk(child, id, limit, make, out);
+    true
 }
