@@ -655,12 +655,17 @@ impl Delivery {
         if self.in_flight >= self.config.max_in_flight {
             return None;
         }
-        let retries = self.queue.iter().filter_map(|e| match e.state {
-            State::Waiting(at) => Some(at),
-            _ => None,
-        });
-        let parked = self.parked.iter().next().filter(|e| self.queue.has_room(e.size())).map(|_| self.parked_due);
-        retries.chain(parked).min()
+        let mut next: Option<Timestamp> = None;
+        let mut consider = |at: Timestamp| next = Some(next.map_or(at, |n| n.min(at)));
+        for e in self.queue.iter() {
+            if let State::Waiting(at) = e.state {
+                consider(at);
+            }
+        }
+        if self.parked.iter().next().is_some_and(|e| self.queue.has_room(e.size())) {
+            consider(self.parked_due);
+        }
+        next
     }
 
     /// Whether nothing is queued, waiting, in flight or stored: what `flush` waits for.
