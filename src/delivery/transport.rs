@@ -441,8 +441,11 @@ impl Delivery {
                 e.attempts = e.attempts.saturating_add(1);
                 e.network_failure = reply == Reply::NetworkError;
                 if let Some(delay) = self.config.backoff.delay(e.attempts, random) {
-                    let limited = e.full.categories().filter_map(|c| self.limits.disabled_until(c)).max();
-                    let at = Timestamp(now.0.saturating_add(delay)).max(limited.unwrap_or(now));
+                    // No earlier than a rate limit on any of its items ends.
+                    let mut at = Timestamp(now.0.saturating_add(delay));
+                    for c in e.full.categories() {
+                        at = at.max(self.limits.disabled_until(c).unwrap_or(at));
+                    }
                     e.state = State::Waiting(at);
                     match self.queue.push_front(e) {
                         Ok(()) => Completion::Retry(at),
