@@ -309,12 +309,19 @@ fn largest_first(sizes: &[usize]) -> Vec<usize> {
 /// keeping [`EDGE_FRAMES`] at each end. `false` when no stack is longer than that.
 fn drop_middle_frames(event: &mut Event, excess: usize, m: &mut Measure) -> bool {
     let Some(exceptions) = event.exception.as_mut() else { return false };
-    let mut stacks: Vec<Option<&mut Vec<Frame>>> =
-        exceptions.values.iter_mut().filter_map(|e| e.stacktrace.as_mut()).map(|s| Some(&mut s.frames)).collect();
-    let lengths: Vec<usize> = stacks.iter().map(|s| s.as_ref().map_or(0, |f| f.len())).collect();
+    let mut stacks: Vec<&mut Vec<Frame>> = Vec::new();
+    let mut lengths = Vec::new();
+    for e in exceptions.values.iter_mut() {
+        if let Some(s) = e.stacktrace.as_mut() {
+            lengths.push(s.frames.len());
+            stacks.push(&mut s.frames);
+        }
+    }
     let mut freed = 0;
     let mut changed = false;
-    for frames in largest_first(&lengths).into_iter().filter_map(|i| stacks.get_mut(i).and_then(Option::take)) {
+    // `largest_first` names each stack once.
+    for i in largest_first(&lengths) {
+        let Some(frames) = stacks.get_mut(i) else { continue };
         let n = frames.len();
         if freed >= excess || n <= 2 * EDGE_FRAMES {
             continue;
