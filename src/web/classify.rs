@@ -221,7 +221,11 @@ pub(crate) fn to_value(v: Val, depth: usize) -> Value {
         K_OBJECT | K_ERROR_EVENT | K_REJECTION => {
             if js::is_array(v) {
                 let n = js::len(v).min(MAX_EXTRA_BREADTH as u32);
-                return Value::Array((0..n).map(|i| to_value(js::at(v, i), depth + 1)).collect());
+                let mut items = Vec::new();
+                for i in 0..n {
+                    items.push(to_value(js::at(v, i), depth + 1));
+                }
+                return Value::Array(items);
             }
             let mut m = Map::new();
             for k in js::keys(v, MAX_EXTRA_BREADTH as u32) {
