@@ -33,7 +33,10 @@ fn bound(v: &Value, depth: usize, budget: &mut usize) -> Value {
             if depth >= MAX_EXTRA_DEPTH {
                 return Value::from("[Array]");
             }
-            let mut out: Vec<Value> = a.iter().take(MAX_EXTRA_BREADTH).map(|x| bound(x, depth + 1, budget)).collect();
+            let mut out = Vec::new();
+            for x in a.iter().take(MAX_EXTRA_BREADTH) {
+                out.push(bound(x, depth + 1, budget));
+            }
             if a.len() > MAX_EXTRA_BREADTH {
                 out.push(Value::from("[MaxProperties ~]"));
             }
