@@ -245,7 +245,14 @@ fn stacktrace(stack: Option<&str>, options: &ParseOptions) -> Option<Stacktrace>
 
 /// The frames as a stacktrace, or `None` when there are none (Relay rejects empty frame lists).
 fn frames_of(parsed: &[crate::stack::ParsedFrame<'_>]) -> Option<Stacktrace> {
-    (!parsed.is_empty()).then(|| Stacktrace { frames: parsed.iter().map(|f| f.to_frame()).collect() })
+    if parsed.is_empty() {
+        return None;
+    }
+    let mut frames = Vec::with_capacity(parsed.len());
+    for f in parsed {
+        frames.push(f.to_frame());
+    }
+    Some(Stacktrace { frames })
 }
 
 /// Frames of a stack the SDK took itself where it saw a value (the value had none of its own).
