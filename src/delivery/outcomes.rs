@@ -124,11 +124,10 @@ impl Outcomes {
         if self.counts.is_empty() {
             return None;
         }
-        let discarded_events = self
-            .counts
-            .drain(..)
-            .map(|(reason, category, quantity)| DiscardedEvent { reason: reason.as_str().into(), category, quantity })
-            .collect();
+        let mut discarded_events = Vec::with_capacity(self.counts.len());
+        for (reason, category, quantity) in self.counts.drain(..) {
+            discarded_events.push(DiscardedEvent { reason: reason.as_str().into(), category, quantity });
+        }
         Some(ClientReport { timestamp: now, discarded_events })
     }
 }
