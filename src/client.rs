@@ -355,15 +355,10 @@ impl Client {
         if self.dropped.is_empty() {
             return None;
         }
-        let discarded_events = self
-            .dropped
-            .drain(..)
-            .map(|(o, category, quantity)| DiscardedEvent {
-                reason: o.reason().into(),
-                category: category.into(),
-                quantity,
-            })
-            .collect();
+        let mut discarded_events = Vec::with_capacity(self.dropped.len());
+        for (o, category, quantity) in self.dropped.drain(..) {
+            discarded_events.push(DiscardedEvent { reason: o.reason().into(), category: category.into(), quantity });
+        }
         Some(ClientReport { timestamp: now, discarded_events })
     }
 }
