@@ -261,7 +261,11 @@ fn drop_extra_and_contexts(event: &mut Event, excess: usize, m: &mut Measure) ->
 }
 
 fn drop_largest<V: WriteJson>(map: &mut SortedMap<V>, excess: usize, m: &mut Measure) {
-    let (sizes, keys): (Vec<usize>, Vec<String>) = map.iter().map(|(k, v)| (m.entry(k, v), k.clone())).unzip();
+    let (mut sizes, mut keys) = (Vec::new(), Vec::new());
+    for (k, v) in map.iter() {
+        sizes.push(m.entry(k, v));
+        keys.push(k.clone());
+    }
     let mut freed = 0;
     for i in largest_first(&sizes) {
         if freed >= excess {
