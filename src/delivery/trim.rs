@@ -330,7 +330,10 @@ fn drop_middle_frames(event: &mut Event, excess: usize, m: &mut Measure) -> bool
         if freed >= excess || n <= 2 * EDGE_FRAMES {
             continue;
         }
-        let sizes: Vec<usize> = frames.iter().map(|f| m.of(f) + 1).collect();
+        let mut sizes = Vec::with_capacity(n);
+        for f in frames.iter() {
+            sizes.push(m.of(f) + 1);
+        }
         let (low, high) = (EDGE_FRAMES, n - EDGE_FRAMES);
         let (mut a, mut b) = (n / 2, n / 2);
         while freed < excess && (a > low || b < high) {
