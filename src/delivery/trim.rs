@@ -297,7 +297,10 @@ fn largest_first(sizes: &[usize]) -> Vec<usize> {
         order.swap(root, child);
         root = child;
     };
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    let mut order = Vec::with_capacity(sizes.len());
+    for i in 0..sizes.len() {
+        order.push(i);
+    }
     let n = order.len();
     for root in (0..n / 2).rev() {
         sift(&mut order, root, n);
