@@ -38,11 +38,6 @@ export function bodyCopier(size = SLAB) {
   };
 }
 
-/**
- * @param {object} options  the `init` options (`transport`, `tunnel`, `offline`)
- * @param {Function} debugWarn
- * @param {object} glue  the wasm exports (deliveryDone, deliveryTick, …)
- */
 /** A `Retry-After` HTTP-date (any of its three forms: a time `hh:mm:ss`, GMT when it names no
  * zone, as asctime's does not) as the seconds from `now` (ms) it names, 0 for a past one. The
  * delivery policy reads delay-seconds: an HTTP-date parser cost the wasm 1.3 KB gzip, and
@@ -53,6 +48,11 @@ export function retryAfterSeconds(value, now) {
   return Number.isFinite(at) ? String(Math.max(0, at - now) / 1000) : value;
 }
 
+/**
+ * @param {object} options  the `init` options (`transport`, `tunnel`, `offline`)
+ * @param {Function} debugWarn
+ * @param {object} glue  the wasm exports (deliveryDone, deliveryTick, …)
+ */
 export function createTransport(options, debugWarn, glue) {
   let url = '';
   let beaconUrl = '';

@@ -146,7 +146,6 @@ impl FromStr for Dsn {
     }
 }
 
-/// `host:port`, `[v6]:port`, or a bare host.
 /// A character no DSN has: whitespace (Unicode's White_Space, spelled out: `char::is_whitespace`
 /// and `str::trim` bring their lookup tables into the wasm, docs/size.md), a control character,
 /// or a query or fragment mark.
@@ -160,6 +159,7 @@ fn unusable(c: char) -> bool {
         )
 }
 
+/// `host:port`, `[v6]:port`, or a bare host.
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     let colon = if hostport.starts_with('[') {
         crate::text::find(hostport, "]:").map(|i| i + 1)

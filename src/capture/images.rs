@@ -90,8 +90,9 @@ fn module_of<'m>(modules: &'m [WasmModule], frame: &Frame, path: &str) -> Option
     if path == UNNAMED {
         return only(modules, &|m| !m.own && (m.name.is_empty() || m.fetched()));
     }
-    if modules.iter().any(|m| !m.name.is_empty() && m.name == path) {
-        return only(modules, &|m| !m.name.is_empty() && m.name == path);
+    let named = |m: &WasmModule| !m.name.is_empty() && m.name == path;
+    if modules.iter().any(named) {
+        return only(modules, &named);
     }
     if !engine_named(path) {
         return None;

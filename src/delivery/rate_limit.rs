@@ -140,13 +140,13 @@ pub fn parse_retry_after(value: &str, now: Timestamp) -> u64 {
     }
     // The npm module's host turns an HTTP-date into seconds before it gets here (`Date.parse`
     // in js/transport.js): the parser below cost that module 1.3 KB gzip (docs/size.md).
-    #[cfg(not(feature = "npm"))]
-    if let Some(at) = parse_http_date(value) {
-        return at.0.saturating_sub(now.0);
+    if cfg!(feature = "npm") {
+        return DEFAULT_RETRY_AFTER_MS;
     }
-    #[cfg(feature = "npm")]
-    let _ = now;
-    DEFAULT_RETRY_AFTER_MS
+    match parse_http_date(value) {
+        Some(at) => at.0.saturating_sub(now.0),
+        None => DEFAULT_RETRY_AFTER_MS,
+    }
 }
 
 /// Seconds as `digits[.digits]` to milliseconds, rounding a finer fraction up; saturates

@@ -54,15 +54,17 @@ pub(crate) fn classify(value: Val) -> Thrown {
 const MAX_NESTED_REJECTIONS: usize = 8;
 
 fn classify_at(mut value: Val, seen: &mut Vec<Val>) -> Thrown {
+    let mut k = kind(value);
     let mut unwrapped = 0;
-    while kind(value) == K_REJECTION {
+    while k == K_REJECTION {
         if unwrapped == MAX_NESTED_REJECTIONS {
             return Thrown::Unreadable { reason: "rejection events nested too deep".into() };
         }
         value = get(value, "reason");
+        k = kind(value);
         unwrapped += 1;
     }
-    match kind(value) {
+    match k {
         K_NULL => Thrown::Primitive(Primitive::Null),
         K_PRIMITIVE => Thrown::Primitive(primitive(value)),
         K_FUNCTION => Thrown::Function { name: get_string(value, "name").filter(|n| !n.is_empty()) },
