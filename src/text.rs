@@ -93,8 +93,11 @@ pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
 /// `s` without the `b`s (an ASCII byte) at its end: std's `trim_end_matches` is a pattern
 /// searcher's worth of wasm for this.
 pub(crate) fn trim_end_byte(s: &str, b: u8) -> &str {
-    let n = s.bytes().rev().take_while(|&x| x == b).count();
-    to(s, s.len() - n)
+    let mut n = s.len();
+    while n > 0 && s.as_bytes().get(n - 1) == Some(&b) {
+        n -= 1;
+    }
+    to(s, n)
 }
 
 /// `s.split(b as char)` for an ASCII `b`, by a plain byte scan: std's `char` patterns bring
