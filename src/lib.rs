@@ -53,10 +53,11 @@ pub fn __parse_frame_count(stack: &str) -> usize {
     out.len()
 }
 
-/// errorbeacon's own module (the npm package) allocates with talc instead of std's dlmalloc:
-/// smaller (see Cargo.toml). Single-threaded wasm only; Rust apps that depend on the crate keep
-/// their own allocator. (The free lists for small blocks once in front of it were speed-only
-/// machinery: 0.7 KB gzip, docs/size.md.)
+/// errorbeacon's own module (the npm package) allocates with lol_alloc's free list instead of
+/// std's dlmalloc or talc: the smallest (docs/size.md); captures are as fast in the benchmarks,
+/// ~15 % slower with a full scope of 100 large breadcrumbs. Single-threaded wasm only (hence
+/// `AssumeSingleThreaded`); Rust apps that depend on the crate keep their own allocator.
 #[cfg(all(feature = "npm", target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
