@@ -4,7 +4,8 @@
 #   scripts/build-pkg.sh [--setup]
 #
 #   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
-#   2. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level) -> pkg/wasm/errorbeacon_bg.wasm;
+#   2. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level), then the functions laid out
+#      in the order that gzips smallest (scripts/wasm-order.mjs) -> pkg/wasm/errorbeacon_bg.wasm;
 #      drops the name section too. No wasm-bindgen: the module's boundary is hand-written
 #      (src/web/abi.rs, js/glue.js).
 #   3. esbuild bundles and minifies the JS: js/index.js (the browsers' and bundlers' entry, which
@@ -84,9 +85,18 @@ step_start
 # sections are metadata that no engine reads, so they go too (~260 bytes).
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# Optimized with its names kept (-g), for scripts/wasm-order.mjs, which picks the order of the
+# functions that gzips smallest and writes it into the name section; a second wasm-opt moves
+# them there (renumbering calls, exports and the table), repeats the StackIR optimizations that
+# the optimizing run applied on writing, and drops the names.
+ORDERED="$TARGET_DIR/errorbeacon.ordered.wasm"
 # shellcheck disable=SC2086 # several passes
-node_modules/.bin/wasm-opt $WASM_OPT_LEVEL "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" -o "$WASM"
+node_modules/.bin/wasm-opt $WASM_OPT_LEVEL -g --strip-dwarf "${WASM_FEATURES[@]}" \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" -o "$ORDERED"
+node scripts/wasm-order.mjs "$ORDERED" "$ORDERED"
+node_modules/.bin/wasm-opt --reorder-functions-by-name --optimize-level=3 --shrink-level=0 \
+  --generate-stack-ir --optimize-stack-ir "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
+  "$ORDERED" -o "$WASM"
 # Custom sections other than these would be bytes no engine reads (wasm-bindgen's descriptors,
 # were any left): the build fails rather than ships them.
 node scripts/wasm-sections.mjs --check "$WASM"
