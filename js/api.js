@@ -26,7 +26,8 @@ const PENDING_MAX = 100;
 
 const encoder = new TextEncoder();
 let options = null;
-let sdkPrefixSet = false;
+// The instance errorbeacon's URL prefix was given to (another may replace it: js/wasm-state.js).
+let prefixed = null;
 let uninstall = null;
 // After `close()`, captures are no-ops until the next `init`.
 let closed = false;
@@ -70,8 +71,8 @@ function sdkBase() {
 }
 
 function glue() {
-  if (wasm && !sdkPrefixSet) {
-    sdkPrefixSet = true;
+  if (wasm && prefixed !== wasm) {
+    prefixed = wasm;
     const base = sdkBase();
     if (base) wasm.glue.setSdkUrlPrefix(base);
   }
@@ -291,7 +292,7 @@ async function start(moduleReady) {
     // The module compiles off the main thread; what does not need it (the patterns, the
     // handlers) is set up meanwhile. Handlers installed now keep what they catch for the
     // module, as the early handlers did (docs/speed.md).
-    const loaded = ready();
+    const loaded = ready(needsOptIn(options));
     const regexes = [];
     const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
     const [deny, denyRe] = splitPatterns(options.denyUrls, regexes);
@@ -403,6 +404,14 @@ async function start(moduleReady) {
   } catch (e) {
     failed(e);
   }
+}
+
+/** Whether `opts` ask for what only the opt-in variant of the module has (Cargo.toml's
+ * `opt-in`): the default variant, which a plain `init` fetches, is 1.5 KB gzip smaller. */
+function needsOptIn(opts) {
+  const some = (list) => Array.isArray(list) && list.length > 0;
+  return typeof opts.beforeSend === 'function' || opts.offline === true
+    || some(opts.ignoreErrors) || some(opts.denyUrls) || some(opts.allowUrls);
 }
 
 /** `init` could not finish: nothing is kept, and what it installed goes. */

@@ -6,9 +6,12 @@ import { setWasmLoader } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
 
 // Compiled here so that errorbeacon's own module is known by URL and build id, like the
-// modules the page loads.
-setWasmLoader(async () => {
-  const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
+// modules the page loads. `optIn`: the variant with what only opt-in options reach (js/wasm-state.js);
+// each URL written out in full, so that bundlers find and emit both files.
+setWasmLoader(async (optIn) => {
+  const url = optIn
+    ? new URL('./wasm/errorbeacon_opt_in_bg.wasm', import.meta.url).href
+    : new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
   let module;
   let bytes;
   try {
@@ -21,7 +24,7 @@ setWasmLoader(async () => {
     module = await WebAssembly.compile(buffer);
   }
   const { exports, glue } = await instantiate(module);
-  return { exports, glue, module, url, bytes };
+  return { exports, glue, module, url, bytes, optIn };
 });
 
 export {

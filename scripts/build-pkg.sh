@@ -3,9 +3,11 @@
 #
 #   scripts/build-pkg.sh [--setup]
 #
-#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm
+#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm, and again
+#      with --features npm,opt-in (the variant a default init does not fetch: Cargo.toml)
 #   2. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level), then the functions laid out
-#      in the order that gzips smallest (scripts/wasm-order.mjs) -> pkg/wasm/errorbeacon_bg.wasm;
+#      in the order that gzips smallest (scripts/wasm-order.mjs) -> pkg/wasm/errorbeacon_bg.wasm
+#      and pkg/wasm/errorbeacon_opt_in_bg.wasm;
 #      drops the name section too. No wasm-bindgen: the module's boundary is hand-written
 #      (src/web/abi.rs, js/glue.js).
 #   3. esbuild bundles and terser minifies the JS: js/index.js (the browsers' and bundlers' entry, which
@@ -24,7 +26,7 @@ case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 for arg in "$@"; do
   case "$arg" in
     --setup) scripts/setup.sh ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "build-pkg: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -63,44 +65,65 @@ read -r OPT_LEVEL INLINE WASM_OPT_LEVEL < <(grep -v "^#" scripts/wasm-opt-level)
 OPT_LEVEL=${EB_OPT_LEVEL:-$OPT_LEVEL}
 INLINE=${EB_INLINE:-$INLINE}
 WASM_OPT_LEVEL=${EB_WASM_OPT:-$WASM_OPT_LEVEL}
-step_start
-if [ -n "${EB_STABLE:-}" ]; then
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL cargo build --release --target wasm32-unknown-unknown --lib \
-    -p errorbeacon --features npm --target-dir "$TARGET_DIR"
-else
+if [ -z "${EB_STABLE:-}" ]; then
   rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 \
     || { echo "build-pkg: toolchain $TOOLCHAIN not installed; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
-  # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so they are restated here.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL \
-  RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort --cfg eb_speed" \
-    cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm \
-    --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
 fi
-step_done "cargo build"
 
-step_start
-# Remove stale outputs first so that a renamed export cannot survive in an old file. The module
-# has no wasm-bindgen (its boundary is js/glue.js and src/web/abi.rs): it goes straight to
-# wasm-opt. Without -g, wasm-opt drops the name section; the producers and target_features
-# sections are metadata that no engine reads, so they go too (~260 bytes).
+# cargo build with the crate features "$1" (comma-separated); the module is left in $RAW.
+RAW="$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm"
+cargo_build() {
+  if [ -n "${EB_STABLE:-}" ]; then
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL cargo build --release --target wasm32-unknown-unknown --lib \
+      -p errorbeacon --features "$1" --target-dir "$TARGET_DIR"
+  else
+    # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so they are restated here.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL \
+    RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort --cfg eb_speed" \
+      cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features "$1" \
+      --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
+  fi
+}
+
+# $RAW optimized into "$1". The module has no wasm-bindgen (its boundary is js/glue.js and
+# src/web/abi.rs): it goes straight to wasm-opt, run with its names kept (-g) for
+# scripts/wasm-order.mjs, which picks the order of the functions that gzips smallest and writes
+# it into the name section; a second wasm-opt moves them there (renumbering calls, exports and
+# the table), repeats the StackIR optimizations the optimizing run applied on writing, and drops
+# the names. The producers and target_features sections are metadata that no engine reads, so
+# they go too (~260 bytes).
+optimize() {
+  local ordered="$TARGET_DIR/errorbeacon.ordered.wasm"
+  # shellcheck disable=SC2086 # several passes
+  node_modules/.bin/wasm-opt $WASM_OPT_LEVEL -g --strip-dwarf "${WASM_FEATURES[@]}" "$RAW" -o "$ordered"
+  node scripts/wasm-order.mjs "$ordered" "$ordered"
+  node_modules/.bin/wasm-opt --reorder-functions-by-name --optimize-level=3 --shrink-level=0 \
+    --generate-stack-ir --optimize-stack-ir "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
+    "$ordered" -o "$1"
+  # Custom sections other than these would be bytes no engine reads (wasm-bindgen's
+  # descriptors, were any left): the build fails rather than ships them.
+  node scripts/wasm-sections.mjs --check "$1"
+}
+
+# Remove stale outputs first so that a renamed export cannot survive in an old file.
 rm -rf "$OUT"
 mkdir -p "$OUT"
-# Optimized with its names kept (-g), for scripts/wasm-order.mjs, which picks the order of the
-# functions that gzips smallest and writes it into the name section; a second wasm-opt moves
-# them there (renumbering calls, exports and the table), repeats the StackIR optimizations that
-# the optimizing run applied on writing, and drops the names.
-ORDERED="$TARGET_DIR/errorbeacon.ordered.wasm"
-# shellcheck disable=SC2086 # several passes
-node_modules/.bin/wasm-opt $WASM_OPT_LEVEL -g --strip-dwarf "${WASM_FEATURES[@]}" \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm" -o "$ORDERED"
-node scripts/wasm-order.mjs "$ORDERED" "$ORDERED"
-node_modules/.bin/wasm-opt --reorder-functions-by-name --optimize-level=3 --shrink-level=0 \
-  --generate-stack-ir --optimize-stack-ir "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
-  "$ORDERED" -o "$WASM"
-# Custom sections other than these would be bytes no engine reads (wasm-bindgen's descriptors,
-# were any left): the build fails rather than ships them.
-node scripts/wasm-sections.mjs --check "$WASM"
+# Two variants (Cargo.toml's `opt-in`): the module a default `init` fetches, and the one with the
+# parts only opt-in options reach (beforeSend, offline, ignoreErrors/denyUrls/allowUrls), which
+# js/core.js fetches instead when init is given one of them, and js/node.js always loads.
+# The crate is compiled again for each (a few seconds: std and the dependencies are shared).
+step_start
+cargo_build npm
+step_done "cargo build"
+step_start
+optimize "$WASM"
 step_done "wasm-opt $WASM_OPT_LEVEL"
+step_start
+cargo_build npm,opt-in
+step_done "cargo build (opt-in)"
+step_start
+optimize "$OUT/errorbeacon_opt_in_bg.wasm"
+step_done "wasm-opt (opt-in)"
 
 step_start
 [ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }

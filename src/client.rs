@@ -276,8 +276,9 @@ impl Client {
         event.sdk = Some(sdk);
         self.scope().apply_to(&mut event);
         attach_images(&mut event, &self.modules);
-        let filtered = filter::is_ignored(&event, &self.options.ignore_errors, p)
-            || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)
+        let filtered = (crate::OPT_IN
+            && (filter::is_ignored(&event, &self.options.ignore_errors, p)
+                || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)))
             || (self.options.dedupe && self.dedupe.is_duplicate(&event));
         if filtered {
             self.record(Outcome::EventProcessor, &event);

@@ -44,6 +44,13 @@ pub use stack::{parse_stack, parse_stack_with, ParseOptions};
 #[cfg(all(target_arch = "wasm32", not(feature = "npm")))]
 pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, flush, init, Guard, Options};
 
+/// Whether this build has the parts that only opt-in options reach: `beforeSend`, the offline
+/// store (`offline: true`) and the message/URL filters (`ignoreErrors`, `denyUrls`,
+/// `allowUrls`). Every build has them but the npm module's default variant (`npm` without
+/// `opt-in`), which a default `init` fetches: 1.5 KB gzip smaller (docs/size.md). js/api.js
+/// fetches the other variant when `init` is given one of those options.
+pub(crate) const OPT_IN: bool = cfg!(any(feature = "opt-in", not(feature = "npm")));
+
 /// Parses `stack` without building owned frames and returns the frame count: what the wasm
 /// binding does per call. For profiling (`examples/parse_bench.rs`); not part of the API.
 #[doc(hidden)]

@@ -454,7 +454,7 @@ impl Delivery {
                             Completion::Dropped
                         }
                     }
-                } else if self.config.offline && e.event_id.is_some() && !e.full.is_internal() {
+                } else if self.offline() && e.event_id.is_some() && !e.full.is_internal() {
                     if self.park(e, now) {
                         Completion::Stored
                     } else {
@@ -499,7 +499,7 @@ impl Delivery {
     }
 
     fn store_op(&mut self, op: StoreOp) {
-        if !self.config.offline {
+        if !self.offline() {
             return;
         }
         if self.store_ops.len() >= MAX_STORE_OPS {
@@ -581,6 +581,7 @@ impl Delivery {
     /// the offline store instead of a beacon whose fate would be unknown.
     pub fn page_hidden(&mut self, now: Timestamp) -> Vec<Request> {
         let mut requests = Vec::new();
+        let offline = self.offline();
         for i in 0..self.queue.len() {
             let Some(e) = self.queue.get_mut(i) else { break };
             if !matches!(e.state, State::Ready | State::Waiting(_)) {
@@ -588,7 +589,7 @@ impl Delivery {
             }
             if e.apply_limits(&self.limits, now, &mut self.outcomes) {
                 e.state = State::Dead;
-            } else if self.config.offline && e.attempts > 0 && e.event_id.is_some() {
+            } else if offline && e.attempts > 0 && e.event_id.is_some() {
                 e.state = State::Park;
             } else {
                 requests.extend(self.start(i, true));
@@ -643,6 +644,12 @@ impl Delivery {
                 false
             }
         }
+    }
+
+    /// Whether envelopes go to the offline store: the option, in a build that has the store
+    /// (the npm module's default variant has not: [`crate::OPT_IN`]).
+    fn offline(&self) -> bool {
+        crate::OPT_IN && self.config.offline
     }
 
     /// Tries the offline store now (the `online` event, `flush`, after `restore`): the next

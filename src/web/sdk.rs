@@ -64,7 +64,7 @@ impl Platform for Js {
         abi::random_bytes()
     }
     fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
-        if !self.has_before_send {
+        if !crate::OPT_IN || !self.has_before_send {
             return BeforeSend::Send(json);
         }
         // A string: send it; a Promise: answered through `deliver_later`; else a drop.
@@ -532,6 +532,7 @@ pub extern "C" fn delivery_hidden() {
 
 /// The answer of a `beforeSend` that returned a Promise. Strings: the event id, and the event
 /// JSON to send, or none (null, or the Promise rejected) to count a `before_send` drop.
+#[cfg(feature = "opt-in")]
 #[no_mangle]
 pub extern "C" fn deliver_later(is_error: u32) {
     let args = Args::take();
@@ -541,6 +542,7 @@ pub extern "C" fn deliver_later(is_error: u32) {
 }
 
 /// An envelope read back from the offline store: bytes, then its event id.
+#[cfg(feature = "opt-in")]
 #[no_mangle]
 pub extern "C" fn delivery_restore() {
     let args = Args::take();
@@ -554,6 +556,7 @@ pub extern "C" fn delivery_restore() {
 }
 
 /// The network may be back (`online`): the offline store is tried now.
+#[cfg(feature = "opt-in")]
 #[no_mangle]
 pub extern "C" fn delivery_resume() {
     with_state(|s| {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink } from './sink.mjs';
-import { startIngest, tally } from './ingest.mjs';
+import { startIngest, tally, items } from './ingest.mjs';
 import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -129,6 +129,18 @@ for (const engine of Object.keys(ENGINES)) {
     const beacon = received.at(-1);
     assert.ok(beacon.query.includes('sentry_key='), 'a beacon carries its auth in the query string');
     assert.equal(beacon.headers['x-sentry-auth'], undefined);
+  });
+
+  test(`${engine}: an init with beforeSend and ignoreErrors after a default one fetches the opt-in wasm, which applies them`, async () => {
+    const { report, received, t } = await run(engine, 'optIn');
+    assert.equal(report.flushed, true);
+    assert.deepEqual(report.wasm, ['/pkg/wasm/errorbeacon_bg.wasm', '/pkg/wasm/errorbeacon_opt_in_bg.wasm'], 'the default variant, then the opt-in one');
+    assert.deepEqual(t.ids, report.ids.slice(0, 2), 'the ignored error was not sent');
+    const tags = new Map();
+    for (const r of received) for (const it of items(r.body)) if (it.type === 'event') tags.set(it.payload.event_id, it.payload.tags?.before_send);
+    assert.equal(tags.get(report.ids[0]), undefined, 'no beforeSend before the second init');
+    assert.equal(tags.get(report.ids[1]), 'ran', 'beforeSend after it');
+    assert.deepEqual(t.dropped, { 'event_processor:error': 1 }, 'the ignored error is counted');
   });
 
   test(`${engine}: a burst of 500 captures: what the bounds allow arrives, the client report accounts for the rest`, async () => {

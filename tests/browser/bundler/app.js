@@ -6,7 +6,13 @@ const params = new URLSearchParams(location.search);
 const dsn = params.get('dsn');
 
 async function main() {
-  await errorbeacon.init({ dsn, release: 'bundled@1.0.0' });
+  // `?optin=1`: with beforeSend, an option only the opt-in variant of the wasm serves.
+  const optIn = params.get('optin') === '1';
+  await errorbeacon.init({
+    dsn,
+    release: 'bundled@1.0.0',
+    ...(optIn ? { beforeSend: (event) => ({ ...event, tags: { ...event.tags, before_send: 'ran' } }) } : {}),
+  });
   errorbeacon.captureException(new Error(`from a ${params.get('bundler')} bundle`));
   const flushed = await errorbeacon.flush(30000);
   await fetch(`/done?report=${encodeURIComponent(JSON.stringify({ flushed }))}`);
