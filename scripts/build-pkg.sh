@@ -112,14 +112,18 @@ mkdir -p "$OUT"
 # parts only opt-in options reach (beforeSend, offline, ignoreErrors/denyUrls/allowUrls), which
 # js/core.js fetches instead when init is given one of them, and js/node.js always loads.
 # The crate is compiled again for each (a few seconds: std and the dependencies are shared).
+# rustc's output of each is kept beside (target/pkg/errorbeacon.{default,opt-in}.raw.wasm): what
+# docs/size.md's profiling starts from.
 step_start
 cargo_build npm
+cp "$RAW" "$TARGET_DIR/errorbeacon.default.raw.wasm"
 step_done "cargo build"
 step_start
 optimize "$WASM"
 step_done "wasm-opt $WASM_OPT_LEVEL"
 step_start
 cargo_build npm,opt-in
+cp "$RAW" "$TARGET_DIR/errorbeacon.opt-in.raw.wasm"
 step_done "cargo build (opt-in)"
 step_start
 optimize "$OUT/errorbeacon_opt_in_bg.wasm"

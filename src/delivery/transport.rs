@@ -318,7 +318,9 @@ impl Delivery {
     /// retry, not rate limited) as a keepalive `fetch` while the keepalive budget has room for
     /// it, else as a plain `fetch`; at most [`DeliveryConfig::max_in_flight`] at once.
     pub fn poll(&mut self, now: Timestamp) -> Vec<Request> {
-        self.release_parked(now);
+        if crate::OPT_IN {
+            self.release_parked(now);
+        }
         let mut requests = Vec::new();
         for i in 0..self.queue.len() {
             if self.in_flight >= self.config.max_in_flight {
@@ -393,8 +395,11 @@ impl Delivery {
         for e in self.queue.take_all(|e| e.state == State::Dead) {
             self.forget(&e);
         }
-        for e in self.queue.take_all(|e| e.state == State::Park) {
-            self.park(e, now);
+        // Only the offline store parks entries (a build without it has none to move).
+        if crate::OPT_IN {
+            for e in self.queue.take_all(|e| e.state == State::Park) {
+                self.park(e, now);
+            }
         }
     }
 
