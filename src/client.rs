@@ -305,13 +305,18 @@ impl Client {
             payload = json::to_vec(&event);
         }
         let kept = big.then(|| payload.clone());
-        let payload = match p.before_send(&event, payload) {
-            BeforeSend::Send(payload) => payload,
-            BeforeSend::Drop => {
-                self.record(Outcome::BeforeSend, &event);
-                return id;
+        // A build without `beforeSend` (crate::OPT_IN) sends what it wrote.
+        let payload = if !crate::OPT_IN {
+            payload
+        } else {
+            match p.before_send(&event, payload) {
+                BeforeSend::Send(payload) => payload,
+                BeforeSend::Drop => {
+                    self.record(Outcome::BeforeSend, &event);
+                    return id;
+                }
+                BeforeSend::Later => return id,
             }
-            BeforeSend::Later => return id,
         };
         if dsn.is_some() {
             if kept.is_some_and(|k| k == payload) {

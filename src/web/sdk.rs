@@ -64,6 +64,8 @@ impl Platform for Js {
         abi::random_bytes()
     }
     fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
+        // The default variant (crate::OPT_IN) has no beforeSend: its client never asks, and
+        // this check lets the call to the host go from that module.
         if !crate::OPT_IN || !self.has_before_send {
             return BeforeSend::Send(json);
         }
@@ -180,7 +182,9 @@ pub extern "C" fn configure(
         }
         p
     };
-    let (ignore_errors, deny_urls, allow_urls) = (patterns(), patterns(), patterns());
+    // Read only where the filters exist (crate::OPT_IN): they are the last arguments.
+    let (ignore_errors, deny_urls, allow_urls) =
+        if crate::OPT_IN { (patterns(), patterns(), patterns()) } else { Default::default() };
     let (dsn, error) = match dsn.map(|d| d.parse::<crate::Dsn>()) {
         Some(Ok(d)) => (Some(d), None),
         Some(Err(e)) => (None, Some(e.message())),
