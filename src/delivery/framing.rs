@@ -56,6 +56,30 @@ impl Framed {
         Some(Framed { bytes, header_end, items })
     }
 
+    /// The framing of an envelope this SDK wrote ([`crate::envelope::envelope_with`]: a header
+    /// line, then one item whose header begins `{"type":"`), found without parsing. The npm
+    /// module's default variant frames its envelopes with this alone: nothing else reaches its
+    /// queue (no offline store), and [`Framed::parse`]'s general reader stays out of it
+    /// (docs/size.md). Host tests hold it equal to `parse` for every envelope the SDK writes.
+    #[cfg(any(test, all(feature = "npm", not(feature = "opt-in"))))]
+    pub(crate) fn own(bytes: Vec<u8>) -> Option<Framed> {
+        let header_end = line_end(&bytes, 0)?;
+        let ty = bytes.get(header_end..)?.strip_prefix(b"{\"type\":\"")?;
+        let ty = ty.get(..ty.iter().position(|&b| b == b'"')?)?;
+        let category = item_category(std::str::from_utf8(ty).ok()?).to_owned();
+        let items = vec![Span { start: header_end, end: bytes.len(), category }];
+        Some(Framed { bytes, header_end, items })
+    }
+
+    /// An envelope this build's SDK wrote: [`Framed::own`] where that is all the build needs,
+    /// else [`Framed::parse`].
+    pub(crate) fn written(bytes: Vec<u8>) -> Option<Framed> {
+        #[cfg(all(feature = "npm", not(feature = "opt-in")))]
+        return Framed::own(bytes);
+        #[cfg(not(all(feature = "npm", not(feature = "opt-in"))))]
+        return Framed::parse(bytes);
+    }
+
     /// The bytes, as they will be sent.
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
@@ -247,6 +271,29 @@ mod tests {
         assert_eq!(f.categories().collect::<Vec<_>>(), ["error", "attachment", "internal"]);
         assert_eq!(f.bytes(), bytes.as_slice());
         assert!(!f.is_internal());
+    }
+
+    #[test]
+    fn own_frames_every_envelope_the_sdk_writes_as_parse_does() {
+        use crate::envelope::envelope_with;
+        use crate::protocol::{ClientSdkInfo, EventId};
+        let sdk = ClientSdkInfo::errorbeacon();
+        let id = EventId([7; 16]);
+        let dsn = "https://k@o.ingest.example/1";
+        let big = format!("{{\"message\":\"{}\"}}", "x\\n".repeat(50_000));
+        for ty in ["event", "client_report", "attachment"] {
+            for payload in [&b"{}"[..], b"{\"a\":\"b\\nc\"}", b"", big.as_bytes()] {
+                for (event_id, dsn) in [(Some(&id), Some(dsn)), (None, None)] {
+                    let bytes = envelope_with(event_id, &Timestamp(1_700_000_000_123), dsn, &sdk, ty, payload);
+                    let own = Framed::own(bytes.clone()).expect("own framing");
+                    assert_eq!(Some(own), Framed::parse(bytes), "{ty} {payload:?}");
+                }
+            }
+        }
+        // An envelope the SDK never writes (two items) is not one `own` is for: it stops at the
+        // first item's type and frames the rest as that item.
+        let two = envelope(vec![item("event", b"{}"), item("attachment", b"abc")]);
+        assert_eq!(Framed::own(two).map(|f| f.items.len()), Some(1));
     }
 
     #[test]

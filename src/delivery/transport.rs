@@ -276,16 +276,17 @@ impl Delivery {
     /// Items under a rate limit are dropped (counted `ratelimit_backoff`); a full queue drops
     /// its oldest envelope (counted `queue_overflow`). Returns whether it was queued: not
     /// when its event is already pending or was delivered lately, when nothing of it is left
-    /// to send, or when it is too large for every channel (counted `send_error`).
+    /// to send, or when it is too large for every channel (counted `send_error`). In the npm
+    /// module's default variant `body` must be an envelope its SDK wrote (`Framed::written`).
     pub fn submit(&mut self, body: Vec<u8>, small: Option<Vec<u8>>, event_id: Option<EventId>, now: Timestamp) -> bool {
         if event_id.is_some_and(|id| self.recent.contains(id) || self.queue.contains(id) || self.parked.contains(id)) {
             return false;
         }
-        let Some(full) = Framed::parse(body) else {
+        let Some(full) = Framed::written(body) else {
             self.outcomes.record(Reason::InternalSdkError, "error", 1);
             return false;
         };
-        let small = small.and_then(Framed::parse);
+        let small = small.and_then(Framed::written);
         let mut entry = Entry::new(full, small, event_id, false);
         if entry.apply_limits(&self.limits, now, &mut self.outcomes) {
             return false;
@@ -746,7 +747,7 @@ impl Delivery {
             "client_report",
             &crate::json::to_vec(&report),
         );
-        match Framed::parse(bytes) {
+        match Framed::written(bytes) {
             // The entry keeps the counts: a report that cannot be sent gives them back
             // (`drop_entry`), to go with the next one.
             Some(full) if self.queue.has_room(full.len()) => {
