@@ -106,6 +106,15 @@ impl Framed {
         if !self.items.iter().any(|s| limits.is_limited(&s.category, now)) {
             return Vec::new();
         }
+        if !crate::OPT_IN {
+            // The npm module's default variant frames only its own envelopes, one item each
+            // (`Framed::own`): that item is the limited one, and the envelope goes with it.
+            let mut removed = Vec::new();
+            for span in self.items.drain(..) {
+                removed.push(span.category);
+            }
+            return removed;
+        }
         let mut bytes = self.bytes.get(..self.header_end).map(<[u8]>::to_vec).unwrap_or_default();
         let mut kept = Vec::new();
         let mut removed = Vec::new();
