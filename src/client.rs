@@ -306,9 +306,7 @@ impl Client {
         }
         let kept = big.then(|| payload.clone());
         // A build without `beforeSend` (crate::OPT_IN) sends what it wrote.
-        let payload = if !crate::OPT_IN {
-            payload
-        } else {
+        let payload = if crate::OPT_IN {
             match p.before_send(&event, payload) {
                 BeforeSend::Send(payload) => payload,
                 BeforeSend::Drop => {
@@ -317,6 +315,8 @@ impl Client {
                 }
                 BeforeSend::Later => return id,
             }
+        } else {
+            payload
         };
         if dsn.is_some() {
             if kept.is_some_and(|k| k == payload) {

@@ -61,7 +61,6 @@ impl Framed {
     /// module's default variant frames its envelopes with this alone: nothing else reaches its
     /// queue (no offline store), and [`Framed::parse`]'s general reader stays out of it
     /// (docs/size.md). Host tests hold it equal to `parse` for every envelope the SDK writes.
-    #[cfg(any(test, all(feature = "npm", not(feature = "opt-in"))))]
     pub(crate) fn own(bytes: Vec<u8>) -> Option<Framed> {
         let header_end = line_end(&bytes, 0)?;
         let ty = bytes.get(header_end..)?.strip_prefix(b"{\"type\":\"")?;
@@ -71,13 +70,14 @@ impl Framed {
         Some(Framed { bytes, header_end, items })
     }
 
-    /// An envelope this build's SDK wrote: [`Framed::own`] where that is all the build needs,
-    /// else [`Framed::parse`].
+    /// An envelope this build's SDK wrote: [`Framed::parse`], or [`Framed::own`] in the build
+    /// where nothing else reaches the queue (not [`crate::OPT_IN`]).
     pub(crate) fn written(bytes: Vec<u8>) -> Option<Framed> {
-        #[cfg(all(feature = "npm", not(feature = "opt-in")))]
-        return Framed::own(bytes);
-        #[cfg(not(all(feature = "npm", not(feature = "opt-in"))))]
-        return Framed::parse(bytes);
+        if crate::OPT_IN {
+            Framed::parse(bytes)
+        } else {
+            Framed::own(bytes)
+        }
     }
 
     /// The bytes, as they will be sent.

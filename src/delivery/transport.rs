@@ -319,9 +319,7 @@ impl Delivery {
     /// retry, not rate limited) as a keepalive `fetch` while the keepalive budget has room for
     /// it, else as a plain `fetch`; at most [`DeliveryConfig::max_in_flight`] at once.
     pub fn poll(&mut self, now: Timestamp) -> Vec<Request> {
-        if crate::OPT_IN {
-            self.release_parked(now);
-        }
+        self.release_parked(now);
         let mut requests = Vec::new();
         for i in 0..self.queue.len() {
             if self.in_flight >= self.config.max_in_flight {
@@ -544,7 +542,8 @@ impl Delivery {
     /// Moves envelopes from the offline store back into the queue when it is their time:
     /// all that fit when the network works, else one, to probe it.
     fn release_parked(&mut self, now: Timestamp) {
-        if self.parked.is_empty() || now < self.parked_due {
+        // A build without the offline store (crate::OPT_IN) never parks anything.
+        if !crate::OPT_IN || self.parked.is_empty() || now < self.parked_due {
             return;
         }
         let mut moved = 0;

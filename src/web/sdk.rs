@@ -65,7 +65,7 @@ impl Platform for Js {
     }
     fn before_send(&mut self, event: &Event, json: Vec<u8>) -> BeforeSend {
         // The default variant (crate::OPT_IN) has no beforeSend: its client never asks, and
-        // this check lets the call to the host go from that module.
+        // this check keeps the host call out of that module (it stays in the Platform vtable).
         if !crate::OPT_IN || !self.has_before_send {
             return BeforeSend::Send(json);
         }
