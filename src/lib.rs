@@ -32,6 +32,7 @@ mod stack;
 mod text;
 #[cfg_attr(not(feature = "npm"), allow(dead_code))]
 mod utf16;
+pub mod write;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -14,11 +14,13 @@ mod location;
 mod names;
 mod paths;
 mod v8;
+mod write;
 
 use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
 use crate::protocol::{Addr, Frame};
 use location::Loc;
 pub(crate) use names::is_sdk_entry;
+pub use write::{write_frames, FrameBounds};
 use std::borrow::Cow;
 
 /// A frame as one line parser read it: slices of the input, nothing decided yet.

@@ -1,0 +1,404 @@
+//! The lean composer: a stack's frames written as a JSON array straight into one [`Out`],
+//! oldest first, with no frame structs kept past the line that made them.
+//!
+//! It applies the same rules as [`super::parse_frames`] (one engine per stack, the bounds of
+//! [`crate::limits`], errorbeacon's own frames stripped from the crash end, in-app marking,
+//! wasm name cleaning) and writes each frame's fields in the order of
+//! [`crate::protocol::Frame`]'s serialization, so that the bytes equal serde_json's for the
+//! same frames (`tests` below compare them over every fixture). Raw Rust symbols (`_ZN…`,
+//! `_R…`) are written as printed: the inbox demangles them when it reads the event
+//! (issue 25, decision 5).
+
+use super::location::Loc;
+use super::paths::{self, PathFacts};
+use super::{gecko, jsc, names, v8, RawFrame};
+use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
+use crate::text::{find, find_byte, from, strip, to};
+use crate::write::Out;
+
+/// A frame line as read, with what its path says.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    raw: RawFrame<'a>,
+    facts: PathFacts<'a>,
+    sdk: bool,
+}
+
+const NO_FACTS: PathFacts<'static> = PathFacts { filename: "", app: false, sdk: false };
+const EMPTY: Seen<'static> =
+    Seen { raw: RawFrame { function: None, loc: Loc::None, is_async: false }, facts: NO_FACTS, sdk: false };
+
+/// How much of a stack to write: trimming tightens these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameBounds {
+    /// Frames kept; a longer stack keeps its oldest half and newest half of this many.
+    pub frames: usize,
+    /// Characters of each string field.
+    pub chars: usize,
+}
+
+impl FrameBounds {
+    /// No bounds beyond the parser's own.
+    pub const ALL: FrameBounds = FrameBounds { frames: MAX_FRAMES, chars: usize::MAX };
+}
+
+/// Writes the frames of `stack` as a JSON array, oldest first; returns how many it wrote.
+/// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them.
+pub fn write_frames(out: &mut Out, stack: &str, sdk_prefix: Option<&str>, bounds: FrameBounds) -> usize {
+    let mut seen = [EMPTY; MAX_FRAMES];
+    let n = read(stack, sdk_prefix, &mut seen);
+    let frames = seen.get(..n).unwrap_or_default();
+    // errorbeacon's own frames at the crash end (the newest, first here), unless nothing else is left.
+    let own = frames.iter().take_while(|f| f.sdk).count();
+    let frames = if own < n { frames.get(own..).unwrap_or_default() } else { frames };
+    let total = frames.len();
+    let keep = bounds.frames.min(total);
+    let (old, new) = (keep - keep / 2, keep / 2);
+    let mut buf = [0u8; MAX_LINE_BYTES];
+    out.byte(b'[');
+    for (i, f) in frames.iter().rev().enumerate() {
+        if i >= old && i < total - new {
+            continue;
+        }
+        out.comma();
+        write_frame(out, f, bounds.chars, &mut buf);
+    }
+    out.byte(b']');
+    keep
+}
+
+/// The frame lines of `stack` into `seen`, newest first; returns how many.
+fn read<'a>(stack: &'a str, sdk_prefix: Option<&str>, seen: &mut [Seen<'a>; MAX_FRAMES]) -> usize {
+    let stack = super::truncate_at_char_boundary(stack, MAX_STACK_BYTES);
+    let mut n = 0;
+    // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
+    // line that looked like a Firefox frame was part of the message.
+    let mut is_v8 = false;
+    for line in super::Lines(stack) {
+        if n >= MAX_FRAMES {
+            break;
+        }
+        if line.len() > MAX_LINE_BYTES {
+            continue;
+        }
+        let raw = match strip(line.trim_ascii_start(), "at ") {
+            Some(rest) => {
+                if !is_v8 {
+                    is_v8 = true;
+                    n = 0;
+                }
+                v8::parse_line(rest)
+            }
+            None if is_v8 => continue,
+            None => gecko::parse_line(line).or_else(|| jsc::parse_line(line)),
+        };
+        let Some(raw) = raw else { continue };
+        let (facts, sdk) = match raw.loc {
+            Loc::Source { path, .. } => {
+                let facts = paths::analyze(path, sdk_prefix);
+                (facts, facts.sdk || raw.function.is_some_and(names::is_sdk_entry))
+            }
+            Loc::Wasm { path, .. } => {
+                let facts = paths::analyze(path, sdk_prefix);
+                (facts, facts.sdk)
+            }
+            Loc::None | Loc::Native(_) => (NO_FACTS, false),
+        };
+        if let Some(slot) = seen.get_mut(n) {
+            *slot = Seen { raw, facts, sdk };
+            n += 1;
+        }
+    }
+    n
+}
+
+/// One frame object, fields in [`crate::protocol::Frame`]'s order.
+/// `buf`: room for a cleaned wasm name.
+fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut [u8; MAX_LINE_BYTES]) {
+    let function = f.raw.function;
+    out.byte(b'{');
+    let in_app = match f.raw.loc {
+        Loc::None => {
+            if let Some(name) = function {
+                out.field("function", name, chars);
+            }
+            false
+        }
+        Loc::Native(path) => {
+            if let Some(name) = function {
+                out.field("function", name, chars);
+            }
+            out.field("filename", path, chars);
+            out.field("abs_path", path, chars);
+            false
+        }
+        Loc::Source { path, line, col } => {
+            if let Some(name) = function {
+                out.field("function", name, chars);
+            }
+            out.field("filename", f.facts.filename, chars);
+            out.field("abs_path", path, chars);
+            number("lineno", line, out);
+            number("colno", col, out);
+            let entry = function.is_some_and(names::is_sdk_entry);
+            let glue = function.is_some_and(names::is_js_glue);
+            !glue && !entry && f.facts.app
+        }
+        Loc::Wasm { path, index, addr } => {
+            // JavaScriptCore prints the function index where it has no name
+            // (`302@<?>:wasm-function[302]`): that is no name.
+            let printed = function.filter(|p| !p.bytes().all(|c| c.is_ascii_digit()));
+            let mut app = !f.facts.sdk;
+            if let Some(printed) = printed {
+                let (clean, changed) = clean_wasm_name(printed, buf);
+                out.field("function", clean, chars);
+                if changed {
+                    out.field("raw_function", printed, chars);
+                }
+                app &= !names::is_rust_runtime(clean) && !names::is_wasm_bindgen_glue(clean);
+            }
+            out.field("filename", f.facts.filename, chars);
+            out.field("abs_path", path, chars);
+            out.key("in_app");
+            out.raw(if app { b"true" } else { b"false" });
+            out.field("platform", "native", usize::MAX);
+            if let Some(a) = addr {
+                out.key("instruction_addr");
+                out.addr(a);
+            }
+            if let Some(i) = index {
+                out.key("function_id");
+                out.addr(u64::from(i));
+            }
+            out.byte(b'}');
+            return;
+        }
+    };
+    out.key("in_app");
+    out.raw(if in_app { b"true" } else { b"false" });
+    out.byte(b'}');
+}
+
+fn number(key: &str, n: Option<u32>, out: &mut Out) {
+    if let Some(n) = n {
+        out.key(key);
+        out.num(u64::from(n));
+    }
+}
+
+/// The name Sentry shows for a wasm frame's printed function text, written into `buf` when it
+/// differs: the module prefix engines add (`m.wasm.`), the legacy hash (`::h0123…`) and v0
+/// crate disambiguators (`std[a543…]`) removed, as [`names::clean_wasm_function`] does but
+/// without demangling raw symbols. Returns the name and whether it differs from `printed`.
+pub(crate) fn clean_wasm_name<'b>(printed: &'b str, buf: &'b mut [u8; MAX_LINE_BYTES]) -> (&'b str, bool) {
+    let name = match find(printed, ".wasm.") {
+        Some(i) => from(printed, i + ".wasm.".len()),
+        None => printed,
+    };
+    let (symbol, suffix) = match find_byte(name, b' ') {
+        Some(i) => (to(name, i), from(name, i)),
+        None => (name, ""),
+    };
+    // Engines add at most a short note after the name (` externref shim`); anything longer is
+    // not a symbol worth rewriting.
+    if suffix.len() > 64 {
+        return (name, name.len() != printed.len());
+    }
+    let symbol = strip_legacy_hash(symbol);
+    // What is kept, as pieces of `printed`, copied into `buf` only when there are several.
+    let mut len = 0;
+    let mut put = |piece: &str, buf: &mut [u8; MAX_LINE_BYTES]| {
+        if let Some(dst) = buf.get_mut(len..len + piece.len()) {
+            dst.copy_from_slice(piece.as_bytes());
+            len += piece.len();
+        }
+    };
+    let mut rest = symbol;
+    let mut removed = false;
+    while let Some(open) = find_byte(rest, b'[') {
+        let after = from(rest, open + 1);
+        let close = find_byte(after, b']');
+        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
+        let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        match close {
+            Some(c) if is_hash && prev_is_ident => {
+                put(to(rest, open), buf);
+                rest = from(after, c + 1);
+                removed = true;
+            }
+            _ => {
+                put(to(rest, open + 1), buf);
+                rest = after;
+            }
+        }
+    }
+    if !removed {
+        // One piece of `printed`: the symbol and its suffix when they are adjacent.
+        if suffix.is_empty() {
+            return (symbol, symbol.len() != printed.len());
+        }
+        if symbol.len() + suffix.len() == name.len() {
+            return (name, name.len() != printed.len());
+        }
+    }
+    // The pieces so far and `rest` make the symbol without its disambiguators.
+    put(rest, buf);
+    put(suffix, buf);
+    match core::str::from_utf8(buf.get(..len).unwrap_or_default()) {
+        Ok(s) => (s, true),
+        Err(_) => (name, name.len() != printed.len()),
+    }
+}
+
+/// `a::b::h0123456789abcdef` → `a::b` (the legacy mangling's hash component).
+fn strip_legacy_hash(s: &str) -> &str {
+    match crate::text::rfind(s, "::h") {
+        Some(i) => {
+            let hash = from(s, i + 3);
+            if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                to(s, i)
+            } else {
+                s
+            }
+        }
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::{parse_stack_with, ParseOptions};
+
+    /// The old composer's frames, serialized by serde_json, with raw Rust symbols as printed
+    /// (it demangles them; the lean path leaves that to the inbox).
+    fn old(stack: &str, prefix: Option<&str>) -> String {
+        let opts = ParseOptions { sdk_url_prefix: prefix.map(str::to_owned) };
+        serde_json::to_string(&parse_stack_with(stack, &opts)).expect("json")
+    }
+
+    fn lean(stack: &str, prefix: Option<&str>) -> String {
+        let mut out = Out::new(usize::MAX);
+        write_frames(&mut out, stack, prefix, FrameBounds::ALL);
+        String::from_utf8(out.into_bytes()).expect("utf-8")
+    }
+
+    #[test]
+    fn names_clean_as_the_old_cleaner_does_for_rustc_names() {
+        for printed in [
+            "stackfix_wasm.wasm.stackfix_wasm::alpha_inner::hb5ab39174e8490f7",
+            "m.wasm.alpha_call_js externref shim",
+            "m.wasm.stackfix_wasm::JsCallback::invoke::__wbg_call_7::hf3cac5822aebee6d externref shim",
+            "m.wasm.std[a543996e6e7dbf1e]::sys::backtrace::__rust_end_short_backtrace::<std[a543996e6e7dbf1e]::panicking::panic_handler::{closure#0}, !>",
+            "a[x]::b[0]",
+            "plain",
+            "x.wasm.",
+            "a[0123456789abcdef] with a note",
+        ] {
+            let mut buf = [0u8; MAX_LINE_BYTES];
+            let (clean, changed) = clean_wasm_name(printed, &mut buf);
+            let want = names::clean_wasm_function(printed);
+            assert_eq!(clean, want, "{printed}");
+            assert_eq!(changed, want != printed, "{printed}");
+        }
+    }
+
+    #[test]
+    fn raw_symbols_are_written_as_printed() {
+        let s = "RuntimeError\n    at m.wasm._ZN4core9panicking9panic_fmt17h0123456789abcdefE (http://h/m.wasm:wasm-function[3]:0x10)";
+        let got: serde_json::Value = serde_json::from_str(&lean(s, None)).expect("json");
+        assert_eq!(got[0]["function"], "_ZN4core9panicking9panic_fmt17h0123456789abcdefE");
+        assert_eq!(got[0]["raw_function"], "m.wasm._ZN4core9panicking9panic_fmt17h0123456789abcdefE");
+    }
+
+    #[test]
+    fn bytes_equal_the_old_composer_on_hand_picked_stacks() {
+        for s in [
+            "Error: x\n    at f (http://h/a.js:1:2)\n    at http://h/:3:4",
+            "Error: mail bob@http://x:1:2\nsecond line\n    at f (/a.js:1:2)",
+            "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)\n    at app (http://h/app.js:2:2)\n    at cb (http://h/node_modules/errorbeacon/index.js:3:3)\n    at main (http://h/app.js:4:4)",
+            "Error: x\n    at capture (http://h/node_modules/errorbeacon/index.js:1:1)",
+            "f@http://h/a.js:10:5\nforEach@[native code]\nglobal code@http://h/a.js:20:3\nm::g@probe.wasm:wasm-function[126]",
+            "302@<?>:wasm-function[302]\napp::f::h0123456789abcdef@app.wasm:wasm-function[7]\nrun@http://h/a.js:1:2",
+            "Error\n    at JSON.parse (<anonymous>)\n    at async Promise.all (index 1)\n    at process.processTimers (node:internal/timers:512:7)",
+            "RuntimeError: unreachable\n    at m.wasm.std[a543996e6e7dbf1e]::panicking::panic_with_hook (wasm://wasm/m.wasm-0001b9f2:wasm-function[24]:0x374e)\n    at m.wasm.app::level3::ha1b51f36a762e82b (wasm://wasm/m.wasm-0001b9f2:wasm-function[39]:0x3ef4)",
+            "Error: \"quoted\" \\ \u{1}\n    at f\u{1}\"x (http://h/a\"b.js:1:2)",
+            "",
+            "no frames at all",
+        ] {
+            assert_eq!(lean(s, None), old(s, None), "{s}");
+        }
+        let s = "Error\n    at a (http://h/pkg/index.js:1:1)\n    at b (http://h/x.js:1:1)";
+        assert_eq!(lean(s, Some("http://h/pkg/")), old(s, Some("http://h/pkg/")));
+    }
+
+    #[test]
+    fn bounds_hold_for_huge_inputs() {
+        let line = "    at f (http://h/a.js:1:2)\n";
+        let big = format!("Error: x\n{}", line.repeat(100_000));
+        assert_eq!(lean(&big, None), old(&big, None));
+        let long_line = format!("    at f (http://h/{}.js:1:2)", "a".repeat(MAX_LINE_BYTES));
+        assert_eq!(lean(&long_line, None), "[]");
+    }
+
+    #[test]
+    fn middle_frames_are_skipped_keeping_both_ends() {
+        let stack: String = (0..20).map(|i| format!("    at f{i} (http://h/a.js:{}:1)\n", i + 1)).collect();
+        let mut out = Out::new(usize::MAX);
+        let n = write_frames(&mut out, &stack, None, FrameBounds { frames: 5, chars: usize::MAX });
+        assert_eq!(n, 5);
+        let v: serde_json::Value = serde_json::from_slice(out.bytes()).expect("json");
+        let names: Vec<_> = v.as_array().expect("array").iter().map(|f| f["function"].as_str().unwrap_or("")).collect();
+        // Oldest first: f19 is the outermost caller, f0 where it failed.
+        assert_eq!(names, ["f19", "f18", "f17", "f1", "f0"]);
+    }
+
+    /// Every stack string in the fixtures (real captured stacks of seven engines, the peer
+    /// corpora): the lean bytes equal the old composer's serde_json bytes, but for raw Rust
+    /// symbols, which the old one demangles and the lean one leaves to the inbox.
+    #[test]
+    fn bytes_equal_the_old_composer_on_every_fixture_stack() {
+        fn stacks(v: &serde_json::Value, key: &str, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) if key.contains("stack") => out.push(s.clone()),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| stacks(x, key, out)),
+                serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| stacks(x, k, out)),
+                _ => {}
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut files = Vec::new();
+        for dir in ["stacks/bun", "stacks/chromium", "stacks/deno", "stacks/firefox", "stacks/node", "stacks/webkit", "stacks/workerd", "peer"] {
+            for e in std::fs::read_dir(root.join(dir)).expect("fixture dir") {
+                files.push(e.expect("entry").path());
+            }
+        }
+        let (mut all, mut frames, mut raw_symbols) = (0, 0, 0);
+        for file in files {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+            let mut found = Vec::new();
+            stacks(&v, "", &mut found);
+            for s in found {
+                all += 1;
+                let (l, o) = (lean(&s, None), old(&s, None));
+                let (lv, ov): (serde_json::Value, serde_json::Value) =
+                    (serde_json::from_str(&l).expect("lean json"), serde_json::from_str(&o).expect("old json"));
+                frames += ov.as_array().map_or(0, Vec::len);
+                if l == o {
+                    continue;
+                }
+                let (la, oa) = (lv.as_array().expect("array"), ov.as_array().expect("array"));
+                assert_eq!(la.len(), oa.len(), "{}: {s}", file.display());
+                for (a, b) in la.iter().zip(oa) {
+                    if a != b {
+                        let f = a["function"].as_str().unwrap_or("");
+                        assert!(f.starts_with("_ZN") || f.starts_with("__ZN") || f.starts_with("_R"), "{}: {a} != {b}", file.display());
+                        raw_symbols += 1;
+                    }
+                }
+            }
+        }
+        assert!(all > 300 && frames > 2000, "{all} stacks, {frames} frames");
+        eprintln!("{all} stacks, {frames} frames equal ({raw_symbols} raw symbols left as printed)");
+    }
+}

@@ -1,0 +1,8 @@
+//! The lean wasm path's writer (issue 25): a capture goes from the description of the thrown
+//! value to the envelope's bytes in one pass, into one buffer, with bounds applied while
+//! writing. No event tree, no serde, no `core::fmt`, no generic helper per type: the host's
+//! protocol types ([`crate::protocol`]) read what it writes in the tests, never the other way.
+
+mod out;
+
+pub use out::Out;
