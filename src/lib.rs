@@ -32,6 +32,7 @@ mod stack;
 mod text;
 #[cfg_attr(not(feature = "npm"), allow(dead_code))]
 mod utf16;
+#[doc(hidden)]
 pub mod write;
 
 #[cfg(target_arch = "wasm32")]
@@ -42,7 +43,11 @@ pub use dsn::{Dsn, DsnError};
 pub use envelope::{Envelope, EnvelopeError, Item};
 pub use protocol::{Breadcrumb, Event, EventId, Exception, Frame, Level, Stacktrace, Timestamp, User};
 pub use stack::{parse_stack, parse_stack_with, ParseOptions};
-#[cfg(all(target_arch = "wasm32", not(feature = "npm")))]
+/// The lean core (issue 25): frames written as JSON bytes. Public for the host's tests and
+/// benchmarks while the npm binding moves to it; not part of the API (`../shared/API.md`).
+#[doc(hidden)]
+pub use stack::{write_frames, FrameBounds};
+#[cfg(all(target_arch = "wasm32", not(any(feature = "npm", feature = "lean"))))]
 pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, flush, init, Guard, Options};
 
 /// Whether this build has the parts that only opt-in options reach: `beforeSend`, the offline

@@ -10,6 +10,7 @@
 mod demangle;
 mod gecko;
 mod jsc;
+mod line;
 mod location;
 mod names;
 mod paths;
@@ -20,8 +21,8 @@ use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
 use crate::protocol::{Addr, Frame};
 use location::Loc;
 pub(crate) use names::is_sdk_entry;
-pub use write::{write_frames, FrameBounds};
 use std::borrow::Cow;
+pub use write::{write_frames, FrameBounds};
 
 /// A frame as one line parser read it: slices of the input, nothing decided yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,24 +9,19 @@
 //! `_R…`) are written as printed: the inbox demangles them when it reads the event
 //! (issue 25, decision 5).
 
-use super::location::Loc;
-use super::paths::{self, PathFacts};
-use super::{gecko, jsc, names, v8, RawFrame};
+use super::line::{self, facts, find, strip, sub, tail, Facts, Loc, Raw, NO_FACTS, NO_FRAME};
 use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
-use crate::text::{find, find_byte, from, strip, to};
 use crate::write::Out;
 
 /// A frame line as read, with what its path says.
 #[derive(Clone, Copy)]
 struct Seen<'a> {
-    raw: RawFrame<'a>,
-    facts: PathFacts<'a>,
+    raw: Raw<'a>,
+    facts: Facts<'a>,
     sdk: bool,
 }
 
-const NO_FACTS: PathFacts<'static> = PathFacts { filename: "", app: false, sdk: false };
-const EMPTY: Seen<'static> =
-    Seen { raw: RawFrame { function: None, loc: Loc::None, is_async: false }, facts: NO_FACTS, sdk: false };
+const EMPTY: Seen<'static> = Seen { raw: NO_FRAME, facts: NO_FACTS, sdk: false };
 
 /// How much of a stack to write: trimming tightens these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,8 +38,9 @@ impl FrameBounds {
 }
 
 /// Writes the frames of `stack` as a JSON array, oldest first; returns how many it wrote.
-/// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them.
-pub fn write_frames(out: &mut Out, stack: &str, sdk_prefix: Option<&str>, bounds: FrameBounds) -> usize {
+/// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them (empty:
+/// unknown).
+pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
     let mut seen = [EMPTY; MAX_FRAMES];
     let n = read(stack, sdk_prefix, &mut seen);
     let frames = seen.get(..n).unwrap_or_default();
@@ -56,51 +52,61 @@ pub fn write_frames(out: &mut Out, stack: &str, sdk_prefix: Option<&str>, bounds
     let (old, new) = (keep - keep / 2, keep / 2);
     let mut buf = [0u8; MAX_LINE_BYTES];
     out.byte(b'[');
-    for (i, f) in frames.iter().rev().enumerate() {
-        if i >= old && i < total - new {
+    let mut i = total;
+    while i > 0 {
+        i -= 1;
+        let k = total - 1 - i;
+        if k >= old && k < total - new {
             continue;
         }
-        out.comma();
-        write_frame(out, f, bounds.chars, &mut buf);
+        if let Some(f) = frames.get(i) {
+            out.comma();
+            write_frame(out, f, bounds.chars, &mut buf);
+        }
     }
     out.byte(b']');
     keep
 }
 
 /// The frame lines of `stack` into `seen`, newest first; returns how many.
-fn read<'a>(stack: &'a str, sdk_prefix: Option<&str>, seen: &mut [Seen<'a>; MAX_FRAMES]) -> usize {
-    let stack = super::truncate_at_char_boundary(stack, MAX_STACK_BYTES);
+fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut [Seen<'a>; MAX_FRAMES]) -> usize {
+    // At most MAX_STACK_BYTES, cut on a character boundary.
+    let mut end = stack.len().min(MAX_STACK_BYTES);
+    while end > 0 && end < stack.len() && stack.get(end).is_some_and(|&b| b & 0xc0 == 0x80) {
+        end -= 1;
+    }
+    let mut rest = sub(stack, 0, end);
     let mut n = 0;
     // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
     // line that looked like a Firefox frame was part of the message.
     let mut is_v8 = false;
-    for line in super::Lines(stack) {
-        if n >= MAX_FRAMES {
-            break;
-        }
-        if line.len() > MAX_LINE_BYTES {
+    while !rest.is_empty() && n < MAX_FRAMES {
+        let nl = find(rest, b"\n", 0).unwrap_or(rest.len());
+        let text = sub(rest, 0, nl);
+        rest = tail(rest, nl + 1);
+        if text.len() > MAX_LINE_BYTES {
             continue;
         }
-        let raw = match strip(line.trim_ascii_start(), "at ") {
-            Some(rest) => {
+        let raw = match strip(text.trim_ascii_start(), b"at ") {
+            Some(after) => {
                 if !is_v8 {
                     is_v8 = true;
                     n = 0;
                 }
-                v8::parse_line(rest)
+                Some(line::v8(after))
             }
             None if is_v8 => continue,
-            None => gecko::parse_line(line).or_else(|| jsc::parse_line(line)),
+            None => line::gecko(text).or_else(|| line::jsc(text)),
         };
         let Some(raw) = raw else { continue };
         let (facts, sdk) = match raw.loc {
-            Loc::Source { path, .. } => {
-                let facts = paths::analyze(path, sdk_prefix);
-                (facts, facts.sdk || raw.function.is_some_and(names::is_sdk_entry))
+            Loc::Source(path, ..) => {
+                let f = facts(path, sdk_prefix);
+                (f, f.sdk || line::is_sdk_entry(raw.function))
             }
-            Loc::Wasm { path, .. } => {
-                let facts = paths::analyze(path, sdk_prefix);
-                (facts, facts.sdk)
+            Loc::Wasm(path, ..) => {
+                let f = facts(path, sdk_prefix);
+                (f, f.sdk)
             }
             Loc::None | Loc::Native(_) => (NO_FACTS, false),
         };
@@ -112,70 +118,63 @@ fn read<'a>(stack: &'a str, sdk_prefix: Option<&str>, seen: &mut [Seen<'a>; MAX_
     n
 }
 
-/// One frame object, fields in [`crate::protocol::Frame`]'s order.
-/// `buf`: room for a cleaned wasm name.
+/// One frame object, fields in [`crate::protocol::Frame`]'s order. `buf`: room for a cleaned
+/// wasm name.
 fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut [u8; MAX_LINE_BYTES]) {
     let function = f.raw.function;
     out.byte(b'{');
-    let in_app = match f.raw.loc {
-        Loc::None => {
-            if let Some(name) = function {
-                out.field("function", name, chars);
-            }
-            false
-        }
-        Loc::Native(path) => {
-            if let Some(name) = function {
-                out.field("function", name, chars);
-            }
-            out.field("filename", path, chars);
-            out.field("abs_path", path, chars);
-            false
-        }
-        Loc::Source { path, line, col } => {
-            if let Some(name) = function {
-                out.field("function", name, chars);
-            }
-            out.field("filename", f.facts.filename, chars);
-            out.field("abs_path", path, chars);
-            number("lineno", line, out);
-            number("colno", col, out);
-            let entry = function.is_some_and(names::is_sdk_entry);
-            let glue = function.is_some_and(names::is_js_glue);
-            !glue && !entry && f.facts.app
-        }
-        Loc::Wasm { path, index, addr } => {
+    let mut app = false;
+    let mut wasm = None;
+    match f.raw.loc {
+        Loc::Wasm(path, index, addr) => {
             // JavaScriptCore prints the function index where it has no name
             // (`302@<?>:wasm-function[302]`): that is no name.
-            let printed = function.filter(|p| !p.bytes().all(|c| c.is_ascii_digit()));
-            let mut app = !f.facts.sdk;
-            if let Some(printed) = printed {
-                let (clean, changed) = clean_wasm_name(printed, buf);
+            app = !f.facts.sdk;
+            if !function.iter().all(u8::is_ascii_digit) {
+                let (clean, changed) = clean_wasm_name(function, buf);
                 out.field("function", clean, chars);
                 if changed {
-                    out.field("raw_function", printed, chars);
+                    out.field("raw_function", function, chars);
                 }
-                app &= !names::is_rust_runtime(clean) && !names::is_wasm_bindgen_glue(clean);
+                app &= line::is_app_wasm(clean);
             }
             out.field("filename", f.facts.filename, chars);
             out.field("abs_path", path, chars);
-            out.key("in_app");
-            out.raw(if app { b"true" } else { b"false" });
-            out.field("platform", "native", usize::MAX);
-            if let Some(a) = addr {
-                out.key("instruction_addr");
-                out.addr(a);
-            }
-            if let Some(i) = index {
-                out.key("function_id");
-                out.addr(u64::from(i));
-            }
-            out.byte(b'}');
-            return;
+            wasm = Some((index, addr));
         }
-    };
+        loc => {
+            if !function.is_empty() {
+                out.field("function", function, chars);
+            }
+            match loc {
+                Loc::Native(path) => {
+                    out.field("filename", path, chars);
+                    out.field("abs_path", path, chars);
+                }
+                Loc::Source(path, line, col) => {
+                    out.field("filename", f.facts.filename, chars);
+                    out.field("abs_path", path, chars);
+                    number("lineno", line, out);
+                    number("colno", col, out);
+                    app = !line::is_js_glue(function) && !line::is_sdk_entry(function) && f.facts.app;
+                }
+                _ => {}
+            }
+        }
+    }
     out.key("in_app");
-    out.raw(if in_app { b"true" } else { b"false" });
+    out.raw(if app { b"true" } else { b"false" });
+    if let Some((index, addr)) = wasm {
+        out.field("platform", b"native", usize::MAX);
+        if let Some(a) = addr {
+            out.key("instruction_addr");
+            out.addr(a);
+        }
+        if let Some(i) = index {
+            out.key("function_id");
+            out.addr(u64::from(i));
+        }
+    }
     out.byte(b'}');
 }
 
@@ -187,53 +186,60 @@ fn number(key: &str, n: Option<u32>, out: &mut Out) {
 }
 
 /// The name Sentry shows for a wasm frame's printed function text, written into `buf` when it
-/// differs: the module prefix engines add (`m.wasm.`), the legacy hash (`::h0123…`) and v0
-/// crate disambiguators (`std[a543…]`) removed, as [`names::clean_wasm_function`] does but
-/// without demangling raw symbols. Returns the name and whether it differs from `printed`.
-pub(crate) fn clean_wasm_name<'b>(printed: &'b str, buf: &'b mut [u8; MAX_LINE_BYTES]) -> (&'b str, bool) {
-    let name = match find(printed, ".wasm.") {
-        Some(i) => from(printed, i + ".wasm.".len()),
+/// differs by more than a prefix or suffix: the module prefix engines add (`m.wasm.`), the
+/// legacy hash (`::h0123…`) and v0 crate disambiguators (`std[a543…]`) removed, as
+/// [`super::names::clean_wasm_function`] does but without demangling raw symbols. Returns the
+/// name and whether it differs from `printed`.
+pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut [u8; MAX_LINE_BYTES]) -> (&'b [u8], bool) {
+    let name = match find(printed, b".wasm.", 0) {
+        Some(i) => tail(printed, i + 6),
         None => printed,
     };
-    let (symbol, suffix) = match find_byte(name, b' ') {
-        Some(i) => (to(name, i), from(name, i)),
-        None => (name, ""),
+    let (symbol, suffix) = match find(name, b" ", 0) {
+        Some(i) => (sub(name, 0, i), tail(name, i)),
+        None => (name, &b""[..]),
     };
     // Engines add at most a short note after the name (` externref shim`); anything longer is
     // not a symbol worth rewriting.
     if suffix.len() > 64 {
         return (name, name.len() != printed.len());
     }
-    let symbol = strip_legacy_hash(symbol);
-    // What is kept, as pieces of `printed`, copied into `buf` only when there are several.
+    // `a::b::h0123456789abcdef` → `a::b` (the legacy mangling's hash).
+    let symbol = match symbol.len().checked_sub(19) {
+        Some(h) if sub(symbol, h, h + 3) == b"::h" && tail(symbol, h + 3).iter().all(u8::is_ascii_hexdigit) => {
+            sub(symbol, 0, h)
+        }
+        _ => symbol,
+    };
+    // What is kept, as pieces of `printed` copied into `buf`.
     let mut len = 0;
-    let mut put = |piece: &str, buf: &mut [u8; MAX_LINE_BYTES]| {
+    let mut put = |piece: &[u8], buf: &mut [u8; MAX_LINE_BYTES]| {
         if let Some(dst) = buf.get_mut(len..len + piece.len()) {
-            dst.copy_from_slice(piece.as_bytes());
+            dst.copy_from_slice(piece);
             len += piece.len();
         }
     };
     let mut rest = symbol;
     let mut removed = false;
-    while let Some(open) = find_byte(rest, b'[') {
-        let after = from(rest, open + 1);
-        let close = find_byte(after, b']');
-        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
-        let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+    while let Some(open) = find(rest, b"[", 0) {
+        let after = tail(rest, open + 1);
+        let close = find(after, b"]", 0);
+        let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && sub(after, 0, c).iter().all(u8::is_ascii_hexdigit));
+        let prev_is_ident = sub(rest, 0, open).last().is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         match close {
             Some(c) if is_hash && prev_is_ident => {
-                put(to(rest, open), buf);
-                rest = from(after, c + 1);
+                put(sub(rest, 0, open), buf);
+                rest = tail(after, c + 1);
                 removed = true;
             }
             _ => {
-                put(to(rest, open + 1), buf);
+                put(sub(rest, 0, open + 1), buf);
                 rest = after;
             }
         }
     }
     if !removed {
-        // One piece of `printed`: the symbol and its suffix when they are adjacent.
+        // One piece of `printed`: the symbol, or it and its suffix when they are adjacent.
         if suffix.is_empty() {
             return (symbol, symbol.len() != printed.len());
         }
@@ -244,25 +250,7 @@ pub(crate) fn clean_wasm_name<'b>(printed: &'b str, buf: &'b mut [u8; MAX_LINE_B
     // The pieces so far and `rest` make the symbol without its disambiguators.
     put(rest, buf);
     put(suffix, buf);
-    match core::str::from_utf8(buf.get(..len).unwrap_or_default()) {
-        Ok(s) => (s, true),
-        Err(_) => (name, name.len() != printed.len()),
-    }
-}
-
-/// `a::b::h0123456789abcdef` → `a::b` (the legacy mangling's hash component).
-fn strip_legacy_hash(s: &str) -> &str {
-    match crate::text::rfind(s, "::h") {
-        Some(i) => {
-            let hash = from(s, i + 3);
-            if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                to(s, i)
-            } else {
-                s
-            }
-        }
-        None => s,
-    }
+    (sub(buf, 0, len), true)
 }
 
 #[cfg(test)]
@@ -279,7 +267,7 @@ mod tests {
 
     fn lean(stack: &str, prefix: Option<&str>) -> String {
         let mut out = Out::new(usize::MAX);
-        write_frames(&mut out, stack, prefix, FrameBounds::ALL);
+        write_frames(&mut out, stack.as_bytes(), prefix.unwrap_or("").as_bytes(), FrameBounds::ALL);
         String::from_utf8(out.into_bytes()).expect("utf-8")
     }
 
@@ -296,9 +284,9 @@ mod tests {
             "a[0123456789abcdef] with a note",
         ] {
             let mut buf = [0u8; MAX_LINE_BYTES];
-            let (clean, changed) = clean_wasm_name(printed, &mut buf);
-            let want = names::clean_wasm_function(printed);
-            assert_eq!(clean, want, "{printed}");
+            let (clean, changed) = clean_wasm_name(printed.as_bytes(), &mut buf);
+            let want = crate::stack::names::clean_wasm_function(printed);
+            assert_eq!(clean, want.as_bytes(), "{printed}");
             assert_eq!(changed, want != printed, "{printed}");
         }
     }
@@ -345,7 +333,7 @@ mod tests {
     fn middle_frames_are_skipped_keeping_both_ends() {
         let stack: String = (0..20).map(|i| format!("    at f{i} (http://h/a.js:{}:1)\n", i + 1)).collect();
         let mut out = Out::new(usize::MAX);
-        let n = write_frames(&mut out, &stack, None, FrameBounds { frames: 5, chars: usize::MAX });
+        let n = write_frames(&mut out, stack.as_bytes(), b"", FrameBounds { frames: 5, chars: usize::MAX });
         assert_eq!(n, 5);
         let v: serde_json::Value = serde_json::from_slice(out.bytes()).expect("json");
         let names: Vec<_> = v.as_array().expect("array").iter().map(|f| f["function"].as_str().unwrap_or("")).collect();
@@ -368,7 +356,16 @@ mod tests {
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let mut files = Vec::new();
-        for dir in ["stacks/bun", "stacks/chromium", "stacks/deno", "stacks/firefox", "stacks/node", "stacks/webkit", "stacks/workerd", "peer"] {
+        for dir in [
+            "stacks/bun",
+            "stacks/chromium",
+            "stacks/deno",
+            "stacks/firefox",
+            "stacks/node",
+            "stacks/webkit",
+            "stacks/workerd",
+            "peer",
+        ] {
             for e in std::fs::read_dir(root.join(dir)).expect("fixture dir") {
                 files.push(e.expect("entry").path());
             }
@@ -392,7 +389,11 @@ mod tests {
                 for (a, b) in la.iter().zip(oa) {
                     if a != b {
                         let f = a["function"].as_str().unwrap_or("");
-                        assert!(f.starts_with("_ZN") || f.starts_with("__ZN") || f.starts_with("_R"), "{}: {a} != {b}", file.display());
+                        assert!(
+                            f.starts_with("_ZN") || f.starts_with("__ZN") || f.starts_with("_R"),
+                            "{}: {a} != {b}",
+                            file.display()
+                        );
                         raw_symbols += 1;
                     }
                 }
@@ -400,5 +401,29 @@ mod tests {
         }
         assert!(all > 300 && frames > 2000, "{all} stacks, {frames} frames");
         eprintln!("{all} stacks, {frames} frames equal ({raw_symbols} raw symbols left as printed)");
+    }
+
+    proptest::proptest! {
+        /// Stacks made of the pieces real lines are made of, and arbitrary bytes: the lean
+        /// bytes equal the old composer's, and the output is always valid JSON.
+        #[test]
+        fn equals_the_old_composer_on_generated_stacks(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "    at ", "at ", "async ", "f", "Object.<anonymous>", " (", ")", "(", "@", "http://h:80/a.js", ":1", ":23", ":0x1f",
+                "wasm://wasm/m.wasm-1", ":wasm-function[", ".wasm-function[", "]", "[native code]", "<anonymous>", "eval at ",
+                ", ", "index ", "\n", " ", "m.wasm.", "a::b::h0123456789abcdef", "std[a543996e6e7dbf1e]::x", " shim",
+                "node_modules/errorbeacon/", "data:text/js,", "é", "\"", "\\", "\u{1}", "__errorbeacon_x", "__wbg_y", "global code",
+                "99999999999", "file:///", "?q#f", "/", ":", "_ZN3foo", "errorbeacon.wasm",
+            ]), 0..40),
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+        ) {
+            let s: String = parts.concat();
+            let lean_out = lean(&s, None);
+            proptest::prop_assert_eq!(&lean_out, &old(&s, None));
+            let mut out = Out::new(usize::MAX);
+            write_frames(&mut out, &noise, b"", FrameBounds::ALL);
+            let text = String::from_utf8_lossy(out.bytes()).into_owned();
+            proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{}", text);
+        }
     }
 }

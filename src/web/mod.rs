@@ -7,12 +7,18 @@
 //! values (`classify`), the SDK exports (`sdk`) and `parseStack`'s shared buffers
 //! (`parse_export`). Its wasm-bindgen tests run the classifier over `test_values` instead.
 
-#[cfg(not(feature = "npm"))]
+#[cfg(not(any(feature = "npm", feature = "lean")))]
 mod host;
-#[cfg(not(feature = "npm"))]
+#[cfg(not(any(feature = "npm", feature = "lean")))]
 mod panic;
-#[cfg(not(feature = "npm"))]
+#[cfg(not(any(feature = "npm", feature = "lean")))]
 pub(crate) mod rust_api;
+
+// The lean npm module (issue 25), built beside the current one until it replaces it.
+#[cfg(all(feature = "lean", not(test)))]
+mod arena;
+#[cfg(all(feature = "lean", not(test)))]
+mod lean;
 
 #[cfg(all(feature = "npm", not(test)))]
 mod abi;
@@ -30,7 +36,7 @@ mod tests;
 
 /// 16 random bytes (for event ids) from `random`, a source like `Math.random()`. (Unused by the
 /// npm module's wasm-bindgen tests, which build neither `abi` nor `host`.)
-#[cfg_attr(all(feature = "npm", test), allow(dead_code))]
+#[cfg_attr(any(all(feature = "npm", test), feature = "lean"), allow(dead_code))]
 pub(crate) fn random_bytes_from(random: fn() -> f64) -> [u8; 16] {
     let mut out = [0u8; 16];
     for chunk in out.chunks_mut(4) {

@@ -79,27 +79,26 @@ impl Out {
 
     /// `s` as a JSON string, cut to `max_chars` characters (the last one then an ellipsis,
     /// as Relay marks a trimmed string).
-    pub fn str(&mut self, s: &str, max_chars: usize) {
+    pub fn str(&mut self, s: &[u8], max_chars: usize) {
         self.byte(b'"');
         self.escaped(s, max_chars);
         self.byte(b'"');
     }
 
     /// `"key":"s"`.
-    pub fn field(&mut self, key: &str, s: &str, max_chars: usize) {
+    pub fn field(&mut self, key: &str, s: &[u8], max_chars: usize) {
         self.key(key);
         self.str(s, max_chars);
     }
 
     /// The characters of `s` escaped as inside a JSON string (as serde_json escapes: `"`, `\`
     /// and control characters), at most `max_chars` of them.
-    pub fn escaped(&mut self, s: &str, max_chars: usize) {
+    pub fn escaped(&mut self, s: &[u8], max_chars: usize) {
         let cut = cut_chars(s, max_chars);
-        let (keep, ellipsis) = match cut {
+        let (b, ellipsis) = match cut {
             Some(end) => (s.get(..end).unwrap_or_default(), true),
             None => (s, false),
         };
-        let b = keep.as_bytes();
         let mut start = 0;
         for (i, &c) in b.iter().enumerate() {
             let esc: &[u8] = match c {
@@ -196,10 +195,10 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The byte offset where `s` is cut to keep `max` characters, the last one then replaced by an
 /// ellipsis; `None` when `s` has at most `max` characters.
-pub(crate) fn cut_chars(s: &str, max: usize) -> Option<usize> {
+pub(crate) fn cut_chars(s: &[u8], max: usize) -> Option<usize> {
     let mut chars = 0usize;
     let mut keep_end = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
+    for (i, &b) in s.iter().enumerate() {
         if b & 0xc0 != 0x80 {
             if chars + 1 == max {
                 keep_end = i;
@@ -240,15 +239,16 @@ mod tests {
     #[test]
     fn strings_escape_as_serde_json_does() {
         for t in ["plain", "q\"b\\s", "ctl\u{0}\u{1f}\u{8}\u{c}\n\r\t", "é中😀/</script>", ""] {
-            assert_eq!(s(|o| o.str(t, usize::MAX)), serde_json::to_string(t).expect("json"), "{t:?}");
+            assert_eq!(s(|o| o.str(t.as_bytes(), usize::MAX)), serde_json::to_string(t).expect("json"), "{t:?}");
         }
     }
 
     #[test]
     fn strings_cut_on_a_character_boundary_like_truncate_chars() {
-        for (t, max) in [("abcdef", 3), ("abc", 3), ("ab", 3), ("ééééé", 2), ("😀😀😀", 1), ("x", 0), ("", 0)] {
+        for (t, max) in [("abcdef", 3), ("abc", 3), ("ab", 3), ("ééééé", 2), ("😀😀😀", 1), ("x", 0), ("", 0)]
+        {
             let want = crate::text::truncate_chars(t, max);
-            assert_eq!(s(|o| o.escaped(t, max)), want, "{t:?} {max}");
+            assert_eq!(s(|o| o.escaped(t.as_bytes(), max)), want, "{t:?} {max}");
         }
     }
 
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn the_limit_holds() {
         let mut o = Out::new(4);
-        o.str("abcdef", 100);
+        o.str(b"abcdef", 100);
         assert!(o.over());
         assert!(o.len() <= 4);
     }
