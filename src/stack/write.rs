@@ -26,7 +26,8 @@ const EMPTY: Seen<'static> = Seen { raw: NO_FRAME, facts: NO_FACTS, sdk: false }
 /// How much of a stack to write: trimming tightens these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameBounds {
-    /// Frames kept; a longer stack keeps its oldest half and newest half of this many.
+    /// Frames kept; a longer stack keeps its newest half (rounded up: one frame is the crash
+    /// frame) and its oldest half of this many.
     pub frames: usize,
     /// Characters of each string field.
     pub chars: usize,
@@ -49,7 +50,7 @@ pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Fram
     let frames = if own < n { frames.get(own..).unwrap_or_default() } else { frames };
     let total = frames.len();
     let keep = bounds.frames.min(total);
-    let (old, new) = (keep - keep / 2, keep / 2);
+    let (old, new) = (keep / 2, keep - keep / 2);
     let mut buf = [0u8; MAX_LINE_BYTES];
     out.byte(b'[');
     let mut i = total;
@@ -338,7 +339,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(out.bytes()).expect("json");
         let names: Vec<_> = v.as_array().expect("array").iter().map(|f| f["function"].as_str().unwrap_or("")).collect();
         // Oldest first: f19 is the outermost caller, f0 where it failed.
-        assert_eq!(names, ["f19", "f18", "f17", "f1", "f0"]);
+        assert_eq!(names, ["f19", "f18", "f2", "f1", "f0"]);
     }
 
     /// Every stack string in the fixtures (real captured stacks of seven engines, the peer

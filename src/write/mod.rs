@@ -3,6 +3,9 @@
 //! writing. No event tree, no serde, no `core::fmt`, no generic helper per type: the host's
 //! protocol types ([`crate::protocol`]) read what it writes in the tests, never the other way.
 
+mod event;
 mod out;
+mod spans;
 
+pub use event::{write_envelope, Capture, Exc, Written};
 pub use out::Out;

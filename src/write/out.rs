@@ -23,6 +23,11 @@ impl Out {
         self.over
     }
 
+    /// Forgets that a write was refused (before writing again).
+    pub fn clear_over(&mut self) {
+        self.over = false;
+    }
+
     /// The bytes written.
     pub fn bytes(&self) -> &[u8] {
         &self.buf
