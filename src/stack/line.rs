@@ -387,7 +387,8 @@ pub(crate) fn is_app_wasm(name: &[u8]) -> bool {
     !runtime && !is_js_glue(name) && !name.ends_with(b" shim") && find(name, b"::__wbg_", 0).is_none()
 }
 
-#[cfg(test)]
+// Host tests (fixtures from disk, proptest): not in the wasm-bindgen-test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::stack::location::{self as old, Loc as OldLoc};

@@ -254,7 +254,8 @@ pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut [u8; MAX_LINE_
     (sub(buf, 0, len), true)
 }
 
-#[cfg(test)]
+// Host tests (fixtures from disk, proptest): not in the wasm-bindgen-test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::stack::{parse_stack_with, ParseOptions};

@@ -70,3 +70,81 @@ pub extern "C" fn parse(len: usize, prefix_len: usize) -> usize {
     write_frames(&mut out, stack, prefix, FrameBounds::ALL);
     finish(out)
 }
+
+/// Reads the input's length-prefixed fields (`[u32 LE byte length][bytes]`, the length
+/// `u32::MAX` for none) in order.
+struct Fields {
+    bytes: &'static [u8],
+    at: usize,
+}
+
+impl Fields {
+    /// The next plain u32 (a count).
+    fn u32(&mut self) -> u32 {
+        let head = self.bytes.get(self.at..self.at + 4).and_then(|h| <[u8; 4]>::try_from(h).ok());
+        self.at += 4;
+        head.map_or(u32::MAX, u32::from_le_bytes)
+    }
+
+    fn next(&mut self) -> &'static [u8] {
+        let n = self.u32() as usize;
+        if n == u32::MAX as usize {
+            return b"";
+        }
+        let field = self.bytes.get(self.at..self.at + n).unwrap_or_default();
+        self.at += n;
+        field
+    }
+}
+
+/// Exceptions one capture can have: the thrown value and its linked errors
+/// (`MAX_LINKED_ERRORS` deep, AggregateError children within it).
+const MAX_EXCEPTIONS: usize = 16;
+
+/// Writes a capture's envelope from the input's fields (js/glue.js `capture`): event id (16
+/// bytes), level, release, dist, environment, message, breadcrumbs, user, request, contexts,
+/// tags, extra, fingerprint, sdk, images, dsn, SDK URL prefix, then a count and that many
+/// exceptions (type, value, stack, mechanism). `limit`: the channel's bytes. Returns the
+/// envelope's length (0: not even the minimal event fits).
+#[no_mangle]
+pub extern "C" fn capture(len: usize, timestamp_ms: f64, sent_at_ms: f64, limit: u32) -> usize {
+    use crate::write::{write_envelope, Capture, Exc};
+    let mut f = Fields { bytes: input_bytes(len), at: 0 };
+    let mut event_id = [0u8; 16];
+    if let Some(id) = f.next().get(..16) {
+        event_id.copy_from_slice(id);
+    }
+    let mut c = Capture {
+        event_id,
+        timestamp_ms: timestamp_ms as u64,
+        sent_at_ms: sent_at_ms as u64,
+        level: f.next(),
+        release: f.next(),
+        dist: f.next(),
+        environment: f.next(),
+        message: f.next(),
+        breadcrumbs: f.next(),
+        user: f.next(),
+        request: f.next(),
+        contexts: f.next(),
+        tags: f.next(),
+        extra: f.next(),
+        fingerprint: f.next(),
+        sdk: f.next(),
+        images: f.next(),
+        dsn: f.next(),
+        sdk_prefix: f.next(),
+        exceptions: &[],
+    };
+    let n = (f.u32() as usize).min(MAX_EXCEPTIONS);
+    let mut list = [Exc::default(); MAX_EXCEPTIONS];
+    for e in list.iter_mut().take(n) {
+        *e = Exc { ty: f.next(), value: f.next(), stack: f.next(), mechanism: f.next() };
+    }
+    c.exceptions = list.get(..n).unwrap_or_default();
+    let mut out = Out::new(limit as usize);
+    if write_envelope(&mut out, &c).too_large {
+        return 0;
+    }
+    finish(out)
+}

@@ -294,5 +294,6 @@ fn write_exception(out: &mut Out, e: &Exc<'_>, sdk_prefix: &[u8], b: &Bounds) {
     out.byte(b'}');
 }
 
-#[cfg(test)]
+// Host tests (proptest, the envelope reader): not in the wasm-bindgen-test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -231,7 +231,8 @@ fn civil(days: u64) -> (u64, u64, u64) {
     (y, m, d)
 }
 
-#[cfg(test)]
+// Host tests (fixtures from disk, proptest): not in the wasm-bindgen-test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

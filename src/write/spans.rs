@@ -52,7 +52,8 @@ pub(crate) fn count(json: &[u8]) -> usize {
     n
 }
 
-#[cfg(test)]
+// Host tests (fixtures from disk, proptest): not in the wasm-bindgen-test build.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

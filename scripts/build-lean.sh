@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the lean npm module (issue 25: feature `lean`, src/web/lean.rs) beside the shipped one,
+# and prints its size: what the new core weighs as it grows, before the binding switches to it.
+#
+#   scripts/build-lean.sh [--names]
+#
+# Same toolchain as scripts/build-pkg.sh (the pinned nightly, -Zbuild-std, panic=immediate-abort),
+# every crate at opt-level "z", wasm-opt -Oz. Output: target/lean/lean.wasm (not shipped).
+# --names also writes target/lean/lean.names.wasm and lists its largest functions
+# (scripts/wasm-funcs.mjs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
+[ -x node_modules/.bin/wasm-opt ] || { echo "build-lean: node_modules/.bin/wasm-opt not found; run scripts/setup.sh" >&2; exit 1; }
+TOOLCHAIN=$(cat scripts/wasm-toolchain)
+FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
+  --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext)
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_PACKAGE__OPT_LEVEL=z \
+RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold 15) -Zunstable-options -Cpanic=immediate-abort" \
+  cargo "+$TOOLCHAIN" build -q --release --target wasm32-unknown-unknown --lib -p errorbeacon --features lean \
+  --target-dir target/lean -Zbuild-std=std,panic_abort
+RAW=target/lean/wasm32-unknown-unknown/release/errorbeacon.wasm
+node_modules/.bin/wasm-opt -Oz "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features "$RAW" -o target/lean/lean.wasm
+echo "build-lean: target/lean/lean.wasm $(wc -c < target/lean/lean.wasm) B raw, $(gzip -9c target/lean/lean.wasm | wc -c) B gzip -9"
+if [ "${1:-}" = "--names" ]; then
+  node_modules/.bin/wasm-opt -Oz -g "${FEATURES[@]}" "$RAW" -o target/lean/lean.names.wasm
+  node scripts/wasm-funcs.mjs target/lean/lean.names.wasm 30
+fi
