@@ -204,9 +204,10 @@ fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
         out.raw(b"]}");
     }
     if !b.minimal {
-        if b.crumbs > 0 && count(c.breadcrumbs) > 0 {
+        let total = count(c.breadcrumbs);
+        if b.crumbs > 0 && total > 0 {
             out.raw(b",\"breadcrumbs\":{\"values\":[");
-            let skip = count(c.breadcrumbs).saturating_sub(b.crumbs);
+            let skip = total.saturating_sub(b.crumbs);
             let mut i = 0;
             each_piece(c.breadcrumbs, &mut |p| {
                 if i >= skip {
