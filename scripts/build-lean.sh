@@ -16,12 +16,12 @@ case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 TOOLCHAIN=$(cat scripts/wasm-toolchain)
 FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
   --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext)
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_PACKAGE__OPT_LEVEL=z \
-RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold 15) -Zunstable-options -Cpanic=immediate-abort" \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${EB_OPT_LEVEL:-z} CARGO_PROFILE_RELEASE_PACKAGE__OPT_LEVEL=${EB_OPT_LEVEL:-z} \
+RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold ${EB_INLINE:-15}) -Zunstable-options -Cpanic=immediate-abort" \
   cargo "+$TOOLCHAIN" build -q --release --target wasm32-unknown-unknown --lib -p errorbeacon --features lean \
   --target-dir target/lean -Zbuild-std=std,panic_abort
 RAW=target/lean/wasm32-unknown-unknown/release/errorbeacon.wasm
-node_modules/.bin/wasm-opt -Oz "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features "$RAW" -o target/lean/lean.wasm
+node_modules/.bin/wasm-opt ${EB_WASM_OPT:--Oz} "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features "$RAW" -o target/lean/lean.wasm
 echo "build-lean: target/lean/lean.wasm $(wc -c < target/lean/lean.wasm) B raw, $(gzip -9c target/lean/lean.wasm | wc -c) B gzip -9"
 if [ "${1:-}" = "--names" ]; then
   node_modules/.bin/wasm-opt -Oz -g "${FEATURES[@]}" "$RAW" -o target/lean/lean.names.wasm

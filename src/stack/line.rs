@@ -26,8 +26,6 @@ pub(crate) struct Raw<'a> {
     pub loc: Loc<'a>,
 }
 
-pub(crate) const NO_FRAME: Raw<'static> = Raw { function: b"", loc: Loc::None };
-
 /// `s[a..b]`, empty when out of range.
 #[inline]
 pub(crate) fn sub(s: &[u8], a: usize, b: usize) -> &[u8] {
@@ -39,11 +37,13 @@ pub(crate) fn tail(s: &[u8], a: usize) -> &[u8] {
     s.get(a..).unwrap_or_default()
 }
 
-/// The first `needle` in `s` at or after `from`.
+/// The first `needle` in `s` at or after `from`: its first byte found by a plain scan, the
+/// rest compared only there.
 pub(crate) fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
     let mut i = from;
-    while i + needle.len() <= s.len() {
-        if s.get(i..i + needle.len()) == Some(needle) {
+    while let Some(&b) = s.get(i) {
+        if b == first && s.get(i + 1..i + needle.len()) == Some(rest) {
             return Some(i);
         }
         i += 1;

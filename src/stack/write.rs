@@ -9,7 +9,7 @@
 //! `_R…`) are written as printed: the inbox demangles them when it reads the event
 //! (issue 25, decision 5).
 
-use super::line::{self, facts, find, strip, sub, tail, Facts, Loc, Raw, NO_FACTS, NO_FRAME};
+use super::line::{self, facts, find, strip, sub, tail, Facts, Loc, Raw, NO_FACTS};
 use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
 use crate::write::Out;
 
@@ -20,8 +20,6 @@ struct Seen<'a> {
     facts: Facts<'a>,
     sdk: bool,
 }
-
-const EMPTY: Seen<'static> = Seen { raw: NO_FRAME, facts: NO_FACTS, sdk: false };
 
 /// How much of a stack to write: trimming tightens these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,16 +40,18 @@ impl FrameBounds {
 /// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them (empty:
 /// unknown).
 pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
-    let mut seen = [EMPTY; MAX_FRAMES];
-    let n = read(stack, sdk_prefix, &mut seen);
-    let frames = seen.get(..n).unwrap_or_default();
+    // In the arena (wasm) a Vec costs a bump; a 250-entry array would be 12 KB to initialize.
+    let mut seen = Vec::new();
+    read(stack, sdk_prefix, &mut seen);
+    let n = seen.len();
+    let frames = seen.as_slice();
     // errorbeacon's own frames at the crash end (the newest, first here), unless nothing else is left.
     let own = frames.iter().take_while(|f| f.sdk).count();
     let frames = if own < n { frames.get(own..).unwrap_or_default() } else { frames };
     let total = frames.len();
     let keep = bounds.frames.min(total);
     let (old, new) = (keep / 2, keep - keep / 2);
-    let mut buf = [0u8; MAX_LINE_BYTES];
+    let mut buf = Vec::new();
     out.byte(b'[');
     let mut i = total;
     while i > 0 {
@@ -69,19 +69,18 @@ pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Fram
     keep
 }
 
-/// The frame lines of `stack` into `seen`, newest first; returns how many.
-fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut [Seen<'a>; MAX_FRAMES]) -> usize {
+/// The frame lines of `stack` into `seen`, newest first.
+fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut Vec<Seen<'a>>) {
     // At most MAX_STACK_BYTES, cut on a character boundary.
     let mut end = stack.len().min(MAX_STACK_BYTES);
     while end > 0 && end < stack.len() && stack.get(end).is_some_and(|&b| b & 0xc0 == 0x80) {
         end -= 1;
     }
     let mut rest = sub(stack, 0, end);
-    let mut n = 0;
     // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
     // line that looked like a Firefox frame was part of the message.
     let mut is_v8 = false;
-    while !rest.is_empty() && n < MAX_FRAMES {
+    while !rest.is_empty() && seen.len() < MAX_FRAMES {
         let nl = find(rest, b"\n", 0).unwrap_or(rest.len());
         let text = sub(rest, 0, nl);
         rest = tail(rest, nl + 1);
@@ -92,7 +91,7 @@ fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut [Seen<'a>; MAX_FRAMES
             Some(after) => {
                 if !is_v8 {
                     is_v8 = true;
-                    n = 0;
+                    seen.clear();
                 }
                 Some(line::v8(after))
             }
@@ -111,17 +110,13 @@ fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut [Seen<'a>; MAX_FRAMES
             }
             Loc::None | Loc::Native(_) => (NO_FACTS, false),
         };
-        if let Some(slot) = seen.get_mut(n) {
-            *slot = Seen { raw, facts, sdk };
-            n += 1;
-        }
+        seen.push(Seen { raw, facts, sdk });
     }
-    n
 }
 
 /// One frame object, fields in [`crate::protocol::Frame`]'s order. `buf`: room for a cleaned
 /// wasm name.
-fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut [u8; MAX_LINE_BYTES]) {
+fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
     let function = f.raw.function;
     out.byte(b'{');
     let mut app = false;
@@ -191,7 +186,7 @@ fn number(key: &str, n: Option<u32>, out: &mut Out) {
 /// legacy hash (`::h0123…`) and v0 crate disambiguators (`std[a543…]`) removed, as
 /// [`super::names::clean_wasm_function`] does but without demangling raw symbols. Returns the
 /// name and whether it differs from `printed`.
-pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut [u8; MAX_LINE_BYTES]) -> (&'b [u8], bool) {
+pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut Vec<u8>) -> (&'b [u8], bool) {
     let name = match find(printed, b".wasm.", 0) {
         Some(i) => tail(printed, i + 6),
         None => printed,
@@ -213,13 +208,8 @@ pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut [u8; MAX_LINE_
         _ => symbol,
     };
     // What is kept, as pieces of `printed` copied into `buf`.
-    let mut len = 0;
-    let mut put = |piece: &[u8], buf: &mut [u8; MAX_LINE_BYTES]| {
-        if let Some(dst) = buf.get_mut(len..len + piece.len()) {
-            dst.copy_from_slice(piece);
-            len += piece.len();
-        }
-    };
+    buf.clear();
+    let put = |piece: &[u8], buf: &mut Vec<u8>| buf.extend_from_slice(piece);
     let mut rest = symbol;
     let mut removed = false;
     while let Some(open) = find(rest, b"[", 0) {
@@ -251,7 +241,7 @@ pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut [u8; MAX_LINE_
     // The pieces so far and `rest` make the symbol without its disambiguators.
     put(rest, buf);
     put(suffix, buf);
-    (sub(buf, 0, len), true)
+    (buf.as_slice(), true)
 }
 
 // Host tests (fixtures from disk, proptest): not in the wasm-bindgen-test build.
@@ -285,7 +275,7 @@ mod tests {
             "x.wasm.",
             "a[0123456789abcdef] with a note",
         ] {
-            let mut buf = [0u8; MAX_LINE_BYTES];
+            let mut buf = Vec::new();
             let (clean, changed) = clean_wasm_name(printed.as_bytes(), &mut buf);
             let want = crate::stack::names::clean_wasm_function(printed);
             assert_eq!(clean, want.as_bytes(), "{printed}");

@@ -64,7 +64,11 @@ impl Out {
 
     /// Appends one byte unless that passes the limit.
     pub fn byte(&mut self, b: u8) {
-        self.raw(&[b]);
+        if self.buf.len() >= self.limit {
+            self.over = true;
+            return;
+        }
+        self.buf.push(b);
     }
 
     /// `,` unless the byte before is `{` or `[` (the first member of an object or array).
