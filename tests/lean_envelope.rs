@@ -12,12 +12,20 @@ const SDK: &[u8] =
     br#"{"name":"errorbeacon.javascript","version":"0.1.0","packages":[{"name":"npm:errorbeacon","version":"0.1.0"}]}"#;
 const V8: &str = "TypeError: x is undefined\n    at assertPositive (http://h/src/cart.js:26:40)\n    at m.wasm.app::level3::ha1b51f36a762e82b (wasm://wasm/m.wasm-0001b9f2:wasm-function[39]:0x3ef4)\n    at http://h/app-a/:10:21";
 
+/// Now as RFC 3339 text (Relay checks event timestamps against the wall clock).
+fn now_text() -> &'static [u8] {
+    let mut out = Out::new(64);
+    out.rfc3339(now().0);
+    let quoted = out.into_bytes();
+    quoted.get(1..quoted.len() - 1).expect("quoted").to_vec().leak()
+}
+
 fn base<'a>(exceptions: &'a [Exc<'a>]) -> Capture<'a> {
-    let t = now().0;
+    let t = now_text();
     Capture {
-        event_id: *b"\x01\x23\x45\x67\x89\xab\xcd\xef\x01\x23\x45\x67\x89\xab\xcd\xef",
-        timestamp_ms: t,
-        sent_at_ms: t,
+        event_id: b"0123456789abcdef0123456789abcdef",
+        timestamp: t,
+        sent_at: t,
         level: b"error",
         release: b"shop@1.4.2",
         environment: b"production",

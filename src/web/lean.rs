@@ -101,23 +101,19 @@ impl Fields {
 /// (`MAX_LINKED_ERRORS` deep, AggregateError children within it).
 const MAX_EXCEPTIONS: usize = 16;
 
-/// Writes a capture's envelope from the input's fields (js/glue.js `capture`): event id (16
-/// bytes), level, release, dist, environment, message, breadcrumbs, user, request, contexts,
+/// Writes a capture's envelope from the input's fields (js/glue.js `capture`): event id (32 hex
+/// digits), timestamp and sent_at (RFC 3339 text), level, release, dist, environment, message, breadcrumbs, user, request, contexts,
 /// tags, extra, fingerprint, sdk, images, dsn, SDK URL prefix, then a count and that many
 /// exceptions (type, value, stack, mechanism). `limit`: the channel's bytes. Returns the
 /// envelope's length (0: not even the minimal event fits).
 #[no_mangle]
-pub extern "C" fn capture(len: usize, timestamp_ms: f64, sent_at_ms: f64, limit: u32) -> usize {
+pub extern "C" fn capture(len: usize, limit: u32) -> usize {
     use crate::write::{write_envelope, Capture, Exc};
     let mut f = Fields { bytes: input_bytes(len), at: 0 };
-    let mut event_id = [0u8; 16];
-    if let Some(id) = f.next().get(..16) {
-        event_id.copy_from_slice(id);
-    }
     let mut c = Capture {
-        event_id,
-        timestamp_ms: timestamp_ms as u64,
-        sent_at_ms: sent_at_ms as u64,
+        event_id: f.next(),
+        timestamp: f.next(),
+        sent_at: f.next(),
         level: f.next(),
         release: f.next(),
         dist: f.next(),

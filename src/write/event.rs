@@ -41,10 +41,12 @@ pub struct Exc<'a> {
 /// and must be well-formed (JavaScript's `JSON.stringify` wrote them, or the Rust scope).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Capture<'a> {
-    pub event_id: [u8; 16],
-    /// When it happened and when it is sent, in milliseconds since the epoch.
-    pub timestamp_ms: u64,
-    pub sent_at_ms: u64,
+    /// 32 lowercase hex digits.
+    pub event_id: &'a [u8],
+    /// When it happened and when it is sent, as RFC 3339 UTC text (`2026-12-07T11:24:06.123Z`):
+    /// JavaScript's `Date.prototype.toISOString` writes it for free, [`Out::rfc3339`] elsewhere.
+    pub timestamp: &'a [u8],
+    pub sent_at: &'a [u8],
     pub level: &'a [u8],
     pub release: &'a [u8],
     pub dist: &'a [u8],
@@ -142,10 +144,11 @@ fn tighten(b: &mut Bounds, c: &Capture<'_>) -> bool {
 fn write_once(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
     // Header line, item header with room for the length, payload; then the length is filled
     // in and the payload moved up to it.
-    out.raw(b"{\"event_id\":\"");
-    out.hex(&c.event_id);
-    out.raw(b"\",\"sent_at\":");
-    out.rfc3339(c.sent_at_ms);
+    out.raw(b"{\"event_id\":");
+    out.str(c.event_id, 32);
+    if !c.sent_at.is_empty() {
+        out.field("sent_at", c.sent_at, usize::MAX);
+    }
     if !c.dsn.is_empty() {
         out.field("dsn", c.dsn, usize::MAX);
     }
@@ -178,10 +181,10 @@ fn write_once(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
 /// The event object.
 fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
     let chars = b.frames.chars;
-    out.raw(b"{\"event_id\":\"");
-    out.hex(&c.event_id);
-    out.raw(b"\",\"timestamp\":");
-    out.rfc3339(c.timestamp_ms);
+    out.raw(b"{\"event_id\":");
+    out.str(c.event_id, 32);
+    out.raw(b",\"timestamp\":");
+    out.str(c.timestamp, usize::MAX);
     out.raw(b",\"platform\":\"javascript\"");
     for (key, v) in [("level", c.level), ("release", c.release), ("dist", c.dist), ("environment", c.environment)] {
         if !v.is_empty() {

@@ -9,9 +9,9 @@ const SDK: &[u8] =
 
 fn capture<'a>(exceptions: &'a [Exc<'a>]) -> Capture<'a> {
     Capture {
-        event_id: [0xab; 16],
-        timestamp_ms: 1_796_642_646_123,
-        sent_at_ms: 1_796_642_646_200,
+        event_id: b"abababababababababababababababab",
+        timestamp: b"2026-12-07T11:24:06.123Z",
+        sent_at: b"2026-12-07T11:24:06.200Z",
         level: b"error",
         release: b"shop@1.4.2",
         environment: b"production",
