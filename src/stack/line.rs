@@ -63,6 +63,13 @@ fn rfind(s: &[u8], b: u8) -> Option<usize> {
     None
 }
 
+/// Whether `s` equals one of `list` (`whole`) or starts with one: one loop out of line, where
+/// `matches!` on byte strings and chains of `starts_with` compile to a comparison each.
+#[inline(never)]
+pub(crate) fn one_of(s: &[u8], list: &[&[u8]], whole: bool) -> bool {
+    list.iter().any(|p| s.starts_with(p) && (!whole || s.len() == p.len()))
+}
+
 pub(crate) fn trim(s: &[u8]) -> &[u8] {
     s.trim_ascii()
 }
@@ -152,7 +159,7 @@ pub(crate) fn jsc(line: &[u8]) -> Option<Raw<'_>> {
             loc @ Loc::Source(_, Some(_), _) => Some(Raw { function: b"", loc }),
             Loc::Wasm(..) => None,
             _ => {
-                let named = matches!(line, b"eval code" | b"global code" | b"module code")
+                let named = one_of(line, &[b"eval code", b"global code", b"module code"], true)
                     || (line.first().is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
                         && line.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')));
                 named.then_some(Raw { function: line, loc: Loc::None })
@@ -196,10 +203,11 @@ fn location_at(line: &[u8]) -> Option<usize> {
 /// Any engine's location text.
 pub(crate) fn location(s: &[u8]) -> Loc<'_> {
     let s = trim(s);
-    match s {
-        b"" | b"unknown" => return Loc::None,
-        b"<anonymous>" | b"native" | b"[native code]" => return Loc::Native(s),
-        _ => {}
+    if one_of(s, &[b"", b"unknown"], true) {
+        return Loc::None;
+    }
+    if one_of(s, &[b"<anonymous>", b"native", b"[native code]"], true) {
+        return Loc::Native(s);
     }
     if looks_like_wasm(s) {
         if let Some(i) = find(s, b":wasm-function[", 0).or_else(|| find(s, b".wasm-function[", 0)) {
@@ -303,20 +311,22 @@ pub(crate) fn facts<'a>(path: &'a [u8], sdk_prefix: &[u8]) -> Facts<'a> {
     let mut library = false;
     let mut sdk = !sdk_prefix.is_empty() && path.starts_with(sdk_prefix);
     if !matches!(path.first(), Some(b'h' | b'/')) {
-        library = matches!(path, b"<anonymous>" | b"native" | b"[native code]" | b"unknown" | b"")
-            || [
-                &b"node:"[..],
-                b"internal/",
-                b"chrome-extension:",
-                b"moz-extension:",
-                b"safari-extension:",
-                b"safari-web-extension:",
-                b"webpack/bootstrap",
-                b"webpack:///webpack/",
-                b"ext:",
-            ]
-            .iter()
-            .any(|p| path.starts_with(p));
+        library = one_of(path, &[b"<anonymous>", b"native", b"[native code]", b"unknown", b""], true)
+            || one_of(
+                path,
+                &[
+                    b"node:",
+                    b"internal/",
+                    b"chrome-extension:",
+                    b"moz-extension:",
+                    b"safari-extension:",
+                    b"safari-web-extension:",
+                    b"webpack/bootstrap",
+                    b"webpack:///webpack/",
+                    b"ext:",
+                ],
+                false,
+            );
     }
     sdk |= path.ends_with(b"/errorbeacon_bg.wasm")
         || path.ends_with(b"/errorbeacon.wasm")
@@ -361,29 +371,30 @@ pub(crate) fn is_sdk_entry(name: &[u8]) -> bool {
 
 /// wasm-bindgen's JS glue (`__wbg_…`, `__wbindgen_…`).
 pub(crate) fn is_js_glue(name: &[u8]) -> bool {
-    name.starts_with(b"__wbg_") || name.starts_with(b"__wbindgen_")
+    one_of(name, &[b"__wbg_", b"__wbindgen_"], false)
 }
 
 /// Whether a wasm function (cleaned name) is the app's: not Rust's panic machinery, not
 /// wasm-bindgen's glue.
 pub(crate) fn is_app_wasm(name: &[u8]) -> bool {
-    let runtime = [
-        &b"std::panicking::"[..],
-        b"std::panic::",
-        b"std::sys::backtrace::",
-        b"std::rt::",
-        b"core::panicking::",
-        b"core::panic::",
-        b"core::result::unwrap_failed",
-        b"core::option::",
-        b"__rustc::",
-        b"__rust_",
-        b"console_error_panic_hook::",
-        b"errorbeacon::",
-    ]
-    .iter()
-    .any(|p| name.starts_with(p))
-        || matches!(name, b"rust_begin_unwind" | b"rust_panic" | b"abort");
+    let runtime = one_of(
+        name,
+        &[
+            b"std::panicking::",
+            b"std::panic::",
+            b"std::sys::backtrace::",
+            b"std::rt::",
+            b"core::panicking::",
+            b"core::panic::",
+            b"core::result::unwrap_failed",
+            b"core::option::",
+            b"__rustc::",
+            b"__rust_",
+            b"console_error_panic_hook::",
+            b"errorbeacon::",
+        ],
+        false,
+    ) || one_of(name, &[b"rust_begin_unwind", b"rust_panic", b"abort"], true);
     !runtime && !is_js_glue(name) && !name.ends_with(b" shim") && find(name, b"::__wbg_", 0).is_none()
 }
 
