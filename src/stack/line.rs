@@ -42,13 +42,13 @@ pub(crate) fn tail(s: &[u8], a: usize) -> &[u8] {
 pub(crate) fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut i = from;
-    while let Some(&b) = s.get(i) {
-        if b == first && s.get(i + 1..i + needle.len()) == Some(rest) {
+    loop {
+        i += s.get(i..)?.iter().position(|&b| b == first)?;
+        if s.get(i + 1..i + needle.len()) == Some(rest) {
             return Some(i);
         }
         i += 1;
     }
-    None
 }
 
 /// The last `b` in `s`.
@@ -203,11 +203,14 @@ fn location_at(line: &[u8]) -> Option<usize> {
 /// Any engine's location text.
 pub(crate) fn location(s: &[u8]) -> Loc<'_> {
     let s = trim(s);
-    if one_of(s, &[b"", b"unknown"], true) {
-        return Loc::None;
-    }
-    if one_of(s, &[b"<anonymous>", b"native", b"[native code]"], true) {
-        return Loc::Native(s);
+    // Only these first bytes can start the special locations.
+    if matches!(s.first(), None | Some(b'u' | b'<' | b'n' | b'[')) {
+        if one_of(s, &[b"", b"unknown"], true) {
+            return Loc::None;
+        }
+        if one_of(s, &[b"<anonymous>", b"native", b"[native code]"], true) {
+            return Loc::Native(s);
+        }
     }
     if looks_like_wasm(s) {
         if let Some(i) = find(s, b":wasm-function[", 0).or_else(|| find(s, b".wasm-function[", 0)) {
@@ -330,12 +333,17 @@ pub(crate) fn facts<'a>(path: &'a [u8], sdk_prefix: &[u8]) -> Facts<'a> {
     }
     sdk |= path.ends_with(b"/errorbeacon_bg.wasm")
         || path.ends_with(b"/errorbeacon.wasm")
-        || path.starts_with(b"wasm://wasm/errorbeacon.wasm-")
-        || find(path, b"/snippets/errorbeacon-", 0).is_some();
+        || path.starts_with(b"wasm://wasm/errorbeacon.wasm-");
+    // One pass over the `/`s: a dependency (`/node_modules/`, errorbeacon's own under it) and
+    // the JS the crate ships inside a Rust app's package (`/snippets/errorbeacon-…/`).
     let mut i = 0;
-    while let Some(at) = find(path, b"/node_modules/", i) {
-        library = true;
-        sdk |= tail(path, at + 14).starts_with(b"errorbeacon/");
+    while let Some(at) = find(path, b"/", i) {
+        let after = tail(path, at + 1);
+        if after.starts_with(b"node_modules/") {
+            library = true;
+            sdk |= tail(after, 13).starts_with(b"errorbeacon/");
+        }
+        sdk |= after.starts_with(b"snippets/errorbeacon-");
         i = at + 1;
     }
     Facts { filename: filename(path), app: !library && !sdk, sdk }

@@ -114,53 +114,89 @@ fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut Vec<Seen<'a>>) {
     }
 }
 
-/// One frame object, fields in [`crate::protocol::Frame`]'s order. `buf`: room for a cleaned
-/// wasm name.
-fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
+/// A frame's fields, decided: what both writers write.
+struct Frame<'a> {
+    /// Empty: none.
+    function: &'a [u8],
+    /// The printed name, when `function` is a cleaned version of it.
+    raw_function: Option<&'a [u8]>,
+    filename: &'a [u8],
+    /// Empty: none (then `filename` is empty too).
+    abs_path: &'a [u8],
+    lineno: Option<u32>,
+    colno: Option<u32>,
+    in_app: bool,
+    /// A wasm frame's function index and code offset.
+    wasm: Option<(Option<u32>, Option<u64>)>,
+}
+
+/// What a frame line means: names, filename, in-app. `buf`: room for a cleaned wasm name.
+fn decide<'a>(f: &Seen<'a>, buf: &'a mut Vec<u8>) -> Frame<'a> {
     let function = f.raw.function;
-    out.byte(b'{');
-    let mut app = false;
-    let mut wasm = None;
+    let mut d = Frame {
+        function,
+        raw_function: None,
+        filename: b"",
+        abs_path: b"",
+        lineno: None,
+        colno: None,
+        in_app: false,
+        wasm: None,
+    };
     match f.raw.loc {
         Loc::Wasm(path, index, addr) => {
+            d.filename = f.facts.filename;
+            d.abs_path = path;
+            d.wasm = Some((index, addr));
+            d.in_app = !f.facts.sdk;
             // JavaScriptCore prints the function index where it has no name
             // (`302@<?>:wasm-function[302]`): that is no name.
-            app = !f.facts.sdk;
-            if !function.iter().all(u8::is_ascii_digit) {
+            if function.iter().all(u8::is_ascii_digit) {
+                d.function = b"";
+            } else {
                 let (clean, changed) = clean_wasm_name(function, buf);
-                out.field("function", clean, chars);
-                if changed {
-                    out.field("raw_function", function, chars);
-                }
-                app &= line::is_app_wasm(clean);
-            }
-            out.field("filename", f.facts.filename, chars);
-            out.field("abs_path", path, chars);
-            wasm = Some((index, addr));
-        }
-        loc => {
-            if !function.is_empty() {
-                out.field("function", function, chars);
-            }
-            match loc {
-                Loc::Native(path) => {
-                    out.field("filename", path, chars);
-                    out.field("abs_path", path, chars);
-                }
-                Loc::Source(path, line, col) => {
-                    out.field("filename", f.facts.filename, chars);
-                    out.field("abs_path", path, chars);
-                    number("lineno", line, out);
-                    number("colno", col, out);
-                    app = !line::is_js_glue(function) && !line::is_sdk_entry(function) && f.facts.app;
-                }
-                _ => {}
+                d.function = clean;
+                d.raw_function = changed.then_some(function);
+                d.in_app &= line::is_app_wasm(clean);
             }
         }
+        Loc::Native(path) => {
+            d.filename = path;
+            d.abs_path = path;
+        }
+        Loc::Source(path, line, col) => {
+            d.filename = f.facts.filename;
+            d.abs_path = path;
+            d.lineno = line;
+            d.colno = col;
+            // `f.sdk` holds whether the name is an SDK entry point (`facts.app` excludes the
+            // SDK's paths), so the name is not searched again.
+            d.in_app = !line::is_js_glue(function) && !f.sdk && f.facts.app;
+        }
+        Loc::None => {}
     }
+    d
+}
+
+/// One frame object, fields in [`crate::protocol::Frame`]'s order.
+fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
+    let d = decide(f, buf);
+    out.byte(b'{');
+    if !d.function.is_empty() {
+        out.field("function", d.function, chars);
+    }
+    if let Some(raw) = d.raw_function {
+        out.field("raw_function", raw, chars);
+    }
+    if !d.abs_path.is_empty() {
+        out.field("filename", d.filename, chars);
+        out.field("abs_path", d.abs_path, chars);
+    }
+    number("lineno", d.lineno, out);
+    number("colno", d.colno, out);
     out.key("in_app");
-    out.raw(if app { b"true" } else { b"false" });
-    if let Some((index, addr)) = wasm {
+    out.raw(if d.in_app { b"true" } else { b"false" });
+    if let Some((index, addr)) = d.wasm {
         out.field("platform", b"native", usize::MAX);
         if let Some(a) = addr {
             out.key("instruction_addr");
@@ -172,6 +208,87 @@ fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
         }
     }
     out.byte(b'}');
+}
+
+/// Words per frame in [`table_frames`]' output.
+pub const TABLE_RECORD: usize = 13;
+
+/// `TABLE_RECORD` flags: which fields a frame has (must match `parseStack` in the JS).
+pub mod table {
+    pub const HAS_FN: u32 = 1;
+    pub const HAS_RAW: u32 = 4;
+    pub const HAS_ABS: u32 = 8;
+    pub const HAS_FILE: u32 = 16;
+    pub const HAS_LINE: u32 = 32;
+    pub const HAS_COL: u32 = 64;
+    pub const IN_APP: u32 = 128;
+    pub const WASM: u32 = 256;
+    pub const HAS_ADDR: u32 = 512;
+    pub const HAS_FUNC_ID: u32 = 1024;
+}
+
+/// `parseStack`'s fast path: the frames of `stack`, oldest first, as [`TABLE_RECORD`] words
+/// each (function, raw function, abs_path and filename as byte ranges of `stack`, then line,
+/// column, flags, the code offset's low 32 bits, the function index), so that JavaScript
+/// slices its own string instead of decoding and parsing JSON (three times slower,
+/// `bench/lean-parse.mjs`). `None` when a name is not a range of `stack` (a cleaned name
+/// with its disambiguators removed) or an address does not fit 32 bits: [`write_frames`]
+/// then.
+pub fn table_frames(out: &mut Vec<u32>, stack: &[u8], sdk_prefix: &[u8]) -> Option<usize> {
+    let mut seen = Vec::new();
+    read(stack, sdk_prefix, &mut seen);
+    let own = seen.iter().take_while(|f| f.sdk).count();
+    let frames = if own < seen.len() { seen.get(own..).unwrap_or_default() } else { seen.as_slice() };
+    let base = stack.as_ptr() as usize;
+    // A range of `stack`, or `None`.
+    let range = |s: &[u8]| {
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        (start <= stack.len() && s.len() <= stack.len() - start).then_some((start as u32, (start + s.len()) as u32))
+    };
+    let mut buf = Vec::new();
+    for f in frames.iter().rev() {
+        let d = decide(f, &mut buf);
+        let mut flags = if d.in_app { table::IN_APP } else { 0 };
+        let mut words = [0u32; TABLE_RECORD];
+        for (i, (field, flag)) in [
+            (Some(d.function).filter(|f| !f.is_empty()), table::HAS_FN),
+            (d.raw_function, table::HAS_RAW),
+            (Some(d.abs_path).filter(|p| !p.is_empty()), table::HAS_ABS),
+            (Some(d.filename).filter(|_| !d.abs_path.is_empty()), table::HAS_FILE),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(text) = field {
+                let (a, b) = range(text)?;
+                flags |= flag;
+                words[2 * i] = a;
+                words[2 * i + 1] = b;
+            }
+        }
+        if let Some(n) = d.lineno {
+            flags |= table::HAS_LINE;
+            words[8] = n;
+        }
+        if let Some(n) = d.colno {
+            flags |= table::HAS_COL;
+            words[9] = n;
+        }
+        if let Some((index, addr)) = d.wasm {
+            flags |= table::WASM;
+            if let Some(a) = addr {
+                flags |= table::HAS_ADDR;
+                words[11] = u32::try_from(a).ok()?;
+            }
+            if let Some(i) = index {
+                flags |= table::HAS_FUNC_ID;
+                words[12] = i;
+            }
+        }
+        words[10] = flags;
+        out.extend_from_slice(&words);
+    }
+    Some(frames.len())
 }
 
 fn number(key: &str, n: Option<u32>, out: &mut Out) {
@@ -334,10 +451,8 @@ mod tests {
     }
 
     /// Every stack string in the fixtures (real captured stacks of seven engines, the peer
-    /// corpora): the lean bytes equal the old composer's serde_json bytes, but for raw Rust
-    /// symbols, which the old one demangles and the lean one leaves to the inbox.
-    #[test]
-    fn bytes_equal_the_old_composer_on_every_fixture_stack() {
+    /// corpora).
+    fn fixture_stacks() -> Vec<String> {
         fn stacks(v: &serde_json::Value, key: &str, out: &mut Vec<String>) {
             match v {
                 serde_json::Value::String(s) if key.contains("stack") => out.push(s.clone()),
@@ -362,12 +477,23 @@ mod tests {
                 files.push(e.expect("entry").path());
             }
         }
-        let (mut all, mut frames, mut raw_symbols) = (0, 0, 0);
+        let mut out = Vec::new();
         for file in files {
             let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
-            let mut found = Vec::new();
-            stacks(&v, "", &mut found);
-            for s in found {
+            stacks(&v, "", &mut out);
+        }
+        out
+    }
+
+    /// Every stack string in the fixtures (real captured stacks of seven engines, the peer
+    /// corpora): the lean bytes equal the old composer's serde_json bytes, but for raw Rust
+    /// symbols, which the old one demangles and the lean one leaves to the inbox.
+    #[test]
+    fn bytes_equal_the_old_composer_on_every_fixture_stack() {
+        let (mut all, mut frames, mut raw_symbols) = (0, 0, 0);
+        {
+            let file = "fixtures";
+            for s in fixture_stacks() {
                 all += 1;
                 let (l, o) = (lean(&s, None), old(&s, None));
                 let (lv, ov): (serde_json::Value, serde_json::Value) =
@@ -377,14 +503,13 @@ mod tests {
                     continue;
                 }
                 let (la, oa) = (lv.as_array().expect("array"), ov.as_array().expect("array"));
-                assert_eq!(la.len(), oa.len(), "{}: {s}", file.display());
+                assert_eq!(la.len(), oa.len(), "{file}: {s}");
                 for (a, b) in la.iter().zip(oa) {
                     if a != b {
                         let f = a["function"].as_str().unwrap_or("");
                         assert!(
                             f.starts_with("_ZN") || f.starts_with("__ZN") || f.starts_with("_R"),
-                            "{}: {a} != {b}",
-                            file.display()
+                            "{file}: {a} != {b}"
                         );
                         raw_symbols += 1;
                     }
@@ -417,5 +542,47 @@ mod tests {
             let text = String::from_utf8_lossy(out.bytes()).into_owned();
             proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{}", text);
         }
+    }
+
+    /// The table, read back as JavaScript's `parseStack` reads it, gives the old composer's
+    /// frames for every fixture stack it takes; the rest fall back to JSON.
+    #[test]
+    fn the_table_reads_back_as_the_old_frames_on_every_fixture_stack() {
+        use crate::protocol::{Addr, Frame};
+        let (mut taken, mut fallback) = (0, 0);
+        for s in fixture_stacks() {
+            let b = s.as_bytes();
+            let mut t = Vec::new();
+            let Some(n) = table_frames(&mut t, b, b"") else {
+                fallback += 1;
+                continue;
+            };
+            taken += 1;
+            let text =
+                |w: &[u32], i: usize| String::from_utf8(b[w[i] as usize..w[i + 1] as usize].to_vec()).expect("utf-8");
+            let got: Vec<Frame> = t
+                .chunks(TABLE_RECORD)
+                .map(|w| {
+                    let f = w[10];
+                    let has = |flag| f & flag != 0;
+                    Frame {
+                        function: has(table::HAS_FN).then(|| text(w, 0)),
+                        raw_function: has(table::HAS_RAW).then(|| text(w, 2)),
+                        abs_path: has(table::HAS_ABS).then(|| text(w, 4)),
+                        filename: has(table::HAS_FILE).then(|| text(w, 6)),
+                        lineno: has(table::HAS_LINE).then_some(w[8]),
+                        colno: has(table::HAS_COL).then_some(w[9]),
+                        in_app: Some(has(table::IN_APP)),
+                        platform: has(table::WASM).then(|| "native".to_owned()),
+                        instruction_addr: has(table::HAS_ADDR).then_some(Addr(u64::from(w[11]))),
+                        addr_mode: None,
+                        function_id: has(table::HAS_FUNC_ID).then_some(Addr(u64::from(w[12]))),
+                    }
+                })
+                .collect();
+            assert_eq!(got.len(), n);
+            assert_eq!(serde_json::to_string(&got).expect("json"), old(&s, None), "{s}");
+        }
+        assert!(taken > 500, "{taken} taken, {fallback} fell back");
     }
 }

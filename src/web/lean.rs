@@ -1,7 +1,7 @@
 //! The lean npm module's exports (issue 25): each does one whole step over bytes in linear
 //! memory and empties the arena ([`super::arena`]) before the next.
 
-use crate::stack::{write_frames, FrameBounds};
+use crate::stack::{table_frames, write_frames, FrameBounds};
 use crate::write::Out;
 use core::cell::Cell;
 
@@ -69,6 +69,21 @@ pub extern "C" fn parse(len: usize, prefix_len: usize) -> usize {
     let mut out = Out::new(usize::MAX);
     write_frames(&mut out, stack, prefix, FrameBounds::ALL);
     finish(out)
+}
+
+/// `parseStack`'s fast path: the input as [`parse`] reads it, its frames as a table of
+/// `TABLE_RECORD` u32 words each at `out()`; returns the frame count, or `u32::MAX` when
+/// the table cannot hold them (then [`parse`]).
+#[no_mangle]
+pub extern "C" fn table(len: usize, prefix_len: usize) -> u32 {
+    let all = input_bytes(len);
+    let prefix = all.get(..prefix_len).unwrap_or_default();
+    let stack = all.get(prefix_len..).unwrap_or_default();
+    let mut words = Vec::new();
+    let Some(n) = table_frames(&mut words, stack, prefix) else { return u32::MAX };
+    IO.out.set((words.as_ptr() as usize, words.len() * 4));
+    core::mem::forget(words);
+    n as u32
 }
 
 /// Reads the input's length-prefixed fields (`[u32 LE byte length][bytes]`, the length
