@@ -50,6 +50,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         ty: b"TypeError",
         value: b"x is undefined",
         stack: V8.as_bytes(),
+        synthetic: b"",
         mechanism: br#"{"type":"onerror","handled":false}"#,
     }];
     let linked = [
@@ -57,12 +58,14 @@ fn every_kind_of_lean_envelope_passes_relay() {
             ty: b"RangeError",
             value: b"inner",
             stack: V8.as_bytes(),
+            synthetic: b"",
             mechanism: br#"{"type":"chained","handled":true,"source":"cause","exception_id":1,"parent_id":0}"#,
         },
         Exc {
             ty: b"Error",
             value: b"outer",
             stack: V8.as_bytes(),
+            synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"exception_id":0}"#,
         },
     ];
@@ -71,18 +74,21 @@ fn every_kind_of_lean_envelope_passes_relay() {
             ty: b"Error",
             value: b"b",
             stack: b"",
+            synthetic: b"",
             mechanism: br#"{"type":"chained","source":"errors[1]","exception_id":2,"parent_id":0}"#,
         },
         Exc {
             ty: b"Error",
             value: b"a",
             stack: b"",
+            synthetic: b"",
             mechanism: br#"{"type":"chained","source":"errors[0]","exception_id":1,"parent_id":0}"#,
         },
         Exc {
             ty: b"AggregateError",
             value: b"two failed",
             stack: V8.as_bytes(),
+            synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"is_exception_group":true,"exception_id":0}"#,
         },
     ];
@@ -90,6 +96,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         ty: b"Object",
         value: b"Object captured as exception with keys: code, reason",
         stack: V8.as_bytes(),
+        synthetic: b"",
         mechanism: br#"{"type":"onunhandledrejection","handled":false,"synthetic":true}"#,
     }];
     let big_value = "é".repeat(300_000);
@@ -97,6 +104,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         ty: b"Error",
         value: big_value.as_bytes(),
         stack: V8.as_bytes(),
+        synthetic: b"",
         mechanism: br#"{"type":"generic","handled":true}"#,
     }];
     let big_user = format!(r#"{{"id":"{}"}}"#, "u".repeat(80_000));

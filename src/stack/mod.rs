@@ -22,7 +22,7 @@ use crate::protocol::{Addr, Frame};
 use location::Loc;
 pub(crate) use names::is_sdk_entry;
 use std::borrow::Cow;
-pub use write::{table, table_frames, write_frames, FrameBounds, TABLE_RECORD};
+pub use write::{table, table_frames, write_frames, write_synthetic_frames, FrameBounds, TABLE_RECORD};
 
 /// A frame as one line parser read it: slices of the input, nothing decided yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

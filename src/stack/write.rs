@@ -40,6 +40,20 @@ impl FrameBounds {
 /// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them (empty:
 /// unknown).
 pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
+    write_frames_as(out, stack, sdk_prefix, bounds, false)
+}
+
+/// [`write_frames`] for a stack the SDK took itself where it saw a value that had none of its
+/// own: its newest frames are the SDK's, and they go through the outermost of the JS
+/// package's entry points (a frame named `__errorbeacon…`), so that what remains is where the
+/// app handed the value over (its call of `captureException`, `fetch`, `console.error`).
+/// Without such a frame, nothing is left when every frame is the SDK's: a page event has no
+/// app frame, and the SDK's own frames would name the SDK as the culprit.
+pub fn write_synthetic_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
+    write_frames_as(out, stack, sdk_prefix, bounds, true)
+}
+
+fn write_frames_as(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds, synthetic: bool) -> usize {
     // In the arena (wasm) a Vec costs a bump; a 250-entry array would be 12 KB to initialize.
     let mut seen = Vec::new();
     read(stack, sdk_prefix, &mut seen);
@@ -47,7 +61,15 @@ pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Fram
     let frames = seen.as_slice();
     // errorbeacon's own frames at the crash end (the newest, first here), unless nothing else is left.
     let own = frames.iter().take_while(|f| f.sdk).count();
-    let frames = if own < n { frames.get(own..).unwrap_or_default() } else { frames };
+    let mut frames = if own < n { frames.get(own..).unwrap_or_default() } else { frames };
+    if synthetic {
+        // Newest first here: the outermost entry point is the last one.
+        match frames.iter().rposition(|f| line::is_sdk_entry(f.raw.function)) {
+            Some(i) => frames = frames.get(i + 1..).unwrap_or_default(),
+            None if own == n => frames = &[],
+            None => {}
+        }
+    }
     let total = frames.len();
     let keep = bounds.frames.min(total);
     let (old, new) = (keep / 2, keep - keep / 2);

@@ -116,11 +116,12 @@ impl Fields {
 /// (`MAX_LINKED_ERRORS` deep, AggregateError children within it).
 const MAX_EXCEPTIONS: usize = 16;
 
-/// Writes a capture's envelope from the input's fields (js/glue.js `capture`): event id (32 hex
-/// digits), timestamp and sent_at (RFC 3339 text), level, release, dist, environment, message, breadcrumbs, user, request, contexts,
-/// tags, extra, fingerprint, sdk, images, dsn, SDK URL prefix, then a count and that many
-/// exceptions (type, value, stack, mechanism). `limit`: the channel's bytes. Returns the
-/// envelope's length (0: not even the minimal event fits).
+/// Writes a capture's envelope from the input's fields (the lean glue's `capture`): event id
+/// (32 hex digits), timestamp and sent_at (RFC 3339 text), level, release, dist, environment,
+/// message, breadcrumbs, user, request, contexts, tags, extra, fingerprint, sdk, images, dsn,
+/// SDK URL prefix, then a count and that many exceptions (type, value, stack, synthetic stack,
+/// mechanism). `limit`: the channel's bytes. Returns the envelope's length (0: not even the
+/// minimal event fits).
 #[no_mangle]
 pub extern "C" fn capture(len: usize, limit: u32) -> usize {
     use crate::write::{write_envelope, Capture, Exc};
@@ -150,7 +151,7 @@ pub extern "C" fn capture(len: usize, limit: u32) -> usize {
     let n = (f.u32() as usize).min(MAX_EXCEPTIONS);
     let mut list = [Exc::default(); MAX_EXCEPTIONS];
     for e in list.iter_mut().take(n) {
-        *e = Exc { ty: f.next(), value: f.next(), stack: f.next(), mechanism: f.next() };
+        *e = Exc { ty: f.next(), value: f.next(), stack: f.next(), synthetic: f.next(), mechanism: f.next() };
     }
     c.exceptions = list.get(..n).unwrap_or_default();
     let mut out = Out::new(limit as usize);

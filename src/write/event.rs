@@ -22,7 +22,7 @@
 use super::out::Out;
 use super::spans::{count, each_piece};
 use crate::limits::MAX_VALUE_CHARS;
-use crate::stack::{write_frames, FrameBounds};
+use crate::stack::{write_frames, write_synthetic_frames, FrameBounds};
 
 /// One exception of the event, as the JS side described it (its `type`, `value` and raw
 /// stack text) with its `mechanism` as a JSON object.
@@ -31,6 +31,9 @@ pub struct Exc<'a> {
     pub ty: &'a [u8],
     pub value: &'a [u8],
     pub stack: &'a [u8],
+    /// A stack the SDK took where it saw the value, used when `stack` has no frames (the
+    /// thrown value only; see [`write_synthetic_frames`]).
+    pub synthetic: &'a [u8],
     /// A JSON object (`{"type":"generic","handled":true}`); empty: none.
     pub mechanism: &'a [u8],
 }
@@ -278,21 +281,26 @@ fn write_exception(out: &mut Out, e: &Exc<'_>, sdk_prefix: &[u8], b: &Bounds) {
     if !e.ty.is_empty() {
         out.field("type", e.ty, if b.minimal { 256 } else { usize::MAX });
     }
-    if !e.value.is_empty() {
-        out.field("value", e.value, if b.minimal { 1024 } else { chars.min(MAX_VALUE_CHARS) });
-    }
+    // Always there, empty too: what the thrown value said, as Sentry's SDKs send it.
+    out.field("value", e.value, if b.minimal { 1024 } else { chars.min(MAX_VALUE_CHARS) });
     if !e.mechanism.is_empty() {
         out.key("mechanism");
         out.raw(e.mechanism);
     }
-    if !e.stack.is_empty() {
-        let mark = out.len();
+    // Relay rejects an empty frame list: no frames, no stacktrace.
+    let mark = out.len();
+    out.key("stacktrace");
+    out.raw(b"{\"frames\":");
+    if write_frames(out, e.stack, sdk_prefix, b.frames) > 0 {
+        out.byte(b'}');
+    } else {
+        out.truncate(mark);
         out.key("stacktrace");
         out.raw(b"{\"frames\":");
-        if write_frames(out, e.stack, sdk_prefix, b.frames) == 0 {
-            out.truncate(mark);
-        } else {
+        if write_synthetic_frames(out, e.synthetic, sdk_prefix, b.frames) > 0 {
             out.byte(b'}');
+        } else {
+            out.truncate(mark);
         }
     }
     out.byte(b'}');

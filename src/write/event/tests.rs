@@ -34,6 +34,7 @@ fn exc() -> Exc<'static> {
         ty: b"TypeError",
         value: b"x is undefined",
         stack: STACK.as_bytes(),
+        synthetic: b"",
         mechanism: br#"{"type":"onerror","handled":false}"#,
     }
 }
@@ -128,6 +129,7 @@ fn long_stacks_lose_middle_frames_then_strings_shorten_then_minimal() {
         ty: b"Error",
         value: value.as_bytes(),
         stack: stack.as_bytes(),
+        synthetic: b"",
         mechanism: br#"{"type":"generic","handled":true}"#,
     }];
     let c = capture(&e);
@@ -157,12 +159,14 @@ fn linked_errors_keep_their_order_and_only_the_main_one_stays_minimal() {
             ty: b"Error",
             value: b"cause",
             stack: b"",
+            synthetic: b"",
             mechanism: br#"{"type":"chained","source":"cause","exception_id":1,"parent_id":0}"#,
         },
         Exc {
             ty: b"TypeError",
             value: b"outer",
             stack: STACK.as_bytes(),
+            synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"exception_id":0}"#,
         },
     ];
@@ -189,7 +193,7 @@ proptest::proptest! {
         ty in ".{0,40}", value in ".{0,3000}", stack in "(    at [a-z]{1,8} \\(http://h/[a-z\u{e9}\"\\\\]{1,30}\\.js:[0-9]{1,3}:[0-9]{1,3}\\)\n){0,60}",
         message in ".{0,2000}", limit in 600usize..70_000,
     ) {
-        let e = [Exc { ty: ty.as_bytes(), value: value.as_bytes(), stack: stack.as_bytes(), mechanism: br#"{"type":"generic"}"# }];
+        let e = [Exc { ty: ty.as_bytes(), value: value.as_bytes(), stack: stack.as_bytes(), synthetic: b"", mechanism: br#"{"type":"generic"}"# }];
         let mut c = capture(&e);
         c.message = message.as_bytes();
         let mut out = Out::new(limit);
@@ -204,4 +208,32 @@ proptest::proptest! {
             proptest::prop_assert!(serde_json::from_slice::<Event>(payload).is_ok(), "{}", String::from_utf8_lossy(payload));
         }
     }
+}
+
+#[test]
+fn a_value_without_a_stack_gets_the_app_frames_of_the_sdk_s_own_stack() {
+    // Taken inside the SDK: its frames, through the outermost entry point, go.
+    let synthetic = b"Error\n    at syntheticStack (http://h/node_modules/errorbeacon/core.js:1:1)\n    at Object.__errorbeacon_captureException (http://h/node_modules/errorbeacon/index.js:2:2)\n    at checkout (http://h/app.js:3:3)\n    at main (http://h/app.js:4:4)";
+    let e = [Exc {
+        ty: b"Object",
+        value: b"",
+        stack: b"",
+        synthetic,
+        mechanism: br#"{"type":"generic","handled":true,"synthetic":true}"#,
+    }];
+    let (_, _, ev) = read(&capture(&e), 1_000_000);
+    let ex = ev.main_exception().expect("exception");
+    assert_eq!(ex.value.as_deref(), Some(""), "an empty value is sent");
+    let names: Vec<_> =
+        ex.stacktrace.as_ref().expect("frames").frames.iter().map(|f| f.function.clone().unwrap_or_default()).collect();
+    assert_eq!(names, ["main", "checkout"]);
+    // Only the SDK's frames: none.
+    let only_sdk = b"Error\n    at syntheticStack (http://h/node_modules/errorbeacon/core.js:1:1)\n    at onError (http://h/node_modules/errorbeacon/index.js:2:2)";
+    let e = [Exc { synthetic: only_sdk, ..e[0] }];
+    let (_, _, ev) = read(&capture(&e), 1_000_000);
+    assert!(ev.main_exception().expect("exception").stacktrace.is_none());
+    // A stack of its own wins.
+    let e = [Exc { stack: STACK.as_bytes(), ..e[0] }];
+    let (_, _, ev) = read(&capture(&e), 1_000_000);
+    assert_eq!(ev.main_exception().and_then(|x| x.stacktrace.as_ref()).map(|s| s.frames.len()), Some(2));
 }
