@@ -34,7 +34,7 @@ pub extern "C" fn input(len: usize) -> *mut u8 {
     p
 }
 
-fn input_bytes(len: usize) -> &'static [u8] {
+pub(crate) fn input_bytes(len: usize) -> &'static [u8] {
     let (p, cap) = IO.input.get();
     if p == 0 || len > cap {
         return b"";
@@ -50,6 +50,16 @@ fn finish(out: Out) -> usize {
     core::mem::forget(bytes);
     IO.out.set((p, n));
     n
+}
+
+/// The last output.
+pub(crate) fn output() -> &'static [u8] {
+    let (p, n) = IO.out.get();
+    if p == 0 {
+        return b"";
+    }
+    // SAFETY: `finish` left `n` bytes at `p`, in the arena, which only `input` empties.
+    unsafe { core::slice::from_raw_parts(p as *const u8, n) }
 }
 
 /// Where the last output is.
@@ -88,12 +98,27 @@ pub extern "C" fn table(len: usize, prefix_len: usize) -> u32 {
 
 /// Reads the input's length-prefixed fields (`[u32 LE byte length][bytes]`, the length
 /// `u32::MAX` for none) in order.
-struct Fields {
+pub(crate) struct Fields {
     bytes: &'static [u8],
     at: usize,
 }
 
 impl Fields {
+    /// The fields of the input's first `len` bytes.
+    pub(crate) fn of(len: usize) -> Fields {
+        Fields { bytes: input_bytes(len), at: 0 }
+    }
+
+    /// The next field as text; `None` when absent or not UTF-8.
+    pub(crate) fn text(&mut self) -> Option<&'static str> {
+        let absent = self.bytes.get(self.at..self.at + 4) == Some(&[0xff; 4][..]);
+        let field = self.next();
+        if absent {
+            return None;
+        }
+        core::str::from_utf8(field).ok()
+    }
+
     /// The next plain u32 (a count).
     fn u32(&mut self) -> u32 {
         let head = self.bytes.get(self.at..self.at + 4).and_then(|h| <[u8; 4]>::try_from(h).ok());
@@ -125,7 +150,7 @@ const MAX_EXCEPTIONS: usize = 16;
 #[no_mangle]
 pub extern "C" fn capture(len: usize, limit: u32) -> usize {
     use crate::write::{write_envelope, Capture, Exc};
-    let mut f = Fields { bytes: input_bytes(len), at: 0 };
+    let mut f = Fields::of(len);
     let mut c = Capture {
         event_id: f.next(),
         timestamp: f.next(),

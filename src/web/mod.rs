@@ -19,6 +19,8 @@ pub(crate) mod rust_api;
 mod arena;
 #[cfg(all(feature = "lean", not(test)))]
 mod lean;
+#[cfg(all(feature = "lean", not(test)))]
+mod lean_delivery;
 
 #[cfg(all(feature = "npm", not(test)))]
 mod abi;

@@ -93,6 +93,10 @@ const ALL: Bounds = Bounds {
     minimal: false,
 };
 
+/// Where an envelope [`write_envelope`] wrote has its event id's 32 hex digits: its header line
+/// starts `{"event_id":"`.
+pub const EVENT_ID_AT: usize = 13;
+
 /// What trimming did, for the client's accounting and tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Written {

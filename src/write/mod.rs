@@ -7,5 +7,5 @@ mod event;
 mod out;
 mod spans;
 
-pub use event::{write_envelope, Capture, Exc, Written};
+pub use event::{write_envelope, Capture, Exc, Written, EVENT_ID_AT};
 pub use out::Out;

@@ -75,6 +75,7 @@ fn an_exception_event_reads_back_as_the_host_types() {
     let h: serde_json::Value = serde_json::from_slice(header).expect("header json");
     assert_eq!(h["sent_at"], "2026-12-07T11:24:06.200Z");
     assert_eq!(h["event_id"], "ab".repeat(16));
+    assert_eq!(bytes.get(EVENT_ID_AT..EVENT_ID_AT + 32), Some("ab".repeat(16).as_bytes()));
 }
 
 #[test]
