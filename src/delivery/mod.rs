@@ -35,6 +35,7 @@
 //!    [`Delivery::resume`]. `flush` resolves `true` once [`Delivery::is_idle`].
 
 mod backoff;
+pub mod flat;
 mod framing;
 mod outcomes;
 mod queue;

@@ -1,0 +1,580 @@
+//! The delivery policy in flat, bounded state (issue 25, decision 4): the same decisions as
+//! [`super::Delivery`] — rate limits, retries with backoff, the bounded queue, the keepalive
+//! budget, beacons at page hide, client report counts — with the envelopes' bytes left with
+//! the host. An entry is its sizes, its category, its event id and a `ticket` the host keys
+//! its bytes by; no `Vec`, no `String`, no protocol types, no envelope parsing.
+//!
+//! The offline store (`offline: true`) is not here yet: [`super::Delivery`] keeps it.
+//! `tests` drive this and [`super::Delivery`] with the same random operations and compare
+//! every request, completion, wake-up and count.
+
+use super::backoff::{classify, Backoff, Verdict};
+use super::outcomes::Reason;
+use super::{Channel, Completion};
+use super::{FETCH_MAX_BYTES, KEEPALIVE_BYTES, KEEPALIVE_REQUESTS};
+
+/// Envelopes pending at once (Sentry's browser transport buffers 40).
+pub const MAX_QUEUED: usize = 40;
+/// Bytes pending at once.
+const MAX_QUEUED_BYTES: u64 = 8 * 1024 * 1024;
+/// Requests started at once by [`Flat::poll`].
+const MAX_IN_FLIGHT: u32 = 10;
+/// Event ids remembered as delivered, to refuse an envelope that comes back.
+const RECENT_IDS: usize = 128;
+/// `Retry-After` absent on a 429: Sentry's default.
+const DEFAULT_RETRY_AFTER_MS: u64 = 60_000;
+
+/// The reasons counted, in [`Reason`]'s order.
+pub const REASONS: usize = 9;
+/// What an item is for rate limits and counts: an event (`error`), a message dropped before
+/// it became one (`default`, counts only), or a client report (`internal`, never counted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    Error = 0,
+    Default = 1,
+    Internal = 2,
+}
+
+/// Drop counts by reason (in [`Reason`]'s order) and category (error, default).
+pub type Counts = [[u64; 2]; REASONS];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Ready,
+    Waiting(u64),
+    InFlight { request: u64, channel: Channel, bytes: u64 },
+    Dead,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    ticket: u32,
+    full: u64,
+    /// The keepalive-sized variant's bytes (0: none).
+    small: u64,
+    internal: bool,
+    event_id: Option<[u8; 16]>,
+    attempts: u32,
+    network_failure: bool,
+    state: State,
+    /// A client report's counts, given back when it cannot be sent.
+    report: Counts,
+}
+
+/// A request for the host to start: the entry's bytes (`small`: its keepalive variant) on
+/// `channel`; pass `id` back to [`Flat::complete`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub id: u64,
+    pub channel: Channel,
+    pub ticket: u32,
+    pub small: bool,
+    pub bytes: u64,
+}
+
+/// How a request ended: as [`super::Reply`], with `Retry-After` already in seconds (the host
+/// reads HTTP-dates: js/transport.js).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply<'a> {
+    Http { status: u16, retry_after: Option<&'a str>, rate_limits: Option<&'a str> },
+    NetworkError,
+    Sent,
+}
+
+/// The policy. All state is here, bounded: [`MAX_QUEUED`] entries, [`RECENT_IDS`] ids.
+pub struct Flat {
+    queue: [Option<Entry>; MAX_QUEUED],
+    /// Queue order, oldest first: indices into `queue`.
+    order: [u8; MAX_QUEUED],
+    len: usize,
+    /// Rate limits: until when (ms) everything, events and client reports are limited.
+    limits: [u64; 3],
+    counts: Counts,
+    recent: [[u8; 16]; RECENT_IDS],
+    recent_len: usize,
+    recent_next: usize,
+    next_request: u64,
+    next_ticket: u32,
+    in_flight: u32,
+    keepalive_bytes: u64,
+    keepalive_requests: u32,
+    backoff: Backoff,
+    /// Tickets whose entries are settled since the host last asked: their bytes can go.
+    settled: [u32; 2 * MAX_QUEUED],
+    settled_len: usize,
+}
+
+const EMPTY: Option<Entry> = None;
+
+impl Default for Flat {
+    fn default() -> Self {
+        Flat::new()
+    }
+}
+
+impl Flat {
+    pub const fn new() -> Flat {
+        Flat {
+            queue: [EMPTY; MAX_QUEUED],
+            order: [0; MAX_QUEUED],
+            len: 0,
+            limits: [0; 3],
+            counts: [[0; 2]; REASONS],
+            recent: [[0; 16]; RECENT_IDS],
+            recent_len: 0,
+            recent_next: 0,
+            next_request: 1,
+            next_ticket: 1,
+            in_flight: 0,
+            keepalive_bytes: 0,
+            keepalive_requests: 0,
+            backoff: Backoff { base_ms: 1000, cap_ms: 30_000, max_retries: 3, jitter: super::Jitter::Equal },
+            settled: [0; 2 * MAX_QUEUED],
+            settled_len: 0,
+        }
+    }
+
+    fn entry(&self, pos: usize) -> Option<&Entry> {
+        let i = *self.order.get(pos)?;
+        self.queue.get(usize::from(i))?.as_ref()
+    }
+
+    fn entry_mut(&mut self, pos: usize) -> Option<&mut Entry> {
+        let i = *self.order.get(pos)?;
+        self.queue.get_mut(usize::from(i))?.as_mut()
+    }
+
+    fn bytes(&self) -> u64 {
+        (0..self.len).filter_map(|p| self.entry(p)).map(|e| e.full + e.small).sum()
+    }
+
+    fn has_room(&self, size: u64) -> bool {
+        self.len < MAX_QUEUED && self.bytes().saturating_add(size) <= MAX_QUEUED_BYTES
+    }
+
+    fn contains(&self, id: [u8; 16]) -> bool {
+        (0..self.len).filter_map(|p| self.entry(p)).any(|e| e.event_id == Some(id))
+    }
+
+    /// Takes the entry at queue position `pos` out.
+    fn remove(&mut self, pos: usize) -> Option<Entry> {
+        let i = usize::from(*self.order.get(pos)?);
+        let e = self.queue.get_mut(i)?.take();
+        self.order.copy_within(pos + 1..self.len, pos);
+        self.len -= 1;
+        e
+    }
+
+    /// Puts `e` in a free slot at queue position `pos`.
+    fn insert(&mut self, pos: usize, e: Entry) -> bool {
+        let Some(free) = self.queue.iter().position(Option::is_none) else { return false };
+        if let Some(slot) = self.queue.get_mut(free) {
+            *slot = Some(e);
+        }
+        self.order.copy_within(pos..self.len, pos + 1);
+        if let Some(o) = self.order.get_mut(pos) {
+            *o = free as u8;
+        }
+        self.len += 1;
+        true
+    }
+
+    fn limited_until(&self, internal: bool) -> u64 {
+        self.limits[0].max(self.limits[if internal { 2 } else { 1 }])
+    }
+
+    /// Counts a drop made anywhere (`sample_rate`, `before_send`, `event_processor` by the
+    /// host; the others here). Client reports are never counted.
+    pub fn record(&mut self, reason: Reason, category: Category, quantity: u64) {
+        if category == Category::Internal {
+            return;
+        }
+        if let Some(n) = self.counts.get_mut(reason as usize).and_then(|r| r.get_mut(category as usize)) {
+            *n = n.saturating_add(quantity);
+        }
+    }
+
+    fn give_back(&mut self, report: &Counts) {
+        for (mine, theirs) in self.counts.iter_mut().zip(report) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m = m.saturating_add(*t);
+            }
+        }
+    }
+
+    fn settle(&mut self, ticket: u32) {
+        if let Some(s) = self.settled.get_mut(self.settled_len) {
+            *s = ticket;
+            self.settled_len += 1;
+        }
+    }
+
+    /// The tickets settled since the last call (delivered, dropped, refused): the host drops
+    /// their bytes.
+    pub fn take_settled(&mut self, f: &mut dyn FnMut(u32)) {
+        for &t in self.settled.get(..self.settled_len).unwrap_or_default() {
+            f(t);
+        }
+        self.settled_len = 0;
+    }
+
+    /// Counts `e`'s item for `reason` (a report's counts go back instead) and settles it.
+    fn drop_entry(&mut self, e: &Entry, reason: Reason) {
+        if e.internal {
+            self.give_back(&e.report);
+        } else {
+            self.record(reason, Category::Error, 1);
+        }
+        self.settle(e.ticket);
+    }
+
+    /// An event envelope of `full` bytes (and a keepalive variant of `small`, 0: none) to
+    /// send; returns its ticket, or `None` when it is not queued (its event pending or
+    /// delivered lately, rate limited, too large for every channel, or the queue full of
+    /// requests in flight), counted as [`super::Delivery::submit`] counts it.
+    pub fn submit(&mut self, full: u64, small: u64, event_id: Option<[u8; 16]>, now: u64) -> Option<u32> {
+        if let Some(id) = event_id {
+            let recent = self.recent.get(..self.recent_len).unwrap_or_default();
+            if recent.contains(&id) || self.contains(id) {
+                return None;
+            }
+        }
+        if self.limited_until(false) > now {
+            self.record(Reason::RatelimitBackoff, Category::Error, 1);
+            return None;
+        }
+        let e = self.new_entry(full, small, false, event_id);
+        if full > FETCH_MAX_BYTES as u64 && (small == 0 || small > FETCH_MAX_BYTES as u64) {
+            self.drop_entry(&e, Reason::SendError);
+            return None;
+        }
+        self.enqueue(e).then_some(e.ticket)
+    }
+
+    fn new_entry(&mut self, full: u64, small: u64, internal: bool, event_id: Option<[u8; 16]>) -> Entry {
+        let ticket = self.next_ticket;
+        self.next_ticket = self.next_ticket.wrapping_add(1);
+        Entry {
+            ticket,
+            full,
+            small,
+            internal,
+            event_id,
+            attempts: 0,
+            network_failure: false,
+            state: State::Ready,
+            report: [[0; 2]; REASONS],
+        }
+    }
+
+    /// Queues `e` at the back, evicting the oldest entries not in flight while it does not fit.
+    fn enqueue(&mut self, e: Entry) -> bool {
+        let size = e.full + e.small;
+        if size > MAX_QUEUED_BYTES {
+            self.drop_entry(&e, Reason::QueueOverflow);
+            return false;
+        }
+        // Which would go: the oldest evictable, while it does not fit.
+        let (mut len, mut bytes) = (self.len, self.bytes());
+        let mut evict = [false; MAX_QUEUED];
+        for p in 0..self.len {
+            if len < MAX_QUEUED && bytes.saturating_add(size) <= MAX_QUEUED_BYTES {
+                break;
+            }
+            if let Some(old) = self.entry(p) {
+                if !matches!(old.state, State::InFlight { .. }) {
+                    if let Some(x) = evict.get_mut(p) {
+                        *x = true;
+                    }
+                    len -= 1;
+                    bytes -= old.full + old.small;
+                }
+            }
+        }
+        if len >= MAX_QUEUED || bytes.saturating_add(size) > MAX_QUEUED_BYTES {
+            self.drop_entry(&e, Reason::QueueOverflow);
+            return false;
+        }
+        for p in (0..MAX_QUEUED).rev() {
+            if evict.get(p) == Some(&true) {
+                if let Some(old) = self.remove(p) {
+                    self.drop_entry(&old, Reason::QueueOverflow);
+                }
+            }
+        }
+        self.insert(self.len, e)
+    }
+
+    /// The requests to start now, oldest first: as [`super::Delivery::poll`].
+    pub fn poll(&mut self, now: u64, start: &mut dyn FnMut(Request)) {
+        for p in 0..self.len {
+            if self.in_flight >= MAX_IN_FLIGHT {
+                break;
+            }
+            let Some(e) = self.entry(p) else { break };
+            let due = match e.state {
+                State::Ready => true,
+                State::Waiting(at) => at <= now,
+                _ => false,
+            };
+            if !due {
+                continue;
+            }
+            if self.limited_until(e.internal) > now {
+                let e = *e;
+                self.drop_limited(p, &e);
+                continue;
+            }
+            if let Some(r) = self.start(p, false) {
+                start(r);
+            }
+        }
+        self.bury();
+    }
+
+    /// An entry found under a rate limit: counted (a report's counts go back), marked dead.
+    fn drop_limited(&mut self, p: usize, e: &Entry) {
+        self.drop_entry(e, Reason::RatelimitBackoff);
+        if let Some(e) = self.entry_mut(p) {
+            e.state = State::Dead;
+        }
+    }
+
+    /// Starts the entry at `p`: the body and channel [`super::Delivery`] would choose.
+    fn start(&mut self, p: usize, hidden: bool) -> Option<Request> {
+        let room = (KEEPALIVE_BYTES as u64).saturating_sub(self.keepalive_bytes);
+        let slots = self.keepalive_requests < KEEPALIVE_REQUESTS as u32;
+        let fetch_max = FETCH_MAX_BYTES as u64;
+        let id = self.next_request;
+        let e = *self.entry(p)?;
+        let fits = |len: u64| slots && len <= room;
+        let keepalive = if hidden { Channel::Beacon } else { Channel::Keepalive };
+        let small = (e.small > 0).then_some(e.small);
+        let choice = if fits(e.full) {
+            Some((false, keepalive))
+        } else if !hidden && e.full <= fetch_max {
+            Some((false, Channel::Fetch))
+        } else if small.is_some_and(fits) {
+            Some((true, keepalive))
+        } else if e.full <= fetch_max {
+            Some((false, Channel::Fetch))
+        } else if small.is_some_and(|len| len <= fetch_max) {
+            Some((true, Channel::Fetch))
+        } else {
+            None
+        };
+        let Some((use_small, channel)) = choice else {
+            if !e.internal {
+                self.record(Reason::SendError, Category::Error, 1);
+            }
+            self.settle(e.ticket);
+            if let Some(x) = self.entry_mut(p) {
+                x.state = State::Dead;
+            }
+            return None;
+        };
+        let bytes = if use_small { e.small } else { e.full };
+        if let Some(x) = self.entry_mut(p) {
+            x.state = State::InFlight { request: id, channel, bytes };
+        }
+        self.next_request += 1;
+        self.in_flight += 1;
+        if channel != Channel::Fetch {
+            self.keepalive_bytes += bytes;
+            self.keepalive_requests += 1;
+        }
+        Some(Request { id, channel, ticket: e.ticket, small: use_small, bytes })
+    }
+
+    /// Takes out what a pass marked dead (settled where it died).
+    fn bury(&mut self) {
+        let mut p = 0;
+        while p < self.len {
+            if self.entry(p).is_some_and(|e| e.state == State::Dead) {
+                self.remove(p);
+            } else {
+                p += 1;
+            }
+        }
+    }
+
+    /// How request `id` ended, at `now`: as [`super::Delivery::complete`], without the
+    /// offline store.
+    pub fn complete(&mut self, id: u64, reply: Reply<'_>, now: u64, random: f64) -> Completion {
+        let Some(p) = (0..self.len).find(|&p| {
+            self.entry(p).is_some_and(|e| matches!(e.state, State::InFlight { request, .. } if request == id))
+        }) else {
+            return Completion::Unknown;
+        };
+        let Some(mut e) = self.remove(p) else { return Completion::Unknown };
+        if let State::InFlight { channel, bytes, .. } = e.state {
+            self.in_flight = self.in_flight.saturating_sub(1);
+            if channel != Channel::Fetch {
+                self.keepalive_bytes = self.keepalive_bytes.saturating_sub(bytes);
+                self.keepalive_requests = self.keepalive_requests.saturating_sub(1);
+            }
+        }
+        let verdict = match reply {
+            Reply::Http { status, retry_after, rate_limits } => {
+                self.update_limits(now, status, retry_after, rate_limits);
+                classify(status)
+            }
+            Reply::NetworkError => Verdict::Retry,
+            Reply::Sent => Verdict::Delivered,
+        };
+        match verdict {
+            Verdict::Delivered => {
+                if let Some(id) = e.event_id {
+                    if let Some(slot) = self.recent.get_mut(self.recent_next) {
+                        *slot = id;
+                    }
+                    self.recent_next = (self.recent_next + 1) % RECENT_IDS;
+                    self.recent_len = (self.recent_len + 1).min(RECENT_IDS);
+                }
+                self.settle(e.ticket);
+                Completion::Delivered
+            }
+            Verdict::RateLimited => {
+                self.settle(e.ticket);
+                Completion::Dropped
+            }
+            // A refused client report is not put back: the server would refuse it again.
+            Verdict::Rejected => {
+                e.report = [[0; 2]; REASONS];
+                self.drop_entry(&e, Reason::SendError);
+                Completion::Dropped
+            }
+            Verdict::Retry => {
+                e.attempts = e.attempts.saturating_add(1);
+                e.network_failure = reply == Reply::NetworkError;
+                if let Some(delay) = self.backoff.delay(e.attempts, random) {
+                    // No earlier than a rate limit on its item ends.
+                    let at = now.saturating_add(delay).max(self.limited_until(e.internal));
+                    e.state = State::Waiting(at);
+                    let duplicate = e.event_id.is_some_and(|id| self.contains(id));
+                    if !duplicate && self.has_room(e.full + e.small) && self.insert(0, e) {
+                        Completion::Retry(crate::protocol::Timestamp(at))
+                    } else {
+                        self.drop_entry(&e, Reason::QueueOverflow);
+                        Completion::Dropped
+                    }
+                } else {
+                    let reason = if e.network_failure { Reason::NetworkError } else { Reason::SendError };
+                    self.drop_entry(&e, reason);
+                    Completion::Dropped
+                }
+            }
+        }
+    }
+
+    /// Takes in a response's limits: as [`super::RateLimits::update`], for the categories
+    /// this SDK sends (`error`, `internal`; others limit nothing it sends).
+    fn update_limits(&mut self, now: u64, status: u16, retry_after: Option<&str>, rate_limits: Option<&str>) {
+        fn present(h: Option<&str>) -> Option<&str> {
+            h.filter(|v| !v.trim_ascii().is_empty())
+        }
+        if let Some(header) = present(rate_limits) {
+            for limit in super::parse_rate_limits(header) {
+                let until = now.saturating_add(limit.retry_after_ms).min(crate::protocol::Timestamp::MAX.0);
+                if limit.categories.is_empty() {
+                    self.limits[0] = self.limits[0].max(until);
+                }
+                for c in &limit.categories {
+                    let k = match c.as_str() {
+                        "error" => 1,
+                        "internal" => 2,
+                        _ => continue,
+                    };
+                    self.limits[k] = self.limits[k].max(until);
+                }
+            }
+        } else if let Some(value) = present(retry_after) {
+            let ms = super::parse_retry_after(value, crate::protocol::Timestamp(now));
+            let until = now.saturating_add(ms).min(crate::protocol::Timestamp::MAX.0);
+            self.limits[0] = self.limits[0].max(until);
+        } else if status == 429 {
+            self.limits[0] = self.limits[0].max(now.saturating_add(DEFAULT_RETRY_AFTER_MS));
+        }
+    }
+
+    /// The page is being hidden: everything queued or waiting goes out now, as beacons
+    /// while the keepalive budget has room: as [`super::Delivery::page_hidden`] (the host
+    /// then queues the client report with [`Flat::take_report`] and [`Flat::queue_report`]
+    /// and starts it with [`Flat::start_newest`]).
+    pub fn page_hidden(&mut self, now: u64, start: &mut dyn FnMut(Request)) {
+        for p in 0..self.len {
+            let Some(e) = self.entry(p) else { break };
+            if !matches!(e.state, State::Ready | State::Waiting(_)) {
+                continue;
+            }
+            if self.limited_until(e.internal) > now {
+                let e = *e;
+                self.drop_limited(p, &e);
+            } else if let Some(r) = self.start(p, true) {
+                start(r);
+            }
+        }
+        self.bury();
+    }
+
+    /// Starts the newest entry at page hide (the client report just queued).
+    pub fn start_newest(&mut self) -> Option<Request> {
+        self.start(self.len.checked_sub(1)?, true)
+    }
+
+    /// The drops counted so far, and a fresh count; `None` when nothing was dropped or while
+    /// client reports are rate limited (the counts are kept).
+    pub fn take_report(&mut self, now: u64) -> Option<Counts> {
+        if self.limited_until(true) > now || self.counts.iter().flatten().all(|&n| n == 0) {
+            return None;
+        }
+        Some(core::mem::replace(&mut self.counts, [[0; 2]; REASONS]))
+    }
+
+    /// Queues the client report of `counts`, written by the host in `bytes`; its ticket, or
+    /// `None` when the queue has no room (the counts then wait for the next report).
+    pub fn queue_report(&mut self, counts: Counts, bytes: u64) -> Option<u32> {
+        if !self.has_room(bytes) {
+            self.give_back(&counts);
+            return None;
+        }
+        let mut e = self.new_entry(bytes, 0, true, None);
+        e.report = counts;
+        self.enqueue(e).then_some(e.ticket)
+    }
+
+    /// When `poll` should run next: the earliest retry; `None` when only a completion can
+    /// make progress.
+    pub fn next_wakeup(&self) -> Option<u64> {
+        if self.in_flight >= MAX_IN_FLIGHT {
+            return None;
+        }
+        (0..self.len)
+            .filter_map(|p| match self.entry(p)?.state {
+                State::Waiting(at) => Some(at),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// Whether nothing is queued, waiting or in flight.
+    pub fn is_idle(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The reasons in [`Counts`]' order.
+pub const REASON_ORDER: [Reason; REASONS] = [
+    Reason::RatelimitBackoff,
+    Reason::QueueOverflow,
+    Reason::CacheOverflow,
+    Reason::NetworkError,
+    Reason::SendError,
+    Reason::SampleRate,
+    Reason::BeforeSend,
+    Reason::EventProcessor,
+    Reason::InternalSdkError,
+];
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
