@@ -10,6 +10,7 @@
 
 use super::backoff::{classify, Backoff, Verdict};
 use super::outcomes::Reason;
+use super::rate_limit::seconds_ms;
 use super::{Channel, Completion};
 use super::{FETCH_MAX_BYTES, KEEPALIVE_BYTES, KEEPALIVE_REQUESTS};
 
@@ -21,6 +22,8 @@ const MAX_QUEUED_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_IN_FLIGHT: u32 = 10;
 /// Event ids remembered as delivered, to refuse an envelope that comes back.
 const RECENT_IDS: usize = 128;
+/// Bytes of an `X-Sentry-Rate-Limits` value that are read (as `parse_rate_limits`).
+const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// `Retry-After` absent on a 429: Sentry's default.
 const DEFAULT_RETRY_AFTER_MS: u64 = 60_000;
 
@@ -72,8 +75,8 @@ pub struct Request {
     pub bytes: u64,
 }
 
-/// How a request ended: as [`super::Reply`], with `Retry-After` already in seconds (the host
-/// reads HTTP-dates: js/transport.js).
+/// How a request ended: as [`super::Reply`], with `Retry-After` in delay-seconds (the host
+/// turns HTTP-dates into them: js/transport.js).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reply<'a> {
     Http { status: u16, retry_after: Option<&'a str>, rate_limits: Option<&'a str> },
@@ -474,22 +477,33 @@ impl Flat {
             h.filter(|v| !v.trim_ascii().is_empty())
         }
         if let Some(header) = present(rate_limits) {
-            for limit in super::parse_rate_limits(header) {
-                let until = now.saturating_add(limit.retry_after_ms).min(crate::protocol::Timestamp::MAX.0);
-                if limit.categories.is_empty() {
+            // `X-Sentry-Rate-Limits` read over bytes, as `parse_rate_limits` reads it: entries
+            // `seconds:categories:scope:reason:namespaces` split by `,`, categories by `;`, each
+            // part trimmed; no categories limits everything; unreadable entries are skipped.
+            let header = header.as_bytes();
+            let header = header.get(..header.len().min(MAX_HEADER_BYTES)).unwrap_or_default();
+            for entry in header.split(|&b| b == b',') {
+                let mut parts = entry.split(|&b| b == b':').map(<[u8]>::trim_ascii);
+                let Some(ms) = parts.next().and_then(seconds_ms) else { continue };
+                let until = now.saturating_add(ms).min(crate::protocol::Timestamp::MAX.0);
+                let categories = parts.next().unwrap_or_default();
+                if categories.is_empty() {
                     self.limits[0] = self.limits[0].max(until);
                 }
-                for c in &limit.categories {
-                    let k = match c.as_str() {
-                        "error" => 1,
-                        "internal" => 2,
+                for c in categories.split(|&b| b == b';').map(<[u8]>::trim_ascii) {
+                    let k = match c {
+                        b"error" => 1,
+                        b"internal" => 2,
                         _ => continue,
                     };
                     self.limits[k] = self.limits[k].max(until);
                 }
             }
         } else if let Some(value) = present(retry_after) {
-            let ms = super::parse_retry_after(value, crate::protocol::Timestamp(now));
+            // Delay-seconds; the host turns an HTTP-date into them (js/transport.js).
+            let value = value.as_bytes();
+            let ms = seconds_ms(value.get(..value.len().min(256)).unwrap_or_default().trim_ascii())
+                .unwrap_or(DEFAULT_RETRY_AFTER_MS);
             let until = now.saturating_add(ms).min(crate::protocol::Timestamp::MAX.0);
             self.limits[0] = self.limits[0].max(until);
         } else if status == 429 {

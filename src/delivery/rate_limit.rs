@@ -140,7 +140,7 @@ pub fn parse_retry_after(value: &str, now: Timestamp) -> u64 {
     }
     // The npm module's host turns an HTTP-date into seconds before it gets here (`Date.parse`
     // in js/transport.js): the parser below cost that module 1.3 KB gzip (docs/size.md).
-    if cfg!(feature = "npm") {
+    if cfg!(any(feature = "npm", feature = "lean")) {
         return DEFAULT_RETRY_AFTER_MS;
     }
     match parse_http_date(value) {
@@ -151,23 +151,28 @@ pub fn parse_retry_after(value: &str, now: Timestamp) -> u64 {
 
 /// Seconds as `digits[.digits]` to milliseconds, rounding a finer fraction up; saturates
 /// instead of overflowing. `None` for anything else (signs and exponents included).
-fn parse_seconds(s: &str) -> Option<u64> {
-    let (int, frac) = match crate::text::find_byte(s, b'.') {
-        Some(dot) => (crate::text::to(s, dot), crate::text::from(s, dot + 1)),
-        None => (s, ""),
+pub(crate) fn parse_seconds(s: &str) -> Option<u64> {
+    seconds_ms(s.as_bytes())
+}
+
+/// [`parse_seconds`] over bytes (the lean policy reads headers without `str`).
+pub(crate) fn seconds_ms(s: &[u8]) -> Option<u64> {
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(dot) => (s.get(..dot).unwrap_or_default(), s.get(dot + 1..).unwrap_or_default()),
+        None => (s, &b""[..]),
     };
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
     if int.is_empty() || !digits(int) || !digits(frac) || (s.len() > int.len() && frac.is_empty()) {
         return None;
     }
-    let secs = int.bytes().fold(0u64, |acc, d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    let secs = int.iter().fold(0u64, |acc, d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
     let mut ms = 0u64;
     let mut scale = 100;
-    for (i, d) in frac.bytes().enumerate() {
+    for (i, d) in frac.iter().enumerate() {
         if i < 3 {
             ms += u64::from(d - b'0') * scale;
             scale /= 10;
-        } else if d != b'0' {
+        } else if *d != b'0' {
             ms += 1;
             break;
         }

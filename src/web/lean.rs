@@ -44,22 +44,12 @@ pub(crate) fn input_bytes(len: usize) -> &'static [u8] {
     unsafe { core::slice::from_raw_parts(p as *const u8, len) }
 }
 
-fn finish(out: Out) -> usize {
+pub(crate) fn finish(out: Out) -> usize {
     let bytes = out.into_bytes();
     let (p, n) = (bytes.as_ptr() as usize, bytes.len());
     core::mem::forget(bytes);
     IO.out.set((p, n));
     n
-}
-
-/// The last output.
-pub(crate) fn output() -> &'static [u8] {
-    let (p, n) = IO.out.get();
-    if p == 0 {
-        return b"";
-    }
-    // SAFETY: `finish` left `n` bytes at `p`, in the arena, which only `input` empties.
-    unsafe { core::slice::from_raw_parts(p as *const u8, n) }
 }
 
 /// Where the last output is.

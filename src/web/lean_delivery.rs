@@ -1,168 +1,226 @@
-//! The lean module's delivery exports, over the current policy ([`crate::delivery::Delivery`])
-//! until its flat-state rewrite (issue 25, decision 4): the envelopes the lean writer makes go
-//! through the same rate limits, backoff, queue, keepalive budget and client reports as
-//! today's module's. Same protocol with the glue as `src/web/sdk.rs`'s `delivery_*` exports.
+//! The lean module's delivery exports, over the flat policy ([`crate::delivery::flat`]): the
+//! envelopes' bytes stay in JavaScript, keyed by the ticket `d_submit` returns; the wasm
+//! decides what goes when, on which channel, and what is counted. After every export that
+//! can change something, requests to start go out through `start`, settled tickets through
+//! `settle`, and the retry timer through `arm`.
 
-use crate::delivery::{Channel, Completion, Delivery, DeliveryConfig, Reason, Reply, Request};
-use crate::protocol::{EventId, Timestamp};
+use crate::delivery::flat::{Category, Counts, Flat, Reply, REASON_ORDER};
+use crate::delivery::{Channel, Completion};
+use crate::write::Out;
 use core::cell::RefCell;
 
 #[link(wasm_import_module = "eb")]
 extern "C" {
+    /// Start request `id` on `channel` (0 keepalive, 1 fetch, 2 beacon) with the bytes of
+    /// `ticket` (its keepalive variant when `small`).
     #[link_name = "start"]
-    fn js_start(id: f64, channel: u32, body: *const u8, len: usize);
+    fn js_start(id: f64, channel: u32, ticket: u32, small: u32);
+    /// The bytes of `ticket` are no longer needed.
+    #[link_name = "settle"]
+    fn js_settle(ticket: u32);
+    /// Call `d_tick` in `ms` (negative: cancel).
     #[link_name = "arm"]
     fn js_arm(ms: f64);
     #[link_name = "now"]
     fn js_now() -> f64;
 }
 
-fn now() -> Timestamp {
-    // SAFETY: a plain import of js/glue.js (Date.now).
-    Timestamp::from_millis_f64(unsafe { js_now() })
+fn now() -> u64 {
+    // SAFETY: a plain import (Date.now).
+    let ms = unsafe { js_now() };
+    if ms > 0.0 {
+        ms as u64
+    } else {
+        0
+    }
 }
 
 struct State {
-    delivery: Delivery,
-    armed: Option<Timestamp>,
+    flat: Flat,
+    armed: Option<u64>,
 }
 
-struct Cell(RefCell<Option<State>>);
+struct Shared(RefCell<State>);
 // SAFETY: single-threaded wasm.
-unsafe impl Sync for Cell {}
-static STATE: Cell = Cell(RefCell::new(None));
+unsafe impl Sync for Shared {}
+static STATE: Shared = Shared(RefCell::new(State { flat: Flat::new(), armed: None }));
 
-/// Runs `f` on the policy (nothing before `delivery_init` or when re-entered), then starts
-/// what it asked for and sets the retry timer.
-fn with(f: impl FnOnce(&mut Delivery, Timestamp) -> u32) -> u32 {
-    let Ok(mut cell) = STATE.0.try_borrow_mut() else { return 0 };
-    let Some(s) = cell.as_mut() else { return 0 };
+/// Runs `f` on the policy (nothing when re-entered), polls, and hands the host what to do.
+fn with(f: impl FnOnce(&mut Flat, u64) -> u32) -> u32 {
+    let Ok(mut s) = STATE.0.try_borrow_mut() else { return 0 };
     let now = now();
-    let out = f(&mut s.delivery, now);
-    let requests: Vec<Request> = s.delivery.poll(now);
-    let wakeup = s.delivery.next_wakeup();
-    let arm = (wakeup != s.armed).then(|| {
-        s.armed = wakeup;
-        wakeup.map_or(-1.0, |at| at.0.saturating_sub(now.0) as f64)
-    });
-    drop(cell);
-    for r in requests {
-        let channel = match r.channel {
-            Channel::Keepalive => 0,
-            Channel::Fetch => 1,
-            Channel::Beacon => 2,
-        };
-        // SAFETY: the body lives until the import returns; the glue copies what it keeps.
-        unsafe { js_start(r.id as f64, channel, r.body.as_ptr(), r.body.len()) };
-    }
-    if let Some(ms) = arm {
-        // SAFETY: a plain import.
-        unsafe { js_arm(ms) };
-    }
+    let out = f(&mut s.flat, now);
+    pump(&mut s, now, false);
     out
 }
 
-/// Starts delivery for the DSN in the input (`len` bytes; empty: none).
-#[no_mangle]
-pub extern "C" fn delivery_init(len: usize) {
-    let dsn = core::str::from_utf8(super::lean::input_bytes(len)).ok().filter(|d| !d.is_empty());
-    let delivery = Delivery::new(DeliveryConfig { dsn: dsn.map(str::to_owned), ..Default::default() });
-    if let Ok(mut cell) = STATE.0.try_borrow_mut() {
-        *cell = Some(State { delivery, armed: None });
+/// Hands request `r` to the glue.
+fn send(r: crate::delivery::flat::Request) {
+    let channel = match r.channel {
+        Channel::Keepalive => 0,
+        Channel::Fetch => 1,
+        Channel::Beacon => 2,
+    };
+    // SAFETY: a plain import; it reads nothing of wasm memory.
+    unsafe { js_start(r.id as f64, channel, r.ticket, u32::from(r.small)) };
+}
+
+/// Starts what is due (everything, as beacons, when `hidden`), settles, re-arms.
+fn pump(s: &mut State, now: u64, hidden: bool) {
+    let start = &mut send;
+    if hidden {
+        s.flat.page_hidden(now, start);
+    } else {
+        s.flat.poll(now, start);
+    }
+    // SAFETY: a plain import.
+    s.flat.take_settled(&mut |t| unsafe { js_settle(t) });
+    let wakeup = s.flat.next_wakeup();
+    if wakeup != s.armed {
+        s.armed = wakeup;
+        let ms = wakeup.map_or(-1.0, |at| at.saturating_sub(now) as f64);
+        // SAFETY: a plain import.
+        unsafe { js_arm(ms) };
     }
 }
 
-/// Hands the last output of `capture` (an envelope) to delivery, with a keepalive-sized
-/// variant when `small_len` > 0 (the input's first `small_len` bytes), and its event id.
+/// An event envelope of `full` bytes (and a keepalive variant of `small`, 0: none) whose
+/// event id is the input's 32 hex digits (`len`: 0 for none). Returns its ticket (0: not
+/// queued; counted).
 #[no_mangle]
-pub extern "C" fn delivery_submit(small_len: usize) -> u32 {
-    let body = super::lean::output().to_vec();
-    let small = (small_len > 0).then(|| super::lean::input_bytes(small_len).to_vec());
-    let at = crate::write::EVENT_ID_AT;
-    let id = body.get(at..at + 32).and_then(|h| core::str::from_utf8(h).ok()).and_then(EventId::parse);
-    with(|d, now| u32::from(d.submit(body, small, id, now)))
+pub extern "C" fn d_submit(full: u32, small: u32, len: usize) -> u32 {
+    let id = hex_id(super::lean::input_bytes(len));
+    with(|f, now| f.submit(u64::from(full), u64::from(small), id, now).unwrap_or(0))
 }
 
-/// A request ended (`kind` 0 HTTP `status`, 1 network error, 2 beacon taken); the input: the
-/// `Retry-After` seconds then `X-Sentry-Rate-Limits`, as two fields (see `lean::Fields`).
-/// Returns 1 delivered, 2 retrying, 3 dropped, 4 stored, 0 unknown.
+/// 32 hex digits as 16 bytes.
+fn hex_id(hex: &[u8]) -> Option<[u8; 16]> {
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut id = [0u8; 16];
+    for (i, pair) in hex.chunks(2).enumerate() {
+        let digit = |c: u8| (c as char).to_digit(16);
+        let (hi, lo) = (digit(*pair.first()?)?, digit(*pair.get(1)?)?);
+        *id.get_mut(i)? = (hi * 16 + lo) as u8;
+    }
+    Some(id)
+}
+
+/// A request ended (`kind` 0 HTTP `status`, 1 network error, 2 beacon taken); the input's
+/// two fields: `Retry-After` (in seconds; the glue reads HTTP-dates) and
+/// `X-Sentry-Rate-Limits`. Returns 1 delivered, 2 retrying, 3 dropped, 0 unknown.
 #[no_mangle]
-pub extern "C" fn delivery_done(id: f64, kind: u32, status: u32, len: usize, random: f64) -> u32 {
-    let mut f = super::lean::Fields::of(len);
-    let (retry_after, rate_limits) = (f.text(), f.text());
-    with(|d, now| {
+pub extern "C" fn d_done(id: f64, kind: u32, status: u32, len: usize, random: f64) -> u32 {
+    let mut fields = super::lean::Fields::of(len);
+    let (retry_after, rate_limits) = (fields.text(), fields.text());
+    with(|f, now| {
         let reply = match kind {
             0 => Reply::Http { status: status as u16, retry_after, rate_limits },
             2 => Reply::Sent,
             _ => Reply::NetworkError,
         };
-        match d.complete(id as u64, reply, now, random) {
-            Completion::Unknown => 0,
+        match f.complete(id as u64, reply, now, random) {
             Completion::Delivered => 1,
             Completion::Retry(_) => 2,
-            Completion::Dropped => 3,
-            Completion::Stored => 4,
+            Completion::Dropped | Completion::Stored => 3,
+            Completion::Unknown => 0,
         }
     })
 }
 
 /// The retry timer fired.
 #[no_mangle]
-pub extern "C" fn delivery_tick() {
-    if let Ok(mut cell) = STATE.0.try_borrow_mut() {
-        if let Some(s) = cell.as_mut() {
-            s.armed = None;
-        }
+pub extern "C" fn d_tick() {
+    if let Ok(mut s) = STATE.0.try_borrow_mut() {
+        s.armed = None;
     }
     with(|_, _| 0);
 }
 
-/// `quantity` events of `category` (0 error, 1 default) dropped before delivery, for `reason`
-/// (0 sample_rate, 1 before_send, 2 event_processor, 3 queue_overflow).
+/// `quantity` items of `category` (0 error, 1 default) dropped for `reason` (an index of
+/// Sentry's discard reasons, [`REASON_ORDER`]) before they reached delivery.
 #[no_mangle]
-pub extern "C" fn delivery_dropped(reason: u32, category: u32, quantity: u32) {
-    let reason = match reason {
-        0 => Reason::SampleRate,
-        1 => Reason::BeforeSend,
-        2 => Reason::EventProcessor,
-        _ => Reason::QueueOverflow,
-    };
-    let category = if category == 1 { "default" } else { "error" };
-    with(|d, _| {
-        d.record_dropped(reason, category, u64::from(quantity));
+pub extern "C" fn d_dropped(reason: u32, category: u32, quantity: u32) {
+    let Some(&reason) = REASON_ORDER.get(reason as usize) else { return };
+    let category = if category == 1 { Category::Default } else { Category::Error };
+    with(|f, _| {
+        f.record(reason, category, u64::from(quantity));
         0
     });
 }
 
-/// The page is being hidden: everything queued goes out now on keepalive channels (beacons),
-/// with the client report.
+/// The page is being hidden: everything queued goes out now, as beacons while the budget
+/// has room. The glue then queues the client report (`d_report`, `d_queue_report`).
 #[no_mangle]
-pub extern "C" fn delivery_hidden() {
-    let Ok(mut cell) = STATE.0.try_borrow_mut() else { return };
-    let Some(s) = cell.as_mut() else { return };
-    let now = now();
-    s.delivery.queue_client_report(now);
-    let requests = s.delivery.page_hidden(now);
-    drop(cell);
-    for r in requests {
-        // SAFETY: as in `with`.
-        unsafe { js_start(r.id as f64, 2, r.body.as_ptr(), r.body.len()) };
+pub extern "C" fn d_hidden() {
+    if let Ok(mut s) = STATE.0.try_borrow_mut() {
+        pump(&mut s, now(), true);
     }
 }
 
-/// `flush`: the client report queued; returns whether nothing is left to deliver.
+/// The drops counted so far as a client report's `discarded_events` JSON array at `out()`
+/// (the glue wraps it with its timestamp and the envelope), its length returned; 0 when there
+/// is nothing to report or reports are rate limited. The counts wait in the glue's hands
+/// until `d_queue_report`.
 #[no_mangle]
-pub extern "C" fn delivery_flush() -> u32 {
-    with(|d, now| {
-        d.queue_client_report(now);
-        d.resume(now);
-        0
-    });
-    delivery_idle()
+pub extern "C" fn d_report() -> usize {
+    let Ok(mut s) = STATE.0.try_borrow_mut() else { return 0 };
+    let Some(counts) = s.flat.take_report(now()) else { return 0 };
+    PENDING.with_counts(counts);
+    let mut out = Out::new(usize::MAX);
+    out.byte(b'[');
+    for (reason, row) in REASON_ORDER.iter().zip(counts.iter()) {
+        for (category, &n) in [&b"error"[..], b"default"].iter().zip(row) {
+            if n > 0 {
+                out.comma();
+                out.raw(b"{\"reason\":");
+                out.str(reason.as_str().as_bytes(), usize::MAX);
+                out.raw(b",\"category\":");
+                out.str(category, usize::MAX);
+                out.raw(b",\"quantity\":");
+                out.num(n);
+                out.byte(b'}');
+            }
+        }
+    }
+    out.byte(b']');
+    super::lean::finish(out)
 }
 
-/// Whether nothing is queued, waiting for a retry or in flight.
+/// The counts `d_report` handed out, until `d_queue_report` queues them (or gives them back).
+struct Pending(core::cell::Cell<Option<Counts>>);
+// SAFETY: single-threaded wasm.
+unsafe impl Sync for Pending {}
+static PENDING: Pending = Pending(core::cell::Cell::new(None));
+
+impl Pending {
+    fn with_counts(&self, c: Counts) {
+        self.0.set(Some(c));
+    }
+}
+
+/// Queues the client report the glue wrote from `d_report`'s counts (`len` bytes, kept by the
+/// glue under the ticket returned; 0: not queued, the counts wait for the next report). At
+/// page hide (`hidden`) it is started at once, as a beacon.
 #[no_mangle]
-pub extern "C" fn delivery_idle() -> u32 {
-    STATE.0.try_borrow().ok().and_then(|c| c.as_ref().map(|s| u32::from(s.delivery.is_idle()))).unwrap_or(1)
+pub extern "C" fn d_queue_report(len: u32, hidden: u32) -> u32 {
+    let Some(counts) = PENDING.0.take() else { return 0 };
+    let Ok(mut s) = STATE.0.try_borrow_mut() else { return 0 };
+    let Some(ticket) = s.flat.queue_report(counts, u64::from(len)) else { return 0 };
+    if hidden != 0 {
+        if let Some(r) = s.flat.start_newest() {
+            send(r);
+        }
+    } else {
+        let now = now();
+        pump(&mut s, now, false);
+    }
+    ticket
+}
+
+/// Whether nothing is queued, waiting or in flight.
+#[no_mangle]
+pub extern "C" fn d_idle() -> u32 {
+    STATE.0.try_borrow().map_or(1, |s| u32::from(s.flat.is_idle()))
 }

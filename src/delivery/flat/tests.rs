@@ -44,7 +44,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0u8..5, any::<bool>(), 0u8..12).prop_map(|(size, small, id)| Op::Submit { size, small, id }),
         3 => Just(Op::Poll),
-        5 => (0u8..4, 0u8..7, 0u8..5, any::<u8>()).prop_map(|(k, reply, header, random)| Op::Complete { k, reply, header, random }),
+        5 => (0u8..4, 0u8..7, 0u8..8, any::<u8>()).prop_map(|(k, reply, header, random)| Op::Complete { k, reply, header, random }),
         1 => Just(Op::Hidden),
         2 => (0u32..70_000).prop_map(Op::Advance),
         1 => Just(Op::Report),
@@ -53,12 +53,15 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 const SIZES: [usize; 5] = [600, 20_000, 45_000, 70_000, 1_100_000];
-const HEADERS: [(Option<&str>, Option<&str>); 5] = [
+const HEADERS: [(Option<&str>, Option<&str>); 8] = [
     (None, None),
     (Some("3"), None),
     (None, Some("2:error:org, 5::org")),
     (None, Some("7:internal;default:org")),
     (None, Some("nonsense, 1:transaction:org")),
+    (Some(" 1.5 "), Some(" ")),
+    (Some("soon"), Some(" 4 : error ; metric_bucket :org::ns, 2.25: ;; :org")),
+    (None, Some("1:metric_bucket:org::custom,9.0001::")),
 ];
 
 /// A request as both sides describe it: id, channel, bytes sent.
