@@ -46,7 +46,7 @@ pub use stack::{parse_stack, parse_stack_with, ParseOptions};
 /// The lean core (issue 25): frames written as JSON bytes. Public for the host's tests and
 /// benchmarks while the npm binding moves to it; not part of the API (`../shared/API.md`).
 #[doc(hidden)]
-pub use stack::{table, table_frames, write_frames, FrameBounds, TABLE_RECORD};
+pub use stack::{table, table_frames, write_frames, write_synthetic_frames, FrameBounds, TABLE_RECORD};
 #[cfg(all(target_arch = "wasm32", not(any(feature = "npm", feature = "lean"))))]
 pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, flush, init, Guard, Options};
 

@@ -4,6 +4,7 @@
 
 mod oracle;
 
+use errorbeacon::write::images::Module;
 use errorbeacon::write::{write_envelope, Capture, Exc, Out};
 use errorbeacon::{Envelope, Event};
 use oracle::{now, temp_dir, validate};
@@ -19,6 +20,16 @@ fn now_text() -> &'static [u8] {
     let quoted = out.into_bytes();
     quoted.get(1..quoted.len() - 1).expect("quoted").to_vec().leak()
 }
+
+/// The module the V8 stack's wasm frame ran in, by V8's name for a module from bytes.
+const MODULES: &[Module<'static>] = &[Module {
+    url: b"wasm://wasm/m.wasm-0001b9f2",
+    build_id: b"268fa3eef0d157dc9def1a1d4e46917d",
+    name: b"",
+    functions: (0, 0),
+    code: (0, 0),
+    own: false,
+}];
 
 fn base<'a>(exceptions: &'a [Exc<'a>]) -> Capture<'a> {
     let t = now_text();
@@ -37,7 +48,7 @@ fn base<'a>(exceptions: &'a [Exc<'a>]) -> Capture<'a> {
         tags: br#"{"section":"checkout"}"#,
         extra: br#"{"cart":{"items":3}}"#,
         sdk: SDK,
-        images: br#"[{"type":"wasm","code_file":"http://h/m.wasm","debug_id":"0123456789abcdef0123456789abcdef"}]"#,
+        modules: MODULES,
         dsn: b"https://0123456789abcdef0123456789abcdef@o1.ingest.example/42",
         ..Capture::default()
     }

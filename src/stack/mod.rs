@@ -10,7 +10,7 @@
 mod demangle;
 mod gecko;
 mod jsc;
-mod line;
+pub(crate) mod line;
 mod location;
 mod names;
 mod paths;
@@ -22,6 +22,7 @@ use crate::protocol::{Addr, Frame};
 use location::Loc;
 pub(crate) use names::is_sdk_entry;
 use std::borrow::Cow;
+pub(crate) use write::write_frames_in;
 pub use write::{table, table_frames, write_frames, write_synthetic_frames, FrameBounds, TABLE_RECORD};
 
 /// A frame as one line parser read it: slices of the input, nothing decided yet.

@@ -11,6 +11,7 @@
 
 use super::line::{self, facts, find, strip, sub, tail, Facts, Loc, Raw, NO_FACTS};
 use crate::limits::{MAX_FRAMES, MAX_LINE_BYTES, MAX_STACK_BYTES};
+use crate::write::images::Images;
 use crate::write::Out;
 
 /// A frame line as read, with what its path says.
@@ -40,7 +41,7 @@ impl FrameBounds {
 /// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them (empty:
 /// unknown).
 pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
-    write_frames_as(out, stack, sdk_prefix, bounds, false)
+    write_frames_in(out, stack, sdk_prefix, bounds, false, None)
 }
 
 /// [`write_frames`] for a stack the SDK took itself where it saw a value that had none of its
@@ -50,10 +51,19 @@ pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Fram
 /// Without such a frame, nothing is left when every frame is the SDK's: a page event has no
 /// app frame, and the SDK's own frames would name the SDK as the culprit.
 pub fn write_synthetic_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
-    write_frames_as(out, stack, sdk_prefix, bounds, true)
+    write_frames_in(out, stack, sdk_prefix, bounds, true, None)
 }
 
-fn write_frames_as(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds, synthetic: bool) -> usize {
+/// [`write_frames`] (or [`write_synthetic_frames`]), with wasm frames pointed into the event's
+/// debug `images` when given.
+pub(crate) fn write_frames_in<'a>(
+    out: &mut Out,
+    stack: &'a [u8],
+    sdk_prefix: &[u8],
+    bounds: FrameBounds,
+    synthetic: bool,
+    mut images: Option<&mut Images<'a>>,
+) -> usize {
     // In the arena (wasm) a Vec costs a bump; a 250-entry array would be 12 KB to initialize.
     let mut seen = Vec::new();
     read(stack, sdk_prefix, &mut seen);
@@ -84,7 +94,7 @@ fn write_frames_as(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Frame
         }
         if let Some(f) = frames.get(i) {
             out.comma();
-            write_frame(out, f, bounds.chars, &mut buf);
+            write_frame(out, f, bounds.chars, &mut buf, images.as_deref_mut());
         }
     }
     out.byte(b']');
@@ -150,10 +160,13 @@ struct Frame<'a> {
     in_app: bool,
     /// A wasm frame's function index and code offset.
     wasm: Option<(Option<u32>, Option<u64>)>,
+    /// The debug image its address is relative to.
+    image: Option<usize>,
 }
 
-/// What a frame line means: names, filename, in-app. `buf`: room for a cleaned wasm name.
-fn decide<'a>(f: &Seen<'a>, buf: &'a mut Vec<u8>) -> Frame<'a> {
+/// What a frame line means: names, filename, in-app, debug image. `buf`: room for a cleaned
+/// wasm name.
+fn decide<'a: 'b, 'b>(f: &Seen<'a>, buf: &'b mut Vec<u8>, images: Option<&mut Images<'a>>) -> Frame<'b> {
     let function = f.raw.function;
     let mut d = Frame {
         function,
@@ -164,6 +177,7 @@ fn decide<'a>(f: &Seen<'a>, buf: &'a mut Vec<u8>) -> Frame<'a> {
         colno: None,
         in_app: false,
         wasm: None,
+        image: None,
     };
     match f.raw.loc {
         Loc::Wasm(path, index, addr) => {
@@ -171,6 +185,14 @@ fn decide<'a>(f: &Seen<'a>, buf: &'a mut Vec<u8>) -> Frame<'a> {
             d.abs_path = path;
             d.wasm = Some((index, addr));
             d.in_app = !f.facts.sdk;
+            if let Some((shown, image)) = images.and_then(|i| i.place(path, index, addr)) {
+                if shown.len() != path.len() || shown.as_ptr() != path.as_ptr() {
+                    d.abs_path = shown;
+                    d.filename = crate::write::images::filename(shown);
+                }
+                // Without an address there is nothing to relate to the image.
+                d.image = addr.and(Some(image));
+            }
             // JavaScriptCore prints the function index where it has no name
             // (`302@<?>:wasm-function[302]`): that is no name.
             if function.iter().all(u8::is_ascii_digit) {
@@ -201,8 +223,8 @@ fn decide<'a>(f: &Seen<'a>, buf: &'a mut Vec<u8>) -> Frame<'a> {
 }
 
 /// One frame object, fields in [`crate::protocol::Frame`]'s order.
-fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
-    let d = decide(f, buf);
+fn write_frame<'a>(out: &mut Out, f: &Seen<'a>, chars: usize, buf: &mut Vec<u8>, images: Option<&mut Images<'a>>) {
+    let d = decide(f, buf, images);
     out.byte(b'{');
     if !d.function.is_empty() {
         out.field("function", d.function, chars);
@@ -223,6 +245,11 @@ fn write_frame(out: &mut Out, f: &Seen<'_>, chars: usize, buf: &mut Vec<u8>) {
         if let Some(a) = addr {
             out.key("instruction_addr");
             out.addr(a);
+        }
+        if let Some(n) = d.image {
+            out.raw(b",\"addr_mode\":\"rel:");
+            out.num(n as u64);
+            out.byte(b'"');
         }
         if let Some(i) = index {
             out.key("function_id");
@@ -269,7 +296,7 @@ pub fn table_frames(out: &mut Vec<u32>, stack: &[u8], sdk_prefix: &[u8]) -> Opti
     };
     let mut buf = Vec::new();
     for f in frames.iter().rev() {
-        let d = decide(f, &mut buf);
+        let d = decide(f, &mut buf, None);
         let mut flags = if d.in_app { table::IN_APP } else { 0 };
         let mut words = [0u32; TABLE_RECORD];
         for (i, (field, flag)) in [

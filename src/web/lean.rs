@@ -2,6 +2,7 @@
 //! memory and empties the arena ([`super::arena`]) before the next.
 
 use crate::stack::{table_frames, write_frames, FrameBounds};
+use crate::write::images::{valid_build_id, Module};
 use crate::write::Out;
 use core::cell::Cell;
 
@@ -133,7 +134,7 @@ const MAX_EXCEPTIONS: usize = 16;
 
 /// Writes a capture's envelope from the input's fields (the lean glue's `capture`): event id
 /// (32 hex digits), timestamp and sent_at (RFC 3339 text), level, release, dist, environment,
-/// message, breadcrumbs, user, request, contexts, tags, extra, fingerprint, sdk, images, dsn,
+/// message, breadcrumbs, user, request, contexts, tags, extra, fingerprint, sdk, dsn,
 /// SDK URL prefix, then a count and that many exceptions (type, value, stack, synthetic stack,
 /// mechanism). `limit`: the channel's bytes. Returns the envelope's length (0: not even the
 /// minimal event fits).
@@ -158,7 +159,7 @@ pub extern "C" fn capture(len: usize, limit: u32) -> usize {
         extra: f.next(),
         fingerprint: f.next(),
         sdk: f.next(),
-        images: f.next(),
+        modules: &[],
         dsn: f.next(),
         sdk_prefix: f.next(),
         exceptions: &[],
@@ -169,9 +170,111 @@ pub extern "C" fn capture(len: usize, limit: u32) -> usize {
         *e = Exc { ty: f.next(), value: f.next(), stack: f.next(), synthetic: f.next(), mechanism: f.next() };
     }
     c.exceptions = list.get(..n).unwrap_or_default();
+    let Ok(registry) = REGISTRY.0.try_borrow() else { return 0 };
+    let mut modules = [Module::default(); MAX_MODULES];
+    let n = registry.modules(&mut modules);
+    c.modules = modules.get(..n).unwrap_or_default();
     let mut out = Out::new(limit as usize);
     if write_envelope(&mut out, &c).too_large {
         return 0;
     }
     finish(out)
+}
+
+/// Modules remembered (js/wasm-modules.js registers each module the page loads that has a
+/// build id); more are not.
+const MAX_MODULES: usize = 32;
+/// Bytes of their URLs, build ids and names.
+const POOL: usize = 16 * 1024;
+
+/// A registered module: ranges of the pool, and where its code is.
+#[derive(Clone, Copy, Default)]
+struct Stored {
+    url: (usize, usize),
+    build_id: (usize, usize),
+    name: (usize, usize),
+    functions: (u32, u32),
+    code: (u64, u64),
+    own: bool,
+}
+
+struct Registry {
+    pool: [u8; POOL],
+    used: usize,
+    stored: [Stored; MAX_MODULES],
+    n: usize,
+}
+
+impl Registry {
+    /// Copies `text` into the pool; its range, or `None` when full.
+    fn keep(&mut self, text: &[u8]) -> Option<(usize, usize)> {
+        let start = self.used;
+        self.pool.get_mut(start..start + text.len())?.copy_from_slice(text);
+        self.used += text.len();
+        Some((start, self.used))
+    }
+
+    /// The modules, as the writer takes them, into `out`; returns how many.
+    fn modules<'a>(&'a self, out: &mut [Module<'a>; MAX_MODULES]) -> usize {
+        let text = |(a, b): (usize, usize)| self.pool.get(a..b).unwrap_or_default();
+        for (slot, m) in out.iter_mut().zip(self.stored.get(..self.n).unwrap_or_default()) {
+            *slot = Module {
+                url: text(m.url),
+                build_id: text(m.build_id),
+                name: text(m.name),
+                functions: m.functions,
+                code: m.code,
+                own: m.own,
+            };
+        }
+        self.n
+    }
+}
+
+struct Shared(core::cell::RefCell<Registry>);
+// SAFETY: single-threaded wasm.
+unsafe impl Sync for Shared {}
+static REGISTRY: Shared = Shared(core::cell::RefCell::new(Registry {
+    pool: [0; POOL],
+    used: 0,
+    stored: [Stored { url: (0, 0), build_id: (0, 0), name: (0, 0), functions: (0, 0), code: (0, 0), own: false };
+        MAX_MODULES],
+    n: 0,
+}));
+
+/// Remembers a wasm module from the input's fields: the name engines print for its frames
+/// (its URL, or V8's name for one from bytes; empty when unknown), its build id (hex) and its
+/// name section's module name. A module from bytes also gives where its code is: its own
+/// functions `fn_start..fn_end` and its code section's bytes `code_start..code_end`.
+/// `own`: errorbeacon's own module. Returns 0 when it is not kept (a bad build id, no room).
+#[no_mangle]
+pub extern "C" fn register(len: usize, fn_start: u32, fn_end: u32, code_start: u32, code_end: u32, own: u32) -> u32 {
+    let mut f = Fields::of(len);
+    let (url, build_id, name) = (f.next(), f.next(), f.next());
+    if !valid_build_id(build_id) {
+        return 0;
+    }
+    let Ok(mut r) = REGISTRY.0.try_borrow_mut() else { return 0 };
+    if r.n >= MAX_MODULES {
+        return 0;
+    }
+    let mark = r.used;
+    let (Some(url), Some(build_id), Some(name)) = (r.keep(url), r.keep(build_id), r.keep(name)) else {
+        r.used = mark;
+        return 0;
+    };
+    let stored = Stored {
+        url,
+        build_id,
+        name,
+        functions: (fn_start, fn_end),
+        code: (u64::from(code_start), u64::from(code_end)),
+        own: own != 0,
+    };
+    let n = r.n;
+    if let Some(slot) = r.stored.get_mut(n) {
+        *slot = stored;
+        r.n += 1;
+    }
+    1
 }

@@ -19,10 +19,11 @@
 //! Each attempt writes at most the limit's bytes, and there are at most a few dozen, so the
 //! work stays linear in the channel's size whatever the capture holds.
 
+use super::images::{Images, Module};
 use super::out::Out;
 use super::spans::{count, each_piece};
 use crate::limits::MAX_VALUE_CHARS;
-use crate::stack::{write_frames, write_synthetic_frames, FrameBounds};
+use crate::stack::{write_frames_in, FrameBounds};
 
 /// One exception of the event, as the JS side described it (its `type`, `value` and raw
 /// stack text) with its `mechanism` as a JSON object.
@@ -40,7 +41,7 @@ pub struct Exc<'a> {
 
 /// Everything an event is written from. Byte strings are empty when absent; the JSON parts
 /// (`breadcrumbs` an array, `user`, `request`, `contexts`, `tags`, `extra` objects,
-/// `fingerprint` an array, `sdk` an object, `images` an array) are spliced in as they are,
+/// `fingerprint` an array, `sdk` an object) are spliced in as they are,
 /// and must be well-formed (JavaScript's `JSON.stringify` wrote them, or the Rust scope).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Capture<'a> {
@@ -66,7 +67,8 @@ pub struct Capture<'a> {
     pub extra: &'a [u8],
     pub fingerprint: &'a [u8],
     pub sdk: &'a [u8],
-    pub images: &'a [u8],
+    /// The wasm modules the SDK saw load: the frames that ran in them get debug images.
+    pub modules: &'a [Module<'a>],
     /// The DSN, for the envelope header.
     pub dsn: &'a [u8],
     /// The URL prefix of errorbeacon's own files (see [`write_frames`]).
@@ -205,11 +207,13 @@ fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
     }
     let exceptions =
         if b.minimal { c.exceptions.get(c.exceptions.len().saturating_sub(1)..) } else { Some(c.exceptions) };
+    // The minimal event has no debug images: its one frame keeps its absolute address.
+    let mut images = Images::new(if b.minimal { &[] } else { c.modules });
     if let Some(list @ [_, ..]) = exceptions {
         out.raw(b",\"exception\":{\"values\":[");
         for e in list {
             out.comma();
-            write_exception(out, e, c.sdk_prefix, b);
+            write_exception(out, e, c.sdk_prefix, b, &mut images);
         }
         out.raw(b"]}");
     }
@@ -249,11 +253,7 @@ fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
         out.key("sdk");
         out.raw(c.sdk);
     }
-    if !b.minimal && !c.images.is_empty() {
-        out.raw(b",\"debug_meta\":{\"images\":");
-        out.raw(c.images);
-        out.byte(b'}');
-    }
+    images.write(out);
     out.byte(b'}');
 }
 
@@ -279,7 +279,7 @@ fn members(out: &mut Out, key: &str, object: &[u8], max: usize) {
     }
 }
 
-fn write_exception(out: &mut Out, e: &Exc<'_>, sdk_prefix: &[u8], b: &Bounds) {
+fn write_exception<'a>(out: &mut Out, e: &Exc<'a>, sdk_prefix: &[u8], b: &Bounds, images: &mut Images<'a>) {
     let chars = b.frames.chars;
     out.byte(b'{');
     if !e.ty.is_empty() {
@@ -295,13 +295,13 @@ fn write_exception(out: &mut Out, e: &Exc<'_>, sdk_prefix: &[u8], b: &Bounds) {
     let mark = out.len();
     out.key("stacktrace");
     out.raw(b"{\"frames\":");
-    if write_frames(out, e.stack, sdk_prefix, b.frames) > 0 {
+    if write_frames_in(out, e.stack, sdk_prefix, b.frames, false, Some(images)) > 0 {
         out.byte(b'}');
     } else {
         out.truncate(mark);
         out.key("stacktrace");
         out.raw(b"{\"frames\":");
-        if write_synthetic_frames(out, e.synthetic, sdk_prefix, b.frames) > 0 {
+        if write_frames_in(out, e.synthetic, sdk_prefix, b.frames, true, Some(images)) > 0 {
             out.byte(b'}');
         } else {
             out.truncate(mark);

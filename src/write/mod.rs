@@ -4,6 +4,7 @@
 //! protocol types ([`crate::protocol`]) read what it writes in the tests, never the other way.
 
 mod event;
+pub mod images;
 mod out;
 mod spans;
 

@@ -238,3 +238,93 @@ fn a_value_without_a_stack_gets_the_app_frames_of_the_sdk_s_own_stack() {
     let (_, _, ev) = read(&capture(&e), 1_000_000);
     assert_eq!(ev.main_exception().and_then(|x| x.stacktrace.as_ref()).map(|s| s.frames.len()), Some(2));
 }
+
+/// Debug images: the lean writer's frames and `debug_meta` equal `attach_images` on the
+/// event tree, for every way a module is matched (URL, JavaScriptCore's module name and `<?>`,
+/// code ranges of modules from bytes, V8's names for them) and every way none is.
+#[test]
+fn debug_images_match_attach_images() {
+    use crate::capture::{attach_images, event_from_thrown, CaptureContext, CodeRange, ErrorLike, Thrown, WasmModule};
+    use crate::protocol::{EventId, Timestamp};
+    use crate::write::images::Module;
+    type Spec = (&'static str, &'static str, &'static str, (u32, u32), (u64, u64), bool);
+    let cases: Vec<(&str, Vec<Spec>)> = vec![
+        (
+            "Error: x\n    at m.wasm.a (http://h/a_bg.wasm:wasm-function[1]:0x10)\n    at m.wasm.b (http://h/b.wasm:wasm-function[2]:0x20)\n    at m.wasm.c (http://h/a_bg.wasm:wasm-function[3]:0x30)\n    at run (http://h/main.js:1:1)",
+            vec![("http://h/unused.wasm", "ffff", "", (0, 0), (0, 0), false), ("http://h/a_bg.wasm", "268FA3EEf0d157dc9def1a1d4e46917d", "", (0, 0), (0, 0), false)],
+        ),
+        (
+            "app::step::h0123456789abcdef@app.wasm:wasm-function[12]\nrun@http://h/main.js:1:1",
+            vec![("http://h/other.wasm", "ffff", "", (0, 0), (0, 0), false), ("http://h/pkg/app_bg.wasm", "268fa3ee", "app.wasm", (0, 0), (0, 0), false)],
+        ),
+        (
+            "app::step::h0123456789abcdef@app.wasm:wasm-function[12]\nrun@http://h/main.js:1:1",
+            vec![("http://h/a.wasm", "aa", "app.wasm", (0, 0), (0, 0), false), ("http://h/b.wasm", "bb", "app.wasm", (0, 0), (0, 0), false)],
+        ),
+        (
+            "261@<?>:wasm-function[261]\n189@<?>:wasm-function[189]\nrun@http://h/main.js:1:1",
+            vec![
+                ("http://h/node_modules/errorbeacon/wasm/errorbeacon_bg.wasm", "eeee", "", (0, 0), (0, 0), true),
+                ("", "bbbb", "lib.wasm", (3, 50), (0x200, 0x900), false),
+                ("http://h/pkg/app_bg.wasm", "268fa3ee", "app.wasm", (0, 0), (0, 0), false),
+            ],
+        ),
+        (
+            "261@<?>:wasm-function[261]\nrun@http://h/main.js:1:1",
+            vec![
+                ("http://h/pkg/app_bg.wasm", "268fa3ee", "app.wasm", (0, 0), (0, 0), false),
+                ("", "bbbb", "lib.wasm", (3, 50), (0x200, 0x900), false),
+                ("http://h/other.wasm", "ffff", "", (0, 0), (0, 0), false),
+            ],
+        ),
+        (
+            "a@http://h/pkg.js line 238 > WebAssembly.instantiate:wasm-function[262]:0x2c1c5\nb@http://h/pkg.js line 238 > WebAssembly.instantiate:wasm-function[7]:0x300\nc@http://h/main.js:1:1\n",
+            vec![("", "aaaa", "", (12, 300), (0x1000, 0x30000), false), ("", "bbbb", "", (3, 50), (0x200, 0x900), false)],
+        ),
+        (
+            "a@http://h/pkg.js line 9 > WebAssembly.Module:wasm-function[20]:0x400\n",
+            vec![("", "aaaa", "", (12, 300), (0x100, 0x30000), false), ("", "bbbb", "", (3, 50), (0x200, 0x900), false)],
+        ),
+        (
+            "Error: x\n    at m.wasm.a (wasm://wasm/m.wasm-000d167a:wasm-function[20]:0x400)\n    at m.wasm.b (http://h/other.wasm:wasm-function[20]:0x400)",
+            vec![("", "bbbb", "", (3, 50), (0x200, 0x900), false), ("wasm://wasm/m.wasm-000d167a", "aaaa", "", (0, 1), (0, 1), false)],
+        ),
+        (
+            "a@http://h/pkg.js line 1 > WebAssembly.instantiate:wasm-function[11]:0x2000\nb@http://h/pkg.js line 1 > WebAssembly.instantiate:wasm-function[20]:0xfff\nc@http://h/pkg.js line 1 > WebAssembly.instantiate:wasm-function[20]:0x30000\nd@http://h/pkg.js line 1 > WebAssembly.instantiate:wasm-function[299]:0x2fffe\n",
+            vec![("", "aaaa", "", (12, 300), (0x1000, 0x30000), false)],
+        ),
+    ];
+    for (stack, specs) in cases {
+        let old_modules: Vec<WasmModule> = specs
+            .iter()
+            .map(|&(url, id, name, f, c, own)| WasmModule {
+                url: url.into(),
+                build_id: id.into(),
+                code: (f.0 < f.1 && c.0 < c.1).then_some(CodeRange { functions: f.0..f.1, bytes: c.0..c.1 }),
+                name: name.into(),
+                own,
+            })
+            .collect();
+        let lean_modules: Vec<Module> = specs
+            .iter()
+            .map(|&(url, id, name, functions, code, own)| Module {
+                url: url.as_bytes(),
+                build_id: id.as_bytes(),
+                name: name.as_bytes(),
+                functions,
+                code,
+                own,
+            })
+            .collect();
+        let t = Thrown::Error(ErrorLike { message: Some("x".into()), stack: Some(stack.into()), ..Default::default() });
+        let mut old = event_from_thrown(&t, &CaptureContext::default(), EventId([1; 16]), Timestamp(0));
+        attach_images(&mut old, &old_modules);
+        let e = [Exc { ty: b"Error", value: b"x", stack: stack.as_bytes(), ..Exc::default() }];
+        let mut c = capture(&e);
+        c.modules = &lean_modules;
+        let (_, _, ev) = read(&c, 1_000_000);
+        let frames = |ev: &Event| ev.main_exception().and_then(|x| x.stacktrace.clone()).map(|s| s.frames);
+        assert_eq!(frames(&ev), frames(&old), "{stack}");
+        assert_eq!(ev.debug_meta, old.debug_meta, "{stack}");
+    }
+}
