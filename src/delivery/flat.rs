@@ -41,11 +41,19 @@ pub enum Category {
 /// Drop counts by reason (in [`Reason`]'s order) and category (error, default).
 pub type Counts = [[u64; 2]; REASONS];
 
+// `Free` first, and every counter kept from zero: a `Flat` at rest is all zero bytes, so its
+// static costs the module no data segment (a non-zero field put 8 KB of it there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
+    /// An unused slot.
+    Free,
     Ready,
     Waiting(u64),
-    InFlight { request: u64, channel: Channel, bytes: u64 },
+    InFlight {
+        request: u64,
+        channel: Channel,
+        bytes: u64,
+    },
     Dead,
 }
 
@@ -86,7 +94,7 @@ pub enum Reply<'a> {
 
 /// The policy. All state is here, bounded: [`MAX_QUEUED`] entries, [`RECENT_IDS`] ids.
 pub struct Flat {
-    queue: [Option<Entry>; MAX_QUEUED],
+    queue: [Entry; MAX_QUEUED],
     /// Queue order, oldest first: indices into `queue`.
     order: [u8; MAX_QUEUED],
     len: usize,
@@ -96,18 +104,31 @@ pub struct Flat {
     recent: [[u8; 16]; RECENT_IDS],
     recent_len: usize,
     recent_next: usize,
-    next_request: u64,
-    next_ticket: u32,
+    /// Requests started (the next one's id is this plus one) and tickets given.
+    requests: u64,
+    tickets: u32,
     in_flight: u32,
     keepalive_bytes: u64,
     keepalive_requests: u32,
-    backoff: Backoff,
     /// Tickets whose entries are settled since the host last asked: their bytes can go.
     settled: [u32; 2 * MAX_QUEUED],
     settled_len: usize,
 }
 
-const EMPTY: Option<Entry> = None;
+const FREE: Entry = Entry {
+    ticket: 0,
+    full: 0,
+    small: 0,
+    internal: false,
+    event_id: None,
+    attempts: 0,
+    network_failure: false,
+    state: State::Free,
+    report: [[0; 2]; REASONS],
+};
+
+/// Sentry's browser schedule: 1 s, 2 s, 4 s (up to 30 s), equal jitter, 3 retries.
+const BACKOFF: Backoff = Backoff { base_ms: 1000, cap_ms: 30_000, max_retries: 3, jitter: super::Jitter::Equal };
 
 impl Default for Flat {
     fn default() -> Self {
@@ -118,7 +139,7 @@ impl Default for Flat {
 impl Flat {
     pub const fn new() -> Flat {
         Flat {
-            queue: [EMPTY; MAX_QUEUED],
+            queue: [FREE; MAX_QUEUED],
             order: [0; MAX_QUEUED],
             len: 0,
             limits: [0; 3],
@@ -126,25 +147,30 @@ impl Flat {
             recent: [[0; 16]; RECENT_IDS],
             recent_len: 0,
             recent_next: 0,
-            next_request: 1,
-            next_ticket: 1,
+            requests: 0,
+            tickets: 0,
             in_flight: 0,
             keepalive_bytes: 0,
             keepalive_requests: 0,
-            backoff: Backoff { base_ms: 1000, cap_ms: 30_000, max_retries: 3, jitter: super::Jitter::Equal },
             settled: [0; 2 * MAX_QUEUED],
             settled_len: 0,
         }
     }
 
     fn entry(&self, pos: usize) -> Option<&Entry> {
+        if pos >= self.len {
+            return None;
+        }
         let i = *self.order.get(pos)?;
-        self.queue.get(usize::from(i))?.as_ref()
+        self.queue.get(usize::from(i)).filter(|e| e.state != State::Free)
     }
 
     fn entry_mut(&mut self, pos: usize) -> Option<&mut Entry> {
+        if pos >= self.len {
+            return None;
+        }
         let i = *self.order.get(pos)?;
-        self.queue.get_mut(usize::from(i))?.as_mut()
+        self.queue.get_mut(usize::from(i)).filter(|e| e.state != State::Free)
     }
 
     fn bytes(&self) -> u64 {
@@ -162,17 +188,17 @@ impl Flat {
     /// Takes the entry at queue position `pos` out.
     fn remove(&mut self, pos: usize) -> Option<Entry> {
         let i = usize::from(*self.order.get(pos)?);
-        let e = self.queue.get_mut(i)?.take();
+        let e = core::mem::replace(self.queue.get_mut(i)?, FREE);
         self.order.copy_within(pos + 1..self.len, pos);
         self.len -= 1;
-        e
+        (e.state != State::Free).then_some(e)
     }
 
     /// Puts `e` in a free slot at queue position `pos`.
     fn insert(&mut self, pos: usize, e: Entry) -> bool {
-        let Some(free) = self.queue.iter().position(Option::is_none) else { return false };
+        let Some(free) = self.queue.iter().position(|e| e.state == State::Free) else { return false };
         if let Some(slot) = self.queue.get_mut(free) {
-            *slot = Some(e);
+            *slot = e;
         }
         self.order.copy_within(pos..self.len, pos + 1);
         if let Some(o) = self.order.get_mut(pos) {
@@ -255,8 +281,8 @@ impl Flat {
     }
 
     fn new_entry(&mut self, full: u64, small: u64, internal: bool, event_id: Option<[u8; 16]>) -> Entry {
-        let ticket = self.next_ticket;
-        self.next_ticket = self.next_ticket.wrapping_add(1);
+        self.tickets = self.tickets.wrapping_add(1);
+        let ticket = self.tickets;
         Entry {
             ticket,
             full,
@@ -348,7 +374,7 @@ impl Flat {
         let room = (KEEPALIVE_BYTES as u64).saturating_sub(self.keepalive_bytes);
         let slots = self.keepalive_requests < KEEPALIVE_REQUESTS as u32;
         let fetch_max = FETCH_MAX_BYTES as u64;
-        let id = self.next_request;
+        let id = self.requests + 1;
         let e = *self.entry(p)?;
         let fits = |len: u64| slots && len <= room;
         let keepalive = if hidden { Channel::Beacon } else { Channel::Keepalive };
@@ -380,7 +406,7 @@ impl Flat {
         if let Some(x) = self.entry_mut(p) {
             x.state = State::InFlight { request: id, channel, bytes };
         }
-        self.next_request += 1;
+        self.requests += 1;
         self.in_flight += 1;
         if channel != Channel::Fetch {
             self.keepalive_bytes += bytes;
@@ -450,7 +476,7 @@ impl Flat {
             Verdict::Retry => {
                 e.attempts = e.attempts.saturating_add(1);
                 e.network_failure = reply == Reply::NetworkError;
-                if let Some(delay) = self.backoff.delay(e.attempts, random) {
+                if let Some(delay) = BACKOFF.delay(e.attempts, random) {
                     // No earlier than a rate limit on its item ends.
                     let at = now.saturating_add(delay).max(self.limited_until(e.internal));
                     e.state = State::Waiting(at);
