@@ -4,9 +4,10 @@
 //! the host. An entry is its sizes, its category, its event id and a `ticket` the host keys
 //! its bytes by; no `Vec`, no `String`, no protocol types, no envelope parsing.
 //!
-//! The offline store (`offline: true`) is not here yet: [`super::Delivery`] keeps it.
-//! `tests` drive this and [`super::Delivery`] with the same random operations and compare
-//! every request, completion, wake-up and count.
+//! The offline store (`offline: true`) is a second list of the same entries: the host mirrors
+//! it into IndexedDB from the [`StoreOp`]s it drains. `tests` drive this and
+//! [`super::Delivery`] with the same random operations and compare every request, completion,
+//! store operation, wake-up and count.
 
 use super::backoff::{classify, Backoff, Verdict};
 use super::outcomes::Reason;
@@ -20,6 +21,14 @@ pub const MAX_QUEUED: usize = 40;
 const MAX_QUEUED_BYTES: u64 = 8 * 1024 * 1024;
 /// Requests started at once by [`Flat::poll`].
 const MAX_IN_FLIGHT: u32 = 10;
+/// Envelopes and bytes in the offline store (Sentry's browser offline store keeps 30).
+const MAX_STORED: usize = 30;
+const MAX_STORED_BYTES: u64 = 4 * 1024 * 1024;
+/// The first wait before the offline store is tried again, doubling up to the second.
+const OFFLINE_RETRY_MS: u64 = 5_000;
+const OFFLINE_RETRY_MAX_MS: u64 = 3_600_000;
+/// Store operations kept for the host to drain (it drains after every call).
+const MAX_STORE_OPS: usize = 64;
 /// Event ids remembered as delivered, to refuse an envelope that comes back.
 const RECENT_IDS: usize = 128;
 /// Bytes of an `X-Sentry-Rate-Limits` value that are read (as `parse_rate_limits`).
@@ -55,6 +64,8 @@ enum State {
         bytes: u64,
     },
     Dead,
+    /// Going to the offline store at the end of this pass.
+    Park,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -68,8 +79,133 @@ struct Entry {
     attempts: u32,
     network_failure: bool,
     state: State,
+    /// Whether a copy is in the host's offline store.
+    stored: bool,
     /// A client report's counts, given back when it cannot be sent.
     report: Counts,
+}
+
+/// A change for the host to make in its offline store, keyed by event id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreOp {
+    /// Store the bytes of `ticket` under `event_id`.
+    Put { event_id: [u8; 16], ticket: u32 },
+    /// Remove what is stored under this event id.
+    Delete([u8; 16]),
+}
+
+const NO_OP: StoreOp = StoreOp::Delete([0; 16]);
+
+/// Entries in order, oldest first, bounded by count and bytes.
+struct List {
+    slots: [Entry; MAX_QUEUED],
+    /// Indices into `slots`, oldest first.
+    order: [u8; MAX_QUEUED],
+    len: usize,
+}
+
+impl List {
+    const fn new() -> List {
+        List { slots: [FREE; MAX_QUEUED], order: [0; MAX_QUEUED], len: 0 }
+    }
+
+    fn get(&self, pos: usize) -> Option<&Entry> {
+        if pos >= self.len {
+            return None;
+        }
+        let i = *self.order.get(pos)?;
+        self.slots.get(usize::from(i)).filter(|e| e.state != State::Free)
+    }
+
+    fn get_mut(&mut self, pos: usize) -> Option<&mut Entry> {
+        if pos >= self.len {
+            return None;
+        }
+        let i = *self.order.get(pos)?;
+        self.slots.get_mut(usize::from(i)).filter(|e| e.state != State::Free)
+    }
+
+    fn bytes(&self) -> u64 {
+        (0..self.len).filter_map(|p| self.get(p)).map(|e| e.full + e.small).sum()
+    }
+
+    fn has_room(&self, size: u64, max: (usize, u64)) -> bool {
+        self.len < max.0 && self.bytes().saturating_add(size) <= max.1
+    }
+
+    fn position(&self, id: [u8; 16]) -> Option<usize> {
+        (0..self.len).find(|&p| self.get(p).is_some_and(|e| e.event_id == Some(id)))
+    }
+
+    /// Takes the entry at `pos` out.
+    fn remove(&mut self, pos: usize) -> Option<Entry> {
+        let i = usize::from(*self.order.get(pos)?);
+        let e = core::mem::replace(self.slots.get_mut(i)?, FREE);
+        self.order.copy_within(pos + 1..self.len, pos);
+        self.len -= 1;
+        (e.state != State::Free).then_some(e)
+    }
+
+    /// Puts `e` at `pos`; false when every slot is taken.
+    fn insert(&mut self, pos: usize, e: Entry) -> bool {
+        let Some(free) = self.slots.iter().position(|e| e.state == State::Free) else { return false };
+        if pos > self.len {
+            return false;
+        }
+        if let Some(slot) = self.slots.get_mut(free) {
+            *slot = e;
+        }
+        self.order.copy_within(pos..self.len, pos + 1);
+        if let Some(o) = self.order.get_mut(pos) {
+            *o = free as u8;
+        }
+        self.len += 1;
+        true
+    }
+
+    /// Adds `e` at the back within `max` (count, bytes), evicting the oldest entries not in
+    /// flight while it does not fit (each handed to `evicted`); false when it cannot fit
+    /// (`e` is `Copy`: the caller still has it).
+    fn push(&mut self, e: Entry, max: (usize, u64), evicted: &mut dyn FnMut(Entry)) -> bool {
+        let size = e.full + e.small;
+        if max.0 == 0 || size > max.1 {
+            return false;
+        }
+        let (mut len, mut bytes) = (self.len, self.bytes());
+        let mut evict = [false; MAX_QUEUED];
+        for p in 0..self.len {
+            if len < max.0 && bytes.saturating_add(size) <= max.1 {
+                break;
+            }
+            if let Some(old) = self.get(p) {
+                if !matches!(old.state, State::InFlight { .. }) {
+                    if let Some(x) = evict.get_mut(p) {
+                        *x = true;
+                    }
+                    len -= 1;
+                    bytes -= old.full + old.small;
+                }
+            }
+        }
+        if len >= max.0 || bytes.saturating_add(size) > max.1 {
+            return false;
+        }
+        // Oldest first to `evicted`, removed from the back so positions hold.
+        let mut gone = [FREE; MAX_QUEUED];
+        let mut n = 0;
+        for p in (0..MAX_QUEUED).rev() {
+            if evict.get(p) == Some(&true) {
+                if let (Some(old), Some(slot)) = (self.remove(p), gone.get_mut(n)) {
+                    *slot = old;
+                    n += 1;
+                }
+            }
+        }
+        for old in gone.iter().take(n).rev() {
+            evicted(*old);
+        }
+        self.insert(self.len, e)
+    }
 }
 
 /// A request for the host to start: the entry's bytes (`small`: its keepalive variant) on
@@ -94,10 +230,20 @@ pub enum Reply<'a> {
 
 /// The policy. All state is here, bounded: [`MAX_QUEUED`] entries, [`RECENT_IDS`] ids.
 pub struct Flat {
-    queue: [Entry; MAX_QUEUED],
-    /// Queue order, oldest first: indices into `queue`.
-    order: [u8; MAX_QUEUED],
-    len: usize,
+    /// Envelopes to send, waiting for a retry, or in flight.
+    queue: List,
+    /// Envelopes in the offline store, waiting for the network.
+    parked: List,
+    /// `offline: true`.
+    offline: bool,
+    /// When the offline store may be tried next, and the wait after that (0: the first).
+    parked_due: u64,
+    offline_delay: u64,
+    /// Whether the last request failed for the network: the store is then probed one
+    /// envelope at a time.
+    network_down: bool,
+    store_ops: [StoreOp; MAX_STORE_OPS],
+    store_len: usize,
     /// Rate limits: until when (ms) everything, events and client reports are limited.
     limits: [u64; 3],
     counts: Counts,
@@ -124,8 +270,12 @@ const FREE: Entry = Entry {
     attempts: 0,
     network_failure: false,
     state: State::Free,
+    stored: false,
     report: [[0; 2]; REASONS],
 };
+
+const QUEUE: (usize, u64) = (MAX_QUEUED, MAX_QUEUED_BYTES);
+const STORE: (usize, u64) = (MAX_STORED, MAX_STORED_BYTES);
 
 /// Sentry's browser schedule: 1 s, 2 s, 4 s (up to 30 s), equal jitter, 3 retries.
 const BACKOFF: Backoff = Backoff { base_ms: 1000, cap_ms: 30_000, max_retries: 3, jitter: super::Jitter::Equal };
@@ -139,9 +289,14 @@ impl Default for Flat {
 impl Flat {
     pub const fn new() -> Flat {
         Flat {
-            queue: [FREE; MAX_QUEUED],
-            order: [0; MAX_QUEUED],
-            len: 0,
+            queue: List::new(),
+            parked: List::new(),
+            offline: false,
+            parked_due: 0,
+            offline_delay: 0,
+            network_down: false,
+            store_ops: [NO_OP; MAX_STORE_OPS],
+            store_len: 0,
             limits: [0; 3],
             counts: [[0; 2]; REASONS],
             recent: [[0; 16]; RECENT_IDS],
@@ -158,54 +313,46 @@ impl Flat {
     }
 
     fn entry(&self, pos: usize) -> Option<&Entry> {
-        if pos >= self.len {
-            return None;
-        }
-        let i = *self.order.get(pos)?;
-        self.queue.get(usize::from(i)).filter(|e| e.state != State::Free)
+        self.queue.get(pos)
     }
 
     fn entry_mut(&mut self, pos: usize) -> Option<&mut Entry> {
-        if pos >= self.len {
-            return None;
+        self.queue.get_mut(pos)
+    }
+
+    /// Turns the offline store on (`offline: true`).
+    pub fn set_offline(&mut self, on: bool) {
+        self.offline = on;
+    }
+
+    fn delay(&self) -> u64 {
+        if self.offline_delay == 0 {
+            OFFLINE_RETRY_MS
+        } else {
+            self.offline_delay
         }
-        let i = *self.order.get(pos)?;
-        self.queue.get_mut(usize::from(i)).filter(|e| e.state != State::Free)
     }
 
-    fn bytes(&self) -> u64 {
-        (0..self.len).filter_map(|p| self.entry(p)).map(|e| e.full + e.small).sum()
-    }
-
-    fn has_room(&self, size: u64) -> bool {
-        self.len < MAX_QUEUED && self.bytes().saturating_add(size) <= MAX_QUEUED_BYTES
-    }
-
-    fn contains(&self, id: [u8; 16]) -> bool {
-        (0..self.len).filter_map(|p| self.entry(p)).any(|e| e.event_id == Some(id))
-    }
-
-    /// Takes the entry at queue position `pos` out.
-    fn remove(&mut self, pos: usize) -> Option<Entry> {
-        let i = usize::from(*self.order.get(pos)?);
-        let e = core::mem::replace(self.queue.get_mut(i)?, FREE);
-        self.order.copy_within(pos + 1..self.len, pos);
-        self.len -= 1;
-        (e.state != State::Free).then_some(e)
-    }
-
-    /// Puts `e` in a free slot at queue position `pos`.
-    fn insert(&mut self, pos: usize, e: Entry) -> bool {
-        let Some(free) = self.queue.iter().position(|e| e.state == State::Free) else { return false };
-        if let Some(slot) = self.queue.get_mut(free) {
-            *slot = e;
+    fn store_op(&mut self, op: StoreOp) {
+        if !self.offline {
+            return;
         }
-        self.order.copy_within(pos..self.len, pos + 1);
-        if let Some(o) = self.order.get_mut(pos) {
-            *o = free as u8;
+        if self.store_len >= MAX_STORE_OPS {
+            self.store_ops.copy_within(1.., 0);
+            self.store_len -= 1;
         }
-        self.len += 1;
-        true
+        if let Some(slot) = self.store_ops.get_mut(self.store_len) {
+            *slot = op;
+            self.store_len += 1;
+        }
+    }
+
+    /// The store operations since the last call, in order.
+    pub fn take_store_ops(&mut self, f: &mut dyn FnMut(StoreOp)) {
+        for &op in self.store_ops.get(..self.store_len).unwrap_or_default() {
+            f(op);
+        }
+        self.store_len = 0;
     }
 
     fn limited_until(&self, internal: bool) -> u64 {
@@ -247,12 +394,25 @@ impl Flat {
         self.settled_len = 0;
     }
 
-    /// Counts `e`'s item for `reason` (a report's counts go back instead) and settles it.
-    fn drop_entry(&mut self, e: &Entry, reason: Reason) {
+    /// Counts `e`'s item for `reason` (a report's counts go back instead).
+    fn count(&mut self, e: &Entry, reason: Reason) {
         if e.internal {
             self.give_back(&e.report);
         } else {
             self.record(reason, Category::Error, 1);
+        }
+    }
+
+    /// Counts `e` for `reason` and settles it.
+    fn drop_entry(&mut self, e: &Entry, reason: Reason) {
+        self.count(e, reason);
+        self.forget(e);
+    }
+
+    /// Settles `e` and removes its stored copy.
+    fn forget(&mut self, e: &Entry) {
+        if let (true, Some(id)) = (e.stored, e.event_id) {
+            self.store_op(StoreOp::Delete(id));
         }
         self.settle(e.ticket);
     }
@@ -264,7 +424,7 @@ impl Flat {
     pub fn submit(&mut self, full: u64, small: u64, event_id: Option<[u8; 16]>, now: u64) -> Option<u32> {
         if let Some(id) = event_id {
             let recent = self.recent.get(..self.recent_len).unwrap_or_default();
-            if recent.contains(&id) || self.contains(id) {
+            if recent.contains(&id) || self.queue.position(id).is_some() || self.parked.position(id).is_some() {
                 return None;
             }
         }
@@ -292,51 +452,34 @@ impl Flat {
             attempts: 0,
             network_failure: false,
             state: State::Ready,
+            stored: false,
             report: [[0; 2]; REASONS],
         }
     }
 
     /// Queues `e` at the back, evicting the oldest entries not in flight while it does not fit.
     fn enqueue(&mut self, e: Entry) -> bool {
-        let size = e.full + e.small;
-        if size > MAX_QUEUED_BYTES {
+        let mut gone = [FREE; MAX_QUEUED];
+        let mut n = 0;
+        let pushed = self.queue.push(e, QUEUE, &mut |old| {
+            if let Some(slot) = gone.get_mut(n) {
+                *slot = old;
+                n += 1;
+            }
+        });
+        for old in gone.iter().take(n) {
+            self.drop_entry(old, Reason::QueueOverflow);
+        }
+        if !pushed {
             self.drop_entry(&e, Reason::QueueOverflow);
-            return false;
         }
-        // Which would go: the oldest evictable, while it does not fit.
-        let (mut len, mut bytes) = (self.len, self.bytes());
-        let mut evict = [false; MAX_QUEUED];
-        for p in 0..self.len {
-            if len < MAX_QUEUED && bytes.saturating_add(size) <= MAX_QUEUED_BYTES {
-                break;
-            }
-            if let Some(old) = self.entry(p) {
-                if !matches!(old.state, State::InFlight { .. }) {
-                    if let Some(x) = evict.get_mut(p) {
-                        *x = true;
-                    }
-                    len -= 1;
-                    bytes -= old.full + old.small;
-                }
-            }
-        }
-        if len >= MAX_QUEUED || bytes.saturating_add(size) > MAX_QUEUED_BYTES {
-            self.drop_entry(&e, Reason::QueueOverflow);
-            return false;
-        }
-        for p in (0..MAX_QUEUED).rev() {
-            if evict.get(p) == Some(&true) {
-                if let Some(old) = self.remove(p) {
-                    self.drop_entry(&old, Reason::QueueOverflow);
-                }
-            }
-        }
-        self.insert(self.len, e)
+        pushed
     }
 
     /// The requests to start now, oldest first: as [`super::Delivery::poll`].
     pub fn poll(&mut self, now: u64, start: &mut dyn FnMut(Request)) {
-        for p in 0..self.len {
+        self.release_parked(now);
+        for p in 0..self.queue.len {
             if self.in_flight >= MAX_IN_FLIGHT {
                 break;
             }
@@ -358,12 +501,13 @@ impl Flat {
                 start(r);
             }
         }
-        self.bury();
+        self.bury(now);
     }
 
-    /// An entry found under a rate limit: counted (a report's counts go back), marked dead.
+    /// An entry found under a rate limit: counted (a report's counts go back), marked dead
+    /// (`bury` settles it).
     fn drop_limited(&mut self, p: usize, e: &Entry) {
-        self.drop_entry(e, Reason::RatelimitBackoff);
+        self.count(e, Reason::RatelimitBackoff);
         if let Some(e) = self.entry_mut(p) {
             e.state = State::Dead;
         }
@@ -393,10 +537,11 @@ impl Flat {
             None
         };
         let Some((use_small, channel)) = choice else {
+            // Too large for every channel: counted (a report's counts are lost with it, as in
+            // `Delivery`), settled by `bury`.
             if !e.internal {
                 self.record(Reason::SendError, Category::Error, 1);
             }
-            self.settle(e.ticket);
             if let Some(x) = self.entry_mut(p) {
                 x.state = State::Dead;
             }
@@ -415,27 +560,99 @@ impl Flat {
         Some(Request { id, channel, ticket: e.ticket, small: use_small, bytes })
     }
 
-    /// Takes out what a pass marked dead (settled where it died).
-    fn bury(&mut self) {
+    /// Takes out what a pass marked dead (settled where it died), and moves what it marked
+    /// for the offline store there.
+    fn bury(&mut self, now: u64) {
         let mut p = 0;
-        while p < self.len {
-            if self.entry(p).is_some_and(|e| e.state == State::Dead) {
-                self.remove(p);
-            } else {
-                p += 1;
+        while p < self.queue.len {
+            match self.entry(p).map(|e| e.state) {
+                Some(State::Dead) => {
+                    // Counted where it died.
+                    if let Some(e) = self.queue.remove(p) {
+                        self.forget(&e);
+                    }
+                }
+                Some(State::Park) => {
+                    if let Some(e) = self.queue.remove(p) {
+                        self.park(e, now);
+                    }
+                }
+                _ => p += 1,
             }
         }
     }
 
-    /// How request `id` ended, at `now`: as [`super::Delivery::complete`], without the
-    /// offline store.
+    /// Moves `e` to the offline store (its oldest envelope out when full, counted
+    /// `cache_overflow`); false when it did not fit at all.
+    fn park(&mut self, mut e: Entry, now: u64) -> bool {
+        let put = if e.stored { None } else { e.event_id };
+        e.attempts = 0;
+        e.state = State::Ready;
+        e.stored = true;
+        self.network_down = true;
+        self.parked_due = self.parked_due.max(now.saturating_add(self.delay()));
+        let mut gone = [FREE; MAX_QUEUED];
+        let mut n = 0;
+        let pushed = self.parked.push(e, STORE, &mut |old| {
+            if let Some(slot) = gone.get_mut(n) {
+                *slot = old;
+                n += 1;
+            }
+        });
+        if pushed {
+            if let Some(event_id) = put {
+                self.store_op(StoreOp::Put { event_id, ticket: e.ticket });
+            }
+        } else {
+            e.stored = put.is_none();
+            self.drop_entry(&e, Reason::CacheOverflow);
+        }
+        for old in gone.iter().take(n) {
+            self.drop_entry(old, Reason::CacheOverflow);
+        }
+        pushed
+    }
+
+    /// Moves envelopes from the offline store back into the queue when it is their time:
+    /// all that fit when the network works, else one, to probe it.
+    fn release_parked(&mut self, now: u64) {
+        if self.parked.len == 0 || now < self.parked_due {
+            return;
+        }
+        let mut moved = 0;
+        while let Some(size) = self.parked.get(0).map(|e| e.full + e.small) {
+            if !self.queue.has_room(size, QUEUE) || (self.network_down && moved == 1) {
+                break;
+            }
+            let Some(e) = self.parked.remove(0) else { break };
+            moved += 1;
+            if let Some(p) = e.event_id.and_then(|id| self.queue.position(id)) {
+                // The same event is pending already: its delivery settles the stored copy.
+                if let Some(q) = self.queue.get_mut(p) {
+                    q.stored = true;
+                }
+                self.settle(e.ticket);
+                continue;
+            }
+            if !self.queue.insert(self.queue.len, e) {
+                let _ = self.parked.insert(0, e);
+                break;
+            }
+        }
+        if self.network_down && moved > 0 {
+            self.parked_due = now.saturating_add(self.delay());
+            self.offline_delay = self.delay().saturating_mul(2).min(OFFLINE_RETRY_MAX_MS);
+        }
+    }
+
+    /// How request `id` ended, at `now`: as [`super::Delivery::complete`].
     pub fn complete(&mut self, id: u64, reply: Reply<'_>, now: u64, random: f64) -> Completion {
-        let Some(p) = (0..self.len).find(|&p| {
+        let Some(p) = (0..self.queue.len).find(|&p| {
             self.entry(p).is_some_and(|e| matches!(e.state, State::InFlight { request, .. } if request == id))
         }) else {
             return Completion::Unknown;
         };
-        let Some(mut e) = self.remove(p) else { return Completion::Unknown };
+        let Some(mut e) = self.queue.remove(p) else { return Completion::Unknown };
         if let State::InFlight { channel, bytes, .. } = e.state {
             self.in_flight = self.in_flight.saturating_sub(1);
             if channel != Channel::Fetch {
@@ -460,11 +677,14 @@ impl Flat {
                     self.recent_next = (self.recent_next + 1) % RECENT_IDS;
                     self.recent_len = (self.recent_len + 1).min(RECENT_IDS);
                 }
-                self.settle(e.ticket);
+                self.forget(&e);
+                self.network_down = false;
+                self.offline_delay = 0;
+                self.parked_due = self.parked_due.min(now);
                 Completion::Delivered
             }
             Verdict::RateLimited => {
-                self.settle(e.ticket);
+                self.forget(&e);
                 Completion::Dropped
             }
             // A refused client report is not put back: the server would refuse it again.
@@ -480,11 +700,17 @@ impl Flat {
                     // No earlier than a rate limit on its item ends.
                     let at = now.saturating_add(delay).max(self.limited_until(e.internal));
                     e.state = State::Waiting(at);
-                    let duplicate = e.event_id.is_some_and(|id| self.contains(id));
-                    if !duplicate && self.has_room(e.full + e.small) && self.insert(0, e) {
+                    let duplicate = e.event_id.is_some_and(|id| self.queue.position(id).is_some());
+                    if !duplicate && self.queue.has_room(e.full + e.small, QUEUE) && self.queue.insert(0, e) {
                         Completion::Retry(crate::protocol::Timestamp(at))
                     } else {
                         self.drop_entry(&e, Reason::QueueOverflow);
+                        Completion::Dropped
+                    }
+                } else if self.offline && e.event_id.is_some() && !e.internal {
+                    if self.park(e, now) {
+                        Completion::Stored
+                    } else {
                         Completion::Dropped
                     }
                 } else {
@@ -542,7 +768,7 @@ impl Flat {
     /// then queues the client report with [`Flat::take_report`] and [`Flat::queue_report`]
     /// and starts it with [`Flat::start_newest`]).
     pub fn page_hidden(&mut self, now: u64, start: &mut dyn FnMut(Request)) {
-        for p in 0..self.len {
+        for p in 0..self.queue.len {
             let Some(e) = self.entry(p) else { break };
             if !matches!(e.state, State::Ready | State::Waiting(_)) {
                 continue;
@@ -550,16 +776,71 @@ impl Flat {
             if self.limited_until(e.internal) > now {
                 let e = *e;
                 self.drop_limited(p, &e);
+            } else if self.offline && e.attempts > 0 && e.event_id.is_some() {
+                // Already failed: kept for later rather than a beacon whose fate is unknown.
+                if let Some(e) = self.entry_mut(p) {
+                    e.state = State::Park;
+                }
             } else if let Some(r) = self.start(p, true) {
                 start(r);
             }
         }
-        self.bury();
+        self.bury(now);
+    }
+
+    /// Takes back an envelope of `full` bytes from the offline store (page load) under a new
+    /// ticket: as [`super::Delivery::restore`] (the host checked it is an envelope).
+    pub fn restore(&mut self, full: u64, event_id: [u8; 16], now: u64) -> Option<u32> {
+        let recent = self.recent.get(..self.recent_len).unwrap_or_default();
+        if recent.contains(&event_id) {
+            self.store_op(StoreOp::Delete(event_id));
+            return None;
+        }
+        if self.parked.position(event_id).is_some() {
+            return None;
+        }
+        if let Some(p) = self.queue.position(event_id) {
+            if let Some(e) = self.queue.get_mut(p) {
+                e.stored = true;
+            }
+            return None;
+        }
+        let mut e = self.new_entry(full, 0, false, Some(event_id));
+        e.stored = true;
+        if full > FETCH_MAX_BYTES as u64 {
+            self.drop_entry(&e, Reason::SendError);
+            return None;
+        }
+        self.parked_due = self.parked_due.min(now);
+        self.network_down = true;
+        let mut gone = [FREE; MAX_QUEUED];
+        let mut n = 0;
+        let pushed = self.parked.push(e, STORE, &mut |old| {
+            if let Some(slot) = gone.get_mut(n) {
+                *slot = old;
+                n += 1;
+            }
+        });
+        for old in gone.iter().take(n) {
+            self.drop_entry(old, Reason::CacheOverflow);
+        }
+        if !pushed {
+            self.drop_entry(&e, Reason::CacheOverflow);
+            return None;
+        }
+        Some(e.ticket)
+    }
+
+    /// Tries the offline store now (`online`, `flush`): the next `poll` sends one stored
+    /// envelope, and all of them once one gets through.
+    pub fn resume(&mut self, now: u64) {
+        self.parked_due = now;
+        self.offline_delay = 0;
     }
 
     /// Starts the newest entry at page hide (the client report just queued).
     pub fn start_newest(&mut self) -> Option<Request> {
-        self.start(self.len.checked_sub(1)?, true)
+        self.start(self.queue.len.checked_sub(1)?, true)
     }
 
     /// The drops counted so far, and a fresh count; `None` when nothing was dropped or while
@@ -574,7 +855,7 @@ impl Flat {
     /// Queues the client report of `counts`, written by the host in `bytes`; its ticket, or
     /// `None` when the queue has no room (the counts then wait for the next report).
     pub fn queue_report(&mut self, counts: Counts, bytes: u64) -> Option<u32> {
-        if !self.has_room(bytes) {
+        if !self.queue.has_room(bytes, QUEUE) {
             self.give_back(&counts);
             return None;
         }
@@ -589,17 +870,18 @@ impl Flat {
         if self.in_flight >= MAX_IN_FLIGHT {
             return None;
         }
-        (0..self.len)
-            .filter_map(|p| match self.entry(p)?.state {
-                State::Waiting(at) => Some(at),
-                _ => None,
-            })
-            .min()
+        let retries = (0..self.queue.len).filter_map(|p| match self.entry(p)?.state {
+            State::Waiting(at) => Some(at),
+            _ => None,
+        });
+        let store =
+            self.parked.get(0).filter(|e| self.queue.has_room(e.full + e.small, QUEUE)).map(|_| self.parked_due);
+        retries.chain(store).min()
     }
 
-    /// Whether nothing is queued, waiting or in flight.
+    /// Whether nothing is queued, waiting, in flight or stored: what `flush` waits for.
     pub fn is_idle(&self) -> bool {
-        self.len == 0
+        self.queue.len == 0 && self.parked.len == 0
     }
 }
 

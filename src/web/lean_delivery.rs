@@ -4,7 +4,7 @@
 //! can change something, requests to start go out through `start`, settled tickets through
 //! `settle`, and the retry timer through `arm`.
 
-use crate::delivery::flat::{Category, Counts, Flat, Reply, REASON_ORDER};
+use crate::delivery::flat::{Category, Counts, Flat, Reply, StoreOp, REASON_ORDER};
 use crate::delivery::{Channel, Completion};
 use crate::write::Out;
 use core::cell::RefCell;
@@ -23,6 +23,10 @@ extern "C" {
     fn js_arm(ms: f64);
     #[link_name = "now"]
     fn js_now() -> f64;
+    /// The offline store: keep the bytes of `ticket` (`put` 1) or remove (0) under the event
+    /// id whose 16 bytes are `a..d` (little-endian words).
+    #[link_name = "store"]
+    fn js_store(put: u32, ticket: u32, a: u32, b: u32, c: u32, d: u32);
 }
 
 fn now() -> u64 {
@@ -73,6 +77,15 @@ fn pump(s: &mut State, now: u64, hidden: bool) {
     } else {
         s.flat.poll(now, start);
     }
+    s.flat.take_store_ops(&mut |op| {
+        let (put, ticket, id) = match op {
+            StoreOp::Put { event_id, ticket } => (1, ticket, event_id),
+            StoreOp::Delete(id) => (0, 0, id),
+        };
+        let w = |i: usize| id.get(i..i + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map_or(0, u32::from_le_bytes);
+        // SAFETY: a plain import.
+        unsafe { js_store(put, ticket, w(0), w(4), w(8), w(12)) };
+    });
     // SAFETY: a plain import.
     s.flat.take_settled(&mut |t| unsafe { js_settle(t) });
     let wakeup = s.flat.next_wakeup();
@@ -223,4 +236,29 @@ pub extern "C" fn d_queue_report(len: u32, hidden: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn d_idle() -> u32 {
     STATE.0.try_borrow().map_or(1, |s| u32::from(s.flat.is_idle()))
+}
+
+/// `offline: true` (or false): envelopes that failed every retry go to the offline store.
+#[no_mangle]
+pub extern "C" fn d_offline(on: u32) {
+    if let Ok(mut s) = STATE.0.try_borrow_mut() {
+        s.flat.set_offline(on != 0);
+    }
+}
+
+/// An envelope of `full` bytes read back from the offline store (page load), its event id the
+/// input's 32 hex digits; returns the ticket the glue keeps its bytes under (0: not taken).
+#[no_mangle]
+pub extern "C" fn d_restore(full: u32, len: usize) -> u32 {
+    let Some(id) = hex_id(super::lean::input_bytes(len)) else { return 0 };
+    with(|f, now| f.restore(u64::from(full), id, now).unwrap_or(0))
+}
+
+/// The network may be back (`online`, `flush`): the offline store is tried now.
+#[no_mangle]
+pub extern "C" fn d_resume() {
+    with(|f, now| {
+        f.resume(now);
+        0
+    });
 }

@@ -38,6 +38,13 @@ enum Op {
         default: bool,
         n: u8,
     },
+    /// An envelope read back from the offline store (page load).
+    Restore {
+        size: u8,
+        id: u8,
+    },
+    /// `online`, or `flush`: the offline store is tried now.
+    Resume,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -49,6 +56,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u32..70_000).prop_map(Op::Advance),
         1 => Just(Op::Report),
         1 => (5u8..8, any::<bool>(), 1u8..4).prop_map(|(reason, default, n)| Op::Record { reason, default, n }),
+        1 => (0u8..5, 0u8..12).prop_map(|(size, id)| Op::Restore { size, id }),
+        1 => Just(Op::Resume),
     ]
 }
 
@@ -110,9 +119,13 @@ fn take(
     Ok(())
 }
 
-fn run(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut old = Delivery::new(DeliveryConfig::default());
+/// A store operation as both sides describe it: put (event id, bytes) or delete (event id).
+type Stored = (bool, u8, usize);
+
+fn run(ops: &[Op], offline: bool) -> Result<(), TestCaseError> {
+    let mut old = Delivery::new(DeliveryConfig { offline, ..DeliveryConfig::default() });
     let mut flat = Flat::new();
+    flat.set_offline(offline);
     let mut now = 1_000_000u64;
     // Requests in flight, in start order (the same on both sides, checked).
     let mut flying: Vec<Started> = Vec::new();
@@ -200,6 +213,21 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 };
                 prop_assert_eq!(a, b, "report queued");
             }
+            Op::Restore { size, id } => {
+                let id = [id; 16];
+                let body = envelope(id, SIZES[usize::from(size)]);
+                let len = body.len();
+                let a = old.restore(body, EventId(id), Timestamp(now));
+                let b = flat.restore(len as u64, id, now);
+                prop_assert_eq!(a, b.is_some(), "restore");
+                if let Some(t) = b {
+                    bodies.insert(t, (len, 0));
+                }
+            }
+            Op::Resume => {
+                old.resume(Timestamp(now));
+                flat.resume(now);
+            }
             Op::Record { reason, default, n } => {
                 let r = REASON_ORDER[usize::from(reason)];
                 old.record_dropped(r, if default { "default" } else { "error" }, u64::from(n));
@@ -211,6 +239,22 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         prop_assert_eq!(old.next_wakeup().map(|t| t.0), flat.next_wakeup(), "wake-up after {:?}", op);
         prop_assert_eq!(old.is_idle(), flat.is_idle(), "idle after {:?}", op);
         prop_assert_eq!(counts_of(old.outcomes()), counts_flat(&flat.counts), "counts after {:?}", op);
+        let old_ops: Vec<Stored> = old
+            .take_store_ops()
+            .into_iter()
+            .map(|op| match op {
+                crate::delivery::StoreOp::Put { event_id, body } => (true, event_id.0[0], body.len()),
+                crate::delivery::StoreOp::Delete(id) => (false, id.0[0], 0),
+            })
+            .collect();
+        let mut flat_ops: Vec<Stored> = Vec::new();
+        flat.take_store_ops(&mut |op| match op {
+            StoreOp::Put { event_id, ticket } => {
+                flat_ops.push((true, event_id[0], bodies.get(&ticket).map_or(0, |b| b.0)))
+            }
+            StoreOp::Delete(id) => flat_ops.push((false, id[0], 0)),
+        });
+        prop_assert_eq!(old_ops, flat_ops, "store after {:?}", op);
         flat.take_settled(&mut |t| {
             bodies.remove(&t);
         });
@@ -248,7 +292,7 @@ fn report_len(c: &Counts) -> usize {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
     #[test]
-    fn the_flat_policy_decides_as_the_delivery_state_machine(ops in proptest::collection::vec(op(), 1..80)) {
-        run(&ops)?;
+    fn the_flat_policy_decides_as_the_delivery_state_machine(ops in proptest::collection::vec(op(), 1..80), offline: bool) {
+        run(&ops, offline)?;
     }
 }
