@@ -47,8 +47,9 @@ pub enum Category {
     Internal = 2,
 }
 
-/// Drop counts by reason (in [`Reason`]'s order) and category (error, default).
-pub type Counts = [[u64; 2]; REASONS];
+/// Drop counts by reason (in [`Reason`]'s order) and category (error, default); u32, as every
+/// entry carries one (a client report's, given back when it is not sent).
+pub type Counts = [[u32; 2]; REASONS];
 
 // `Free` first, and every counter kept from zero: a `Flat` at rest is all zero bytes, so its
 // static costs the module no data segment (a non-zero field put 8 KB of it there).
@@ -163,48 +164,28 @@ impl List {
         true
     }
 
-    /// Adds `e` at the back within `max` (count, bytes), evicting the oldest entries not in
-    /// flight while it does not fit (each handed to `evicted`); false when it cannot fit
-    /// (`e` is `Copy`: the caller still has it).
-    fn push(&mut self, e: Entry, max: (usize, u64), evicted: &mut dyn FnMut(Entry)) -> bool {
-        let size = e.full + e.small;
+    /// Whether an entry of `size` bytes would fit within `max` once every entry not in flight
+    /// were evicted, oldest first, as far as needed.
+    fn can_fit(&self, size: u64, max: (usize, u64)) -> bool {
         if max.0 == 0 || size > max.1 {
             return false;
         }
         let (mut len, mut bytes) = (self.len, self.bytes());
-        let mut evict = [false; MAX_QUEUED];
         for p in 0..self.len {
             if len < max.0 && bytes.saturating_add(size) <= max.1 {
                 break;
             }
-            if let Some(old) = self.get(p) {
-                if !matches!(old.state, State::InFlight { .. }) {
-                    if let Some(x) = evict.get_mut(p) {
-                        *x = true;
-                    }
-                    len -= 1;
-                    bytes -= old.full + old.small;
-                }
+            if let Some(old) = self.get(p).filter(|e| !matches!(e.state, State::InFlight { .. })) {
+                len -= 1;
+                bytes -= old.full + old.small;
             }
         }
-        if len >= max.0 || bytes.saturating_add(size) > max.1 {
-            return false;
-        }
-        // Oldest first to `evicted`, removed from the back so positions hold.
-        let mut gone = [FREE; MAX_QUEUED];
-        let mut n = 0;
-        for p in (0..MAX_QUEUED).rev() {
-            if evict.get(p) == Some(&true) {
-                if let (Some(old), Some(slot)) = (self.remove(p), gone.get_mut(n)) {
-                    *slot = old;
-                    n += 1;
-                }
-            }
-        }
-        for old in gone.iter().take(n).rev() {
-            evicted(*old);
-        }
-        self.insert(self.len, e)
+        len < max.0 && bytes.saturating_add(size) <= max.1
+    }
+
+    /// The oldest entry not in flight.
+    fn oldest_evictable(&self) -> Option<usize> {
+        (0..self.len).find(|&p| self.get(p).is_some_and(|e| !matches!(e.state, State::InFlight { .. })))
     }
 }
 
@@ -366,7 +347,7 @@ impl Flat {
             return;
         }
         if let Some(n) = self.counts.get_mut(reason as usize).and_then(|r| r.get_mut(category as usize)) {
-            *n = n.saturating_add(quantity);
+            *n = n.saturating_add(u32::try_from(quantity).unwrap_or(u32::MAX));
         }
     }
 
@@ -457,19 +438,36 @@ impl Flat {
         }
     }
 
+    fn list(&self, parked: bool) -> &List {
+        if parked {
+            &self.parked
+        } else {
+            &self.queue
+        }
+    }
+
+    /// Adds `e` at the back of the queue (or the offline store: `parked`), evicting its oldest
+    /// entries not in flight while it does not fit, each dropped for `reason`; false, with
+    /// nothing evicted, when it cannot fit.
+    fn push(&mut self, parked: bool, e: Entry, reason: Reason) -> bool {
+        let max = if parked { STORE } else { QUEUE };
+        let size = e.full + e.small;
+        if !self.list(parked).can_fit(size, max) {
+            return false;
+        }
+        while !self.list(parked).has_room(size, max) {
+            let Some(p) = self.list(parked).oldest_evictable() else { return false };
+            let old = if parked { self.parked.remove(p) } else { self.queue.remove(p) };
+            let Some(old) = old else { return false };
+            self.drop_entry(&old, reason);
+        }
+        let list = if parked { &mut self.parked } else { &mut self.queue };
+        list.insert(list.len, e)
+    }
+
     /// Queues `e` at the back, evicting the oldest entries not in flight while it does not fit.
     fn enqueue(&mut self, e: Entry) -> bool {
-        let mut gone = [FREE; MAX_QUEUED];
-        let mut n = 0;
-        let pushed = self.queue.push(e, QUEUE, &mut |old| {
-            if let Some(slot) = gone.get_mut(n) {
-                *slot = old;
-                n += 1;
-            }
-        });
-        for old in gone.iter().take(n) {
-            self.drop_entry(old, Reason::QueueOverflow);
-        }
+        let pushed = self.push(false, e, Reason::QueueOverflow);
         if !pushed {
             self.drop_entry(&e, Reason::QueueOverflow);
         }
@@ -591,14 +589,7 @@ impl Flat {
         e.stored = true;
         self.network_down = true;
         self.parked_due = self.parked_due.max(now.saturating_add(self.delay()));
-        let mut gone = [FREE; MAX_QUEUED];
-        let mut n = 0;
-        let pushed = self.parked.push(e, STORE, &mut |old| {
-            if let Some(slot) = gone.get_mut(n) {
-                *slot = old;
-                n += 1;
-            }
-        });
+        let pushed = self.push(true, e, Reason::CacheOverflow);
         if pushed {
             if let Some(event_id) = put {
                 self.store_op(StoreOp::Put { event_id, ticket: e.ticket });
@@ -606,9 +597,6 @@ impl Flat {
         } else {
             e.stored = put.is_none();
             self.drop_entry(&e, Reason::CacheOverflow);
-        }
-        for old in gone.iter().take(n) {
-            self.drop_entry(old, Reason::CacheOverflow);
         }
         pushed
     }
@@ -813,18 +801,7 @@ impl Flat {
         }
         self.parked_due = self.parked_due.min(now);
         self.network_down = true;
-        let mut gone = [FREE; MAX_QUEUED];
-        let mut n = 0;
-        let pushed = self.parked.push(e, STORE, &mut |old| {
-            if let Some(slot) = gone.get_mut(n) {
-                *slot = old;
-                n += 1;
-            }
-        });
-        for old in gone.iter().take(n) {
-            self.drop_entry(old, Reason::CacheOverflow);
-        }
-        if !pushed {
+        if !self.push(true, e, Reason::CacheOverflow) {
             self.drop_entry(&e, Reason::CacheOverflow);
             return None;
         }

@@ -192,7 +192,7 @@ pub extern "C" fn d_report() -> usize {
                 out.raw(b",\"category\":");
                 out.str(category, usize::MAX);
                 out.raw(b",\"quantity\":");
-                out.num(n);
+                out.num(u64::from(n));
                 out.byte(b'}');
             }
         }
