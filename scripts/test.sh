@@ -79,6 +79,8 @@ fi
 # The example Rust-wasm app (examples/panic-app) is used by Node and browser tests alike.
 # What the crate adds to a minimal Rust-wasm app, against its limit in size-limits.json.
 run_step "size: Rust-wasm app" node bench/rust-app/measure.mjs --check || true
+# Issue 25's lean module, built beside the shipped one, against its ratchet in size-limits.json.
+run_step "size: lean module" scripts/build-lean.sh --check || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   if run_step "build example app" scripts/build-example.sh; then
     run_step "node --test" node --test tests/node/ || true
