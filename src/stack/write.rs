@@ -112,6 +112,14 @@ fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut Vec<Seen<'a>>) {
     // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
     // line that looked like a Firefox frame was part of the message.
     let mut is_v8 = false;
+    // The previous frame's path and what it says: frames mostly repeat a file.
+    let mut last: (&[u8], Facts<'a>) = (b"", NO_FACTS);
+    let mut facts = |path: &'a [u8]| {
+        if path != last.0 {
+            last = (path, facts(path, sdk_prefix));
+        }
+        last.1
+    };
     while !rest.is_empty() && seen.len() < MAX_FRAMES {
         let nl = find(rest, b"\n", 0).unwrap_or(rest.len());
         let text = sub(rest, 0, nl);
@@ -133,11 +141,11 @@ fn read<'a>(stack: &'a [u8], sdk_prefix: &[u8], seen: &mut Vec<Seen<'a>>) {
         let Some(raw) = raw else { continue };
         let (facts, sdk) = match raw.loc {
             Loc::Source(path, ..) => {
-                let f = facts(path, sdk_prefix);
+                let f = facts(path);
                 (f, f.sdk || line::is_sdk_entry(raw.function))
             }
             Loc::Wasm(path, ..) => {
-                let f = facts(path, sdk_prefix);
+                let f = facts(path);
                 (f, f.sdk)
             }
             Loc::None | Loc::Native(_) => (NO_FACTS, false),
