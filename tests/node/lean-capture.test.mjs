@@ -133,3 +133,33 @@ test('parseStack through the lean module gives the shipped frames, on every fixt
   assert.deepEqual(parseStackLean(x, s), eb.parseStack(s));
   await eb.close(1000);
 });
+
+test('the lean module\'s linear memory stays flat under a churning scope and thousands of captures', (t) => {
+  const x = lean();
+  let seed = 7;
+  const text = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return 'x'.repeat(1 + (seed % n));
+  };
+  const nested = (depth, message) => (depth === 0 ? new Error(message) : nested(depth - 1, message));
+  const scope = { breadcrumbs: [], tags: {}, extra: {} };
+  const sizes = [];
+  let written = 0;
+  for (let round = 0; round < 30; round++) {
+    for (let i = 0; i < 150; i++) {
+      scope.breadcrumbs.push({ timestamp: Date.now() / 1000, category: `c${i % 7}`, message: text(400), data: { a: text(60), b: i } });
+      if (scope.breadcrumbs.length > 100) scope.breadcrumbs.shift();
+      if (i % 3 === 0) scope.tags[`t${i % 20}`] = text(40);
+      if (i % 5 === 0) scope.extra[`e${i % 10}`] = { v: text(300), w: [1, 2, text(30)] };
+      const c = { eventId: 'ab'.repeat(16), at: Date.now(), mechanism: 'generic', handled: true, level: 'error', sdk: SDK, dsn: DSN, ...scope };
+      if (i % 2 === 0) written += captureEnvelope(x, nested(3 + (i % 25), `boom ${text(80)}`), c, 1_000_000) ? 1 : 0;
+      if (i % 9 === 0) written += captureEnvelope(x, undefined, { ...c, message: text(500), level: 'warning' }, 1_000_000) ? 1 : 0;
+    }
+    sizes.push(x.memory.buffer.byteLength);
+  }
+  assert.equal(written, 30 * (75 + 17));
+  t.diagnostic(`lean linear memory by round (KiB): ${sizes.map((b) => b >> 10).join(' ')}`);
+  // The arena is emptied after every export: memory is the largest single capture's need.
+  assert.equal(sizes[sizes.length - 1], sizes[9], `grew after warm-up (${sizes.join(' ')})`);
+  assert.ok(sizes[sizes.length - 1] <= 512 * 1024, `${sizes[sizes.length - 1]} bytes: over issue 25's 512 KiB aim`);
+});
