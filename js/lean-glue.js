@@ -5,15 +5,12 @@
 // shipped glue (js/glue.js) until the package switches to the lean module; its captures are
 // compared with the shipped SDK's events in tests/node/lean-capture.test.mjs.
 import { describe } from './describe.js';
+import { framesFromTable, RECORD } from './frames-table.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 // Any text crosses bounded (the module cuts exactly): a 100 MB string costs a slice.
 const MAX_UNITS = 1 << 20;
-// Table words per frame (src/stack/write.rs TABLE_RECORD) and their flags.
-const RECORD = 13;
-const HAS_FN = 1, HAS_RAW = 4, HAS_ABS = 8, HAS_FILE = 16, HAS_LINE = 32, HAS_COL = 64, IN_APP = 128, WASM = 256,
-  HAS_ADDR = 512, HAS_FUNC_ID = 1024;
 
 /** Writes `fields` (strings, Uint8Arrays, `undefined` for none, or `{ n }` for a plain u32) into
  * the module's input; returns their byte length, or -1 when the module has no room. */
@@ -85,22 +82,5 @@ export function parseStackLean(x, stack, prefix = '') {
     const len = x.parse(head + written, head);
     return JSON.parse(decoder.decode(new Uint8Array(x.memory.buffer, x.out(), len)));
   }
-  const t = new Uint32Array(x.memory.buffer, x.out(), n * RECORD);
-  const out = new Array(n);
-  for (let i = 0, o = 0; i < n; i++, o += RECORD) {
-    const f = t[o + 10];
-    const frame = {};
-    if (f & HAS_FN) frame.function = s.slice(t[o], t[o + 1]);
-    if (f & HAS_RAW) frame.raw_function = s.slice(t[o + 2], t[o + 3]);
-    if (f & HAS_FILE) frame.filename = s.slice(t[o + 6], t[o + 7]);
-    if (f & HAS_ABS) frame.abs_path = s.slice(t[o + 4], t[o + 5]);
-    if (f & HAS_LINE) frame.lineno = t[o + 8];
-    if (f & HAS_COL) frame.colno = t[o + 9];
-    frame.in_app = (f & IN_APP) !== 0;
-    if (f & WASM) frame.platform = 'native';
-    if (f & HAS_ADDR) frame.instruction_addr = '0x' + t[o + 11].toString(16);
-    if (f & HAS_FUNC_ID) frame.function_id = '0x' + t[o + 12].toString(16);
-    out[i] = frame;
-  }
-  return out;
+  return framesFromTable(new Uint32Array(x.memory.buffer, x.out(), n * RECORD), n, s, '');
 }

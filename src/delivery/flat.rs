@@ -863,17 +863,7 @@ impl Flat {
 }
 
 /// The reasons in [`Counts`]' order.
-pub const REASON_ORDER: [Reason; REASONS] = [
-    Reason::RatelimitBackoff,
-    Reason::QueueOverflow,
-    Reason::CacheOverflow,
-    Reason::NetworkError,
-    Reason::SendError,
-    Reason::SampleRate,
-    Reason::BeforeSend,
-    Reason::EventProcessor,
-    Reason::InternalSdkError,
-];
+pub const REASON_ORDER: [Reason; REASONS] = Reason::ALL;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -50,19 +50,21 @@ impl Reason {
 
     /// The reason with this name.
     pub fn parse(name: &str) -> Option<Reason> {
-        const ALL: [Reason; 9] = [
-            Reason::RatelimitBackoff,
-            Reason::QueueOverflow,
-            Reason::CacheOverflow,
-            Reason::NetworkError,
-            Reason::SendError,
-            Reason::SampleRate,
-            Reason::BeforeSend,
-            Reason::EventProcessor,
-            Reason::InternalSdkError,
-        ];
-        ALL.into_iter().find(|r| r.as_str() == name)
+        Reason::ALL.into_iter().find(|r| r.as_str() == name)
     }
+
+    /// Every reason, in declaration order (`reason as usize` indexes it).
+    pub const ALL: [Reason; 9] = [
+        Reason::RatelimitBackoff,
+        Reason::QueueOverflow,
+        Reason::CacheOverflow,
+        Reason::NetworkError,
+        Reason::SendError,
+        Reason::SampleRate,
+        Reason::BeforeSend,
+        Reason::EventProcessor,
+        Reason::InternalSdkError,
+    ];
 }
 
 /// Distinct (reason, category) pairs kept between two reports; a page sees a handful.
