@@ -181,6 +181,9 @@ pub extern "C" fn d_report() -> usize {
     let Ok(mut s) = STATE.0.try_borrow_mut() else { return 0 };
     let Some(counts) = s.flat.take_report(now()) else { return 0 };
     PENDING.with_counts(counts);
+    let counts = PENDING.0.get().unwrap_or(counts);
+    // Its output is all it allocates: nothing of an earlier step is needed any more.
+    super::lean::reset_arena();
     let mut out = Out::new(usize::MAX);
     out.byte(b'[');
     for (reason, row) in REASON_ORDER.iter().zip(counts.iter()) {
@@ -208,7 +211,16 @@ unsafe impl Sync for Pending {}
 static PENDING: Pending = Pending(core::cell::Cell::new(None));
 
 impl Pending {
-    fn with_counts(&self, c: Counts) {
+    /// Keeps `c` for `d_queue_report`, with any counts an earlier `d_report` handed out that
+    /// were never queued (they would be lost otherwise).
+    fn with_counts(&self, mut c: Counts) {
+        if let Some(old) = self.0.take() {
+            for (row, old) in c.iter_mut().zip(old.iter()) {
+                for (n, o) in row.iter_mut().zip(old.iter()) {
+                    *n = n.saturating_add(*o);
+                }
+            }
+        }
         self.0.set(Some(c));
     }
 }
