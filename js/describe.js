@@ -73,7 +73,7 @@ function len(v) {
 
 /** `s` cut to `max` characters (code points, as Rust's `chars`), the last one then `…`
  * (src/text.rs truncate_chars). A lone surrogate counts one: it crosses as one U+FFFD. */
-function cut(s, max) {
+export function cut(s, max) {
   if (s.length <= max) return s;
   let i = 0;
   for (let n = 1; n < max; n++) i += s.codePointAt(i) > 0xffff ? 2 : 1;
@@ -81,7 +81,7 @@ function cut(s, max) {
 }
 
 /** Bytes of `s` in UTF-8 (a lone surrogate: 3, as its U+FFFD). */
-function utf8(s) {
+export function utf8(s) {
   let n = 0;
   for (const c of s) {
     const p = c.codePointAt(0);
@@ -107,7 +107,7 @@ const u32 = (n) => (typeof n === 'number' && n >= 0 && n < Infinity ? Math.min(M
 /** A copy of `v` as data, 3 deep and 100 wide (src/web/classify.rs to_value). Numbers stay
  * numbers: `bound` writes those JSON would not keep whole as strings, as `Value::Float` is.
  * Objects have no prototype, so that a key `__proto__` is a key. */
-function toValue(v, depth) {
+export function toValue(v, depth) {
   const k = kind(v);
   const t = typeof v;
   if (k < 2) return k ? null : t === 'string' || t === 'number' || t === 'boolean' ? v : v === undefined ? '[undefined]' : String(v);
@@ -133,7 +133,7 @@ function toValue(v, depth) {
 /** `extra.__serialized__` from a toValue copy (src/capture/bound.rs bound_value): strings cut
  * to 1024 characters, then, past 16 KiB of strings and keys (spent in key order), markers.
  * toValue already kept no container deeper or wider than bound_value's other bounds. */
-function bound(x) {
+export function bound(x) {
   let budget = 16384;
   const walk = (x) => {
     if (budget <= 0) return '[truncated]';

@@ -47,7 +47,8 @@ const json = (v) => (v === undefined ? undefined : JSON.stringify(v));
  * context (`eventId` 32 hex digits, `at` ms, `mechanism`, `handled`, `synthetic` stack,
  * `linked` limit) and the event's fields (`release`, `dist`, `environment`, `level`, `message`,
  * `sdk`, `dsn`, `sdkPrefix`; the scope's `breadcrumbs`, `user`, `request`, `contexts`, `tags`,
- * `extra`, `fingerprint` as plain values).
+ * `extra`, `fingerprint` as plain values and `scopeLevel`, which overrides `level`: as
+ * js/lean-scope.js `scopeFields` gives them).
  */
 export function captureEnvelope(x, value, c, limit) {
   const d = c.message === undefined ? describe(value, c.mechanism, c.handled, c.synthetic, c.linked ?? 5) : null;
@@ -56,7 +57,7 @@ export function captureEnvelope(x, value, c, limit) {
   const tags = d && d.tags ? { ...c.tags, ...d.tags } : c.tags;
   const extra = d && d.extra ? { ...c.extra, ...d.extra } : c.extra;
   const fields = [
-    c.eventId, time, new Date().toISOString(), c.level, c.release, c.dist, c.environment, c.message,
+    c.eventId, time, new Date().toISOString(), c.scopeLevel ?? c.level, c.release, c.dist, c.environment, c.message,
     json(c.breadcrumbs), json(c.user), json(c.request), json(c.contexts), json(tags), json(extra),
     json(c.fingerprint), json(c.sdk), c.dsn, c.sdkPrefix, { n: exceptions.length },
   ];

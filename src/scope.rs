@@ -58,9 +58,14 @@ impl Scope {
     }
 
     /// Sets a tag. Keys and values are cut to Relay's limits (32 and 200 characters); a value
-    /// with a newline, which Relay rejects, has it replaced by a space.
+    /// with a newline, which Relay rejects, has it replaced by a space. A key is cut without an
+    /// ellipsis: Relay refuses `…` in a tag key (found by tests/node/lean-capture.test.mjs).
     pub fn set_tag(&mut self, key: &str, value: &str) {
-        let key = truncate_chars(key.trim_ascii(), MAX_TAG_KEY_CHARS);
+        let key = key.trim_ascii();
+        let key = match key.char_indices().nth(MAX_TAG_KEY_CHARS) {
+            Some((end, _)) => crate::text::to(key, end),
+            None => key,
+        };
         if key.is_empty() {
             return;
         }
@@ -68,7 +73,7 @@ impl Scope {
             .chars()
             .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
             .collect();
-        self.tags.insert(key, value);
+        self.tags.insert(key.to_owned(), value);
     }
 
     /// Removes a tag.
@@ -216,6 +221,7 @@ mod tests {
         s.set_tag(&"k".repeat(100), &format!("{}\nx", "v".repeat(300)));
         let (k, v) = s.tags.iter().next().expect("tag");
         assert_eq!(k.chars().count(), MAX_TAG_KEY_CHARS);
+        assert!(!k.contains('…'), "Relay refuses an ellipsis in a tag key");
         assert!(v.chars().count() <= MAX_TAG_VALUE_CHARS && !v.contains('\n'));
         s.set_tag("  ", "x");
         assert_eq!(s.tags.len(), 1);

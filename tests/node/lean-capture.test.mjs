@@ -163,3 +163,69 @@ test('the lean module\'s linear memory stays flat under a churning scope and tho
   assert.equal(sizes[sizes.length - 1], sizes[9], `grew after warm-up (${sizes.join(' ')})`);
   assert.ok(sizes[sizes.length - 1] <= 512 * 1024, `${sizes[sizes.length - 1]} bytes: over issue 25's 512 KiB aim`);
 });
+
+test('the lean scope makes the user, tags, extra, contexts, breadcrumbs, fingerprint and level the shipped scope makes', async () => {
+  const { newScope, setUser, setTag, setExtra, setContext, addBreadcrumb, scopeFields, level } = await import('../../js/lean-scope.js');
+  const events = [];
+  await eb.init({
+    dsn: DSN,
+    maxBreadcrumbs: 5,
+    transport: async () => ({ status: 200, headers: {} }),
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+    beforeSend: (event) => {
+      events.push(event);
+      return null;
+    },
+  });
+  const x = lean();
+  const s = newScope(5);
+  const hostile = new Proxy({}, { get() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } });
+  const ops = [
+    ['setUser', { id: 42, email: 'a@b.c', username: 'ann', ip_address: '{{auto}}', plan: 'pro', n: 1.5, deep: { a: { b: { c: { d: 1 } } } } }],
+    ['setTag', 'section', 'checkout'],
+    ['setTag', '  spaced key with a long name beyond thirty-two chars  ', 'line\nbreak'],
+    ['setTag', 'n', 12.5],
+    ['setTag', 'b', true],
+    ['setTag', 'o', { not: 'kept' }],
+    ['setTag', 'long', 'v'.repeat(300)],
+    ['setExtra', 'cart', { items: [1, 2, { sku: 'x' }], total: 9.99, big: 'é'.repeat(2000) }],
+    ['setExtra', 'fn', function handler() {}],
+    ['setExtra', 'hostile', hostile],
+    ['setExtra', 'gone', 1],
+    ['setExtra', 'gone', undefined],
+    ['setContext', 'app', { build: '1', nested: { x: NaN, y: Infinity, z: -0 } }],
+    ['setContext', 'removed', { a: 1 }],
+    ['setContext', 'removed', null],
+    ['setFingerprint', ['{{ default }}', 'checkout']],
+    ['setLevel', 'WARN'],
+  ];
+  for (let i = 0; i < 8; i++) ops.push(['addBreadcrumb', { timestamp: 1796642600 + i + 0.25, category: `c${i}`, message: `m${i}`, level: i % 2 ? 'info' : 'nonsense', type: 'default', data: { i, f: i / 3, s: 'x' } }]);
+  for (const [op, ...args] of ops) {
+    if (op === 'setFingerprint' || op === 'setLevel') eb.withScope;
+    if (op === 'setUser') { eb.setUser(args[0]); setUser(s, args[0]); }
+    if (op === 'setTag') { eb.setTag(...args); setTag(s, ...args); }
+    if (op === 'setExtra') { eb.setExtra(...args); setExtra(s, ...args); }
+    if (op === 'setContext') { eb.setContext(...args); setContext(s, ...args); }
+    if (op === 'addBreadcrumb') { eb.addBreadcrumb(args[0]); addBreadcrumb(s, args[0], Date.now()); }
+  }
+  s.fingerprint = ['{{ default }}', 'checkout'];
+  s.level = level('WARN');
+  let shipped;
+  eb.withScope((scope) => {
+    scope.setFingerprint(['{{ default }}', 'checkout']);
+    scope.setLevel('WARN');
+    eb.captureException(new Error('with a scope'));
+  });
+  await eb.flush(2000);
+  shipped = events.at(-1);
+  const bytes = captureEnvelope(x, new Error('with a scope'), {
+    eventId: shipped.event_id, at: Date.now(), mechanism: 'generic', handled: true, level: 'error', sdk: SDK, dsn: DSN, ...scopeFields(s),
+  }, 1_000_000);
+  const ev = JSON.parse(new TextDecoder().decode(bytes).split('\n')[2]);
+  for (const k of ['user', 'tags', 'extra', 'fingerprint', 'level', 'breadcrumbs']) assert.deepEqual(ev[k], shipped[k], k);
+  // The shipped scope also holds the page's contexts (none in Node) and the runtime's.
+  for (const k of Object.keys(ev.contexts ?? {})) assert.deepEqual(ev.contexts[k], shipped.contexts[k], `contexts.${k}`);
+  assert.ok(ev.contexts.app && !ev.contexts.removed);
+  await eb.close(1000);
+  relayAll([bytes], 'lean envelope with a scope');
+});
