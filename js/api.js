@@ -211,6 +211,8 @@ function capture(value, mechanism, handled, synthetic, id, at) {
 /** The event id a capture left at `ptr` in wasm memory (16 bytes) as 32 hex digits; '' for
  * none. Read here rather than returned as a string: decoding one cost a `TextDecoder` call. */
 function idAt(w, ptr) {
+  // The lean glue (js/lean-client.js) answers with the id itself.
+  if (typeof ptr === 'string') return ptr;
   return ptr ? hex16(new Uint8Array(w.exports.memory.buffer, ptr, 16)) : '';
 }
 
@@ -780,6 +782,7 @@ export function parseStack(stack) {
   try {
     const s = stack.length > MAX_UNITS ? stack.slice(0, MAX_UNITS) : stack;
     const g = w.glue;
+    if (g.parseStack) return g.parseStack(s);
     const cap = s.length * 3;
     const ptr = g.inputBuffer(cap);
     if (!ptr) return [];
