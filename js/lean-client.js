@@ -7,7 +7,7 @@
 // Not yet what the package loads: the switch is the rest of issue 25.
 import { host } from './bridge.js';
 import { newEventId } from './ids.js';
-import { captureEnvelope, putFields, parseStackLean } from './lean-glue.js';
+import { captureEnvelope, describeFor, putFields, parseStackLean } from './lean-glue.js';
 import { newScope, copyScope, setUser, setTag, setExtra, setContext, addBreadcrumb, scopeFields, level as levelOf } from './lean-scope.js';
 
 const VERSION = '0.1.0';
@@ -157,22 +157,25 @@ export function instantiate(module, sync) {
   /** One capture: the event written, the client's decisions made, the envelope handed over. */
   function capture(value, c) {
     if (busy) return '';
+    // Read before the client is busy: a getter of the value may capture, and that capture is
+    // made (the old module read values before taking its state too).
+    const d = c.message === undefined ? describeFor(value, { ...c, linked: o.linked }) : null;
     busy = true;
     try {
-      return captureNow(value, c);
+      return captureNow(value, c, d);
     } finally {
       busy = false;
     }
   }
 
-  function captureNow(value, c) {
+  function captureNow(value, c, d) {
     const id = c.eventId || newEventId();
     lastId = id;
     const fields = {
       ...c, ...scopeFields(top()), eventId: id, at: c.at || Date.now(), release: o.release, dist: o.dist,
       environment: o.environment, sdk, dsn: dsn?.text, sdkPrefix: prefix, linked: o.linked,
     };
-    const full = captureEnvelope(x, value, fields, FETCH_MAX);
+    const full = captureEnvelope(x, value, fields, FETCH_MAX, d);
     if (!full) return id;
     const text = decoder.decode(full);
     const [head, , payload] = text.split('\n');
@@ -201,7 +204,7 @@ export function instantiate(module, sync) {
     }
     if (!dsn) return id;
     if (send === payload) {
-      const small = full.length > KEEPALIVE ? captureEnvelope(x, value, fields, KEEPALIVE) : null;
+      const small = full.length > KEEPALIVE ? captureEnvelope(x, value, fields, KEEPALIVE, d) : null;
       submit(full, small, id);
     } else {
       submit(envelopeOf(JSON.parse(head), 'event', send), null, id);

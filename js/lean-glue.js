@@ -41,6 +41,12 @@ export function putFields(x, fields) {
  * through describe's bounded readers first), or undefined. */
 const json = (v) => (v === undefined ? undefined : JSON.stringify(v));
 
+/** What `captureEnvelope` writes `value` from (read once, before any of it is written: a getter
+ * of the value may capture too). */
+export function describeFor(value, c) {
+  return describe(value, c.mechanism, c.handled, c.synthetic, c.linked ?? 5);
+}
+
 /**
  * The envelope of one capture, written by the module within `limit` bytes: a copy of its bytes,
  * or null when not even the minimal event fits. `value`: what was thrown; `c`: the capture's
@@ -48,10 +54,11 @@ const json = (v) => (v === undefined ? undefined : JSON.stringify(v));
  * `linked` limit) and the event's fields (`release`, `dist`, `environment`, `level`, `message`,
  * `sdk`, `dsn`, `sdkPrefix`; the scope's `breadcrumbs`, `user`, `request`, `contexts`, `tags`,
  * `extra`, `fingerprint` as plain values and `scopeLevel`, which overrides `level`: as
- * js/lean-scope.js `scopeFields` gives them).
+ * js/lean-scope.js `scopeFields` gives them). `described`: `describeFor(value, c)` when already
+ * read.
  */
-export function captureEnvelope(x, value, c, limit) {
-  const d = c.message === undefined ? describe(value, c.mechanism, c.handled, c.synthetic, c.linked ?? 5) : null;
+export function captureEnvelope(x, value, c, limit, described) {
+  const d = c.message !== undefined ? null : described || describeFor(value, c);
   const time = new Date(c.at).toISOString();
   const exceptions = d ? d.exceptions : [];
   const tags = d && d.tags ? { ...c.tags, ...d.tags } : c.tags;
