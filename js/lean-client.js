@@ -108,13 +108,22 @@ export function instantiate(module, sync) {
   // finds the client busy and is not made, as the old module's re-entrancy guard did.
   let busy = false;
 
+  /** Hands `body` ({ full, small? }) to the policy through `take`, which returns its ticket
+   * (0: not taken); the bytes are kept under it. */
+  function hand(body, take) {
+    staged = body;
+    try {
+      const ticket = take();
+      if (ticket && !bodies.has(ticket)) bodies.set(ticket, body);
+      return ticket;
+    } finally {
+      staged = null;
+    }
+  }
+
   /** Hands an envelope (and its keepalive variant) to the policy; its ticket or 0. */
   function submit(full, small, id) {
-    staged = { full, small };
-    const ticket = x.d_submit(full.length, small ? small.length : 0, hexInput(id));
-    if (ticket && !bodies.has(ticket)) bodies.set(ticket, staged);
-    staged = null;
-    return ticket;
+    return hand({ full, small }, () => x.d_submit(full.length, small ? small.length : 0, hexInput(id)));
   }
 
   const dropped = (reason, isError) => x.d_dropped(reason, isError ? 0 : 1, 1);
@@ -219,10 +228,8 @@ export function instantiate(module, sync) {
     const events = decoder.decode(new Uint8Array(x.memory.buffer, x.out(), n));
     const now = new Date().toISOString();
     const header = { sent_at: now, ...(dsn ? { dsn: dsn.text } : {}), sdk };
-    staged = { full: envelopeOf(header, 'client_report', `{"timestamp":"${now}","discarded_events":${events}}`) };
-    const ticket = x.d_queue_report(staged.full.length, hidden ? 1 : 0);
-    if (ticket && !bodies.has(ticket)) bodies.set(ticket, staged);
-    staged = null;
+    const full = envelopeOf(header, 'client_report', `{"timestamp":"${now}","discarded_events":${events}}`);
+    hand({ full }, () => x.d_queue_report(full.length, hidden ? 1 : 0));
   }
 
   const split = (list, regexIds) => [list || [], regexIds || []];
@@ -287,10 +294,7 @@ export function instantiate(module, sync) {
       if (dsn) submit(envelopeOf({ event_id: eventId, sent_at: new Date().toISOString(), dsn: dsn.text, sdk }, 'event', json), null, eventId);
     },
     deliveryRestore: (body, eventId) => {
-      staged = { full: body.slice() };
-      const ticket = x.d_restore(body.length, hexInput(eventId));
-      if (ticket && !bodies.has(ticket)) bodies.set(ticket, staged);
-      staged = null;
+      hand({ full: body.slice() }, () => x.d_restore(body.length, hexInput(eventId)));
     },
     deliveryResume: () => x.d_resume(),
     deliveryFlush: () => {

@@ -17,6 +17,20 @@ const LEAN = `${ROOT}target/lean/lean.wasm`;
 const SDK = { name: 'errorbeacon.javascript', version: '0.1.0', packages: [{ name: 'npm:errorbeacon', version: '0.1.0' }] };
 const DSN = 'https://0123456789abcdef0123456789abcdef@o1.ingest.example/42';
 
+/** The shipped SDK, its events kept in `events` by beforeSend (and dropped there). */
+async function initShipped(events, options = {}) {
+  await eb.init({
+    dsn: DSN,
+    transport: async () => ({ status: 200, headers: {} }),
+    integrations: { dedupe: false, globalHandlers: false, console: false },
+    beforeSend: (event) => {
+      events.push(event);
+      return null;
+    },
+    ...options,
+  });
+}
+
 function lean() {
   assert.ok(existsSync(LEAN), `${LEAN} is missing: run scripts/build-lean.sh`);
   const imports = { eb: { start() {}, settle() {}, arm() {}, now: Date.now, store() {} } };
@@ -62,16 +76,7 @@ function values() {
 
 test('the lean module writes the exception values the shipped SDK writes, for every kind of value', async () => {
   const events = [];
-  await eb.init({
-    dsn: DSN,
-    release: 'shop@1.4.2',
-    transport: async () => ({ status: 200, headers: {} }),
-    integrations: { dedupe: false, globalHandlers: false, console: false },
-    beforeSend: (event) => {
-      events.push(event);
-      return null;
-    },
-  });
+  await initShipped(events, { release: 'shop@1.4.2' });
   const x = lean();
   const corpus = values();
   const envelopes = [];
@@ -167,16 +172,7 @@ test('the lean module\'s linear memory stays flat under a churning scope and tho
 test('the lean scope makes the user, tags, extra, contexts, breadcrumbs, fingerprint and level the shipped scope makes', async () => {
   const { newScope, setUser, setTag, setExtra, setContext, addBreadcrumb, scopeFields, level } = await import('../../js/lean-scope.js');
   const events = [];
-  await eb.init({
-    dsn: DSN,
-    maxBreadcrumbs: 5,
-    transport: async () => ({ status: 200, headers: {} }),
-    integrations: { dedupe: false, globalHandlers: false, console: false },
-    beforeSend: (event) => {
-      events.push(event);
-      return null;
-    },
-  });
+  await initShipped(events, { maxBreadcrumbs: 5 });
   const x = lean();
   const s = newScope(5);
   const hostile = new Proxy({}, { get() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } });
@@ -201,7 +197,6 @@ test('the lean scope makes the user, tags, extra, contexts, breadcrumbs, fingerp
   ];
   for (let i = 0; i < 8; i++) ops.push(['addBreadcrumb', { timestamp: 1796642600 + i + 0.25, category: `c${i}`, message: `m${i}`, level: i % 2 ? 'info' : 'nonsense', type: 'default', data: { i, f: i / 3, s: 'x' } }]);
   for (const [op, ...args] of ops) {
-    if (op === 'setFingerprint' || op === 'setLevel') eb.withScope;
     if (op === 'setUser') { eb.setUser(args[0]); setUser(s, args[0]); }
     if (op === 'setTag') { eb.setTag(...args); setTag(s, ...args); }
     if (op === 'setExtra') { eb.setExtra(...args); setExtra(s, ...args); }
@@ -210,14 +205,13 @@ test('the lean scope makes the user, tags, extra, contexts, breadcrumbs, fingerp
   }
   s.fingerprint = ['{{ default }}', 'checkout'];
   s.level = level('WARN');
-  let shipped;
   eb.withScope((scope) => {
     scope.setFingerprint(['{{ default }}', 'checkout']);
     scope.setLevel('WARN');
     eb.captureException(new Error('with a scope'));
   });
   await eb.flush(2000);
-  shipped = events.at(-1);
+  const shipped = events.at(-1);
   const bytes = captureEnvelope(x, new Error('with a scope'), {
     eventId: shipped.event_id, at: Date.now(), mechanism: 'generic', handled: true, level: 'error', sdk: SDK, dsn: DSN, ...scopeFields(s),
   }, 1_000_000);
