@@ -3,24 +3,20 @@
 // failures on console.warn only with `debug: true`.
 
 import { ready, wasm } from './wasm-state.js';
-import { host } from './bridge.js';
+import { host } from './host.js';
 import { installHandlers } from './handlers.js';
 import { createTransport } from './transport.js';
 import { hookWasmLoads, noteModule } from './wasm-modules.js';
-import { hex16, newEventId, syntheticStack } from './ids.js';
+import { newEventId, syntheticStack, toJson } from './ids.js';
 import { scopeRunner } from './with-scope.js';
 import { pageContexts, pageRequest } from './page.js';
-import { framesFromTable, RECORD } from './frames-table.js';
 
-// Must match src/web/parse_export.rs.
-const SIDE_PRESENT = 0x80000000;
 // Same bound as MAX_STACK_BYTES in src/limits.rs: each UTF-16 unit is at least one byte.
 const MAX_UNITS = 256 * 1024;
 // Calls and page errors kept while the module loads (more are counted, and reported once it
 // has: debug warning and client report).
 const PENDING_MAX = 100;
 
-const encoder = new TextEncoder();
 let options = null;
 // The instance errorbeacon's URL prefix was given to (another may replace it: js/wasm-state.js).
 let prefixed = null;
@@ -205,15 +201,7 @@ function capture(value, mechanism, handled, synthetic, id, at) {
   const w = glue();
   if (!w) return '';
   pageNow();
-  return idAt(w, capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0)));
-}
-
-/** The event id a capture left at `ptr` in wasm memory (16 bytes) as 32 hex digits; '' for
- * none. Read here rather than returned as a string: decoding one cost a `TextDecoder` call. */
-function idAt(w, ptr) {
-  // The lean glue (js/lean-client.js) answers with the id itself.
-  if (typeof ptr === 'string') return ptr;
-  return ptr ? hex16(new Uint8Array(w.exports.memory.buffer, ptr, 16)) : '';
+  return capturingValue(value, () => w.glue.captureThrown(value, mechanism, handled, synthetic, id, at || 0)) || '';
 }
 
 function captureWith(value, mechanism, handled, stack) {
@@ -290,7 +278,7 @@ async function start(moduleReady) {
     // The module compiles off the main thread; what does not need it (the patterns, the
     // handlers) is set up meanwhile. Handlers installed now keep what they catch for the
     // module, as the early handlers did (docs/speed.md).
-    const loaded = ready(needsOptIn(options));
+    const loaded = ready();
     const regexes = [];
     const [ignore, ignoreRe] = splitPatterns(options.ignoreErrors, regexes);
     const [deny, denyRe] = splitPatterns(options.denyUrls, regexes);
@@ -307,12 +295,12 @@ async function start(moduleReady) {
       const hint = { event_id: eventId };
       if (capturing) hint.originalException = capturing.value;
       const out = beforeSend(JSON.parse(json), hint);
-      if (!out || typeof out.then !== 'function') return out == null ? null : JSON.stringify(out);
+      if (!out || typeof out.then !== 'function') return out == null ? null : toJson(out);
       // An async beforeSend (Sentry allows a Promise): the event waits for its answer, and
       // flush() waits for the answers still pending.
       const answered = Promise.resolve(out)
         .then(
-          (event) => (event == null ? undefined : JSON.stringify(event)),
+          (event) => (event == null ? undefined : toJson(event)),
           (e) => {
             debugWarn('beforeSend rejected; the event is dropped:', e);
             return undefined;
@@ -402,14 +390,6 @@ async function start(moduleReady) {
   } catch (e) {
     failed(e);
   }
-}
-
-/** Whether `opts` ask for what only the opt-in variant of the module has (Cargo.toml's
- * `opt-in`): the default variant, which a plain `init` fetches, is 1.5 KB gzip smaller. */
-function needsOptIn(opts) {
-  const some = (list) => Array.isArray(list) && list.length > 0;
-  return typeof opts.beforeSend === 'function' || opts.offline === true
-    || some(opts.ignoreErrors) || some(opts.denyUrls) || some(opts.allowUrls);
 }
 
 /** `init` could not finish: nothing is kept, and what it installed goes. */
@@ -629,7 +609,7 @@ export function captureMessage(message, level = 'info') {
     const make = (id, at) => {
       pageNow();
       const w = glue();
-      return w ? idAt(w, capturingValue(text, () => call('captureMessage', text, lvl, id, at))) : '';
+      return w ? capturingValue(text, () => call('captureMessage', text, lvl, id, at)) || '' : '';
     };
     if (isConfigured()) {
       const p = takePreset();
@@ -781,18 +761,7 @@ export function parseStack(stack) {
   if (!w || typeof stack !== 'string' || stack.length === 0) return [];
   try {
     const s = stack.length > MAX_UNITS ? stack.slice(0, MAX_UNITS) : stack;
-    const g = w.glue;
-    if (g.parseStack) return g.parseStack(s);
-    const cap = s.length * 3;
-    const ptr = g.inputBuffer(cap);
-    if (!ptr) return [];
-    const { written } = encoder.encodeInto(s, new Uint8Array(w.exports.memory.buffer, ptr, cap));
-    const result = g.parseInput(written) >>> 0;
-    const n = result & ~SIDE_PRESENT;
-    if (n === 0) return [];
-    // sideStrings() may grow memory, so it runs before the table view is made.
-    const side = result & SIDE_PRESENT ? g.sideStrings() : '';
-    return framesFromTable(new Uint32Array(w.exports.memory.buffer, g.framesPtr(), n * RECORD), n, s, side);
+    return w.glue.parseStack(s);
   } catch (e) {
     debugWarn('parseStack failed:', e);
     return [];

@@ -1,17 +1,14 @@
 // The part of the browser package that the entry (js/index.js) loads with `import()` once
-// `init` is called: the API's implementation, the glue (js/glue.js), and the wasm, fetched next
-// to this file and compiled while it streams in.
-import { instantiate } from './glue.js';
+// `init` is called: the API's implementation, the client (js/client.js), and the wasm, fetched
+// next to this file and compiled while it streams in.
+import { instantiate } from './client.js';
 import { setWasmLoader } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
 
 // Compiled here so that errorbeacon's own module is known by URL and build id, like the
-// modules the page loads. `optIn`: the variant with what only opt-in options reach (js/wasm-state.js);
-// each URL written out in full, so that bundlers find and emit both files.
-setWasmLoader(async (optIn) => {
-  const url = optIn
-    ? new URL('./wasm/errorbeacon_opt_in_bg.wasm', import.meta.url).href
-    : new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
+// modules the page loads. The URL is written out in full, so that bundlers find and emit it.
+setWasmLoader(async () => {
+  const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url).href;
   let module;
   let bytes;
   try {
@@ -24,7 +21,7 @@ setWasmLoader(async (optIn) => {
     module = await WebAssembly.compile(buffer);
   }
   const { exports, glue } = await instantiate(module);
-  return { exports, glue, module, url, bytes, optIn };
+  return { exports, glue, module, url, bytes };
 });
 
 export {

@@ -53,3 +53,11 @@ export function syntheticStack(value) {
     }
   }
 }
+
+/** `JSON.stringify(v)` with each lone surrogate as U+FFFD: JSON.stringify writes one as a
+ * `\udXXX` escape, which serde_json (Relay, the inbox) rejects, failing the whole event.
+ * An escaped backslash is consumed whole, so `\\ud800` (text, not an escape) stays. */
+export function toJson(v) {
+  const s = JSON.stringify(v);
+  return s === undefined ? s : s.replace(/\\(\\|u[dD][89a-fA-F][0-9a-fA-F]{2})/g, (m) => (m === '\\\\' ? m : '\\ufffd'));
+}

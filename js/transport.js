@@ -220,8 +220,7 @@ export function createTransport(options, debugWarn, glue) {
     listen(g, 'pagehide', onHidden);
     listen(g.document, 'visibilitychange', onVisibility);
     if (options.offline === true) {
-      // Only the offline store waits for the network (and only the opt-in variant of the
-      // module, which `offline` loads, has deliveryResume).
+      // Only the offline store waits for the network.
       listen(g, 'online', onOnline);
       // Fetched only when enabled (in browsers a file of its own beside core.js).
       store = import('./offline-store.js').then((m) => m.openStore(debugWarn));

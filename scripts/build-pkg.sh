@@ -1,42 +1,42 @@
 #!/usr/bin/env bash
-# Builds the npm package's wasm into pkg/wasm/ and prints its size.
+# Builds the npm package: its wasm into pkg/wasm/, its JS into pkg/, and prints their sizes.
 #
-#   scripts/build-pkg.sh [--setup]
+#   scripts/build-pkg.sh [--setup] [--names]
 #
-#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm, and again
-#      with --features npm,opt-in (the variant a default init does not fetch: Cargo.toml)
-#   2. wasm-opt (npm binaryen 132; the level in scripts/wasm-opt-level), then the functions laid out
-#      in the order that gzips smallest (scripts/wasm-order.mjs) -> pkg/wasm/errorbeacon_bg.wasm
-#      and pkg/wasm/errorbeacon_opt_in_bg.wasm;
-#      drops the name section too. No wasm-bindgen: the module's boundary is hand-written
-#      (src/web/abi.rs, js/glue.js).
+#   1. cargo build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm with
+#      the pinned nightly (scripts/wasm-toolchain), std rebuilt with panic=immediate-abort, every
+#      crate at opt-level "z" (EB_OPT_LEVEL, EB_INLINE override), a 128 KiB stack
+#   2. wasm-opt -Oz (EB_WASM_OPT overrides), debug info, producers and target features stripped
+#      -> pkg/wasm/errorbeacon_bg.wasm. No wasm-bindgen: the module's boundary is hand-written
+#      (src/web/lean.rs, js/boundary.js).
 #   3. esbuild bundles and terser minifies the JS: js/index.js (the browsers' and bundlers' entry, which
-#      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), the
-#      last two with the glue inlined, with source maps: -2.3 KB gzip against shipping the sources as they are
-#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser glue (pkg/index.js and the
-#      modules it imports), via scripts/sizes.mjs
+#      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), with
+#      source maps
+#   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser JS (pkg/index.js and the
+#      modules it imports), checked against size-limits.json (scripts/sizes.mjs --check)
 #
 # --setup runs scripts/setup.sh first (installs wasm-bindgen-cli, npm devDependencies, ...).
+# --names also writes target/pkg/errorbeacon.names.wasm and lists its largest functions
+# (scripts/wasm-funcs.mjs): where the bytes are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 
+NAMES=
 for arg in "$@"; do
   case "$arg" in
     --setup) scripts/setup.sh ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --names) NAMES=1 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "build-pkg: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
 
-# The features rustc 1.95 enables by default for wasm32-unknown-unknown. binaryen 132 also reads them from
-# the module's `target_features` section (which rustc writes), so today these flags only restate
-# it; they make the build independent of that section (`strip = true` or another tool dropping it).
-# Without the section, each of these is needed by our module: memory.copy/fill (bulk-memory-opt),
-# multi-value returns (multivalue), call_indirect encodings (reference-types), ...
-# More features than rustc's would let wasm-opt emit instructions that rustc's target does not promise.
+# The features rustc enables by default for wasm32-unknown-unknown, restated so that the build
+# does not depend on the module's `target_features` section (stripped below). More features than
+# rustc's would let wasm-opt emit instructions that rustc's target does not promise.
 WASM_FEATURES=(
   --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong --enable-multivalue
   --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext
@@ -44,93 +44,52 @@ WASM_FEATURES=(
 
 OUT=pkg/wasm
 WASM="$OUT/errorbeacon_bg.wasm"
-T0=$(date +%s.%N)
-STEP_T0=$T0
+STEP_T0=$(date +%s.%N)
 step_start() { STEP_T0=$(date +%s.%N); }
 step_done() {
   awk -v s="$1" -v a="$STEP_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "build-pkg: %-14s %6.1f s\n", s, b - a }'
 }
 
-[ -x node_modules/.bin/wasm-opt ] || { echo "build-pkg: node_modules/.bin/wasm-opt not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+for tool in wasm-opt esbuild; do
+  [ -x "node_modules/.bin/$tool" ] || { echo "build-pkg: node_modules/.bin/$tool not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
+done
 
-# The npm module is built with a pinned nightly that rebuilds std for it (-Zbuild-std) with
-# panic=immediate-abort: std's panic and formatting machinery, which no caller of ours can reach
-# but std itself keeps, leaves the module (docs/size.md). The toolchain date lives in
-# scripts/wasm-toolchain, which setup.sh installs with rust-src. EB_STABLE=1 builds with the
-# stable toolchain and std as shipped instead (for comparison), EB_OPT_LEVEL overrides the opt-level.
+# The pinned nightly rebuilds std (-Zbuild-std) with panic=immediate-abort: std's panic and
+# formatting machinery, which nothing of ours reaches but std itself keeps, leaves the module.
 TOOLCHAIN=$(cat scripts/wasm-toolchain)
+rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+  || { echo "build-pkg: toolchain $TOOLCHAIN not installed; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 TARGET_DIR=target/pkg
-# The third field is the rest of the line: wasm-opt's passes, split into words below.
-read -r OPT_LEVEL INLINE WASM_OPT_LEVEL < <(grep -v "^#" scripts/wasm-opt-level)
-OPT_LEVEL=${EB_OPT_LEVEL:-$OPT_LEVEL}
-INLINE=${EB_INLINE:-$INLINE}
-WASM_OPT_LEVEL=${EB_WASM_OPT:-$WASM_OPT_LEVEL}
-if [ -z "${EB_STABLE:-}" ]; then
-  rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 \
-    || { echo "build-pkg: toolchain $TOOLCHAIN not installed; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
-fi
-
-# cargo build with the crate features "$1" (comma-separated); the module is left in $RAW.
 RAW="$TARGET_DIR/wasm32-unknown-unknown/release/errorbeacon.wasm"
-cargo_build() {
-  if [ -n "${EB_STABLE:-}" ]; then
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL cargo build --release --target wasm32-unknown-unknown --lib \
-      -p errorbeacon --features "$1" --target-dir "$TARGET_DIR"
-  else
-    # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so they are restated here.
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=$OPT_LEVEL \
-    RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "$INLINE") -Zunstable-options -Cpanic=immediate-abort --cfg eb_speed" \
-      cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features "$1" \
-      --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
-  fi
-}
 
-# $RAW optimized into "$1". The module has no wasm-bindgen (its boundary is js/glue.js and
-# src/web/abi.rs): it goes straight to wasm-opt, run with its names kept (-g) for
-# scripts/wasm-order.mjs, which picks the order of the functions that gzips smallest and writes
-# it into the name section; a second wasm-opt moves them there (renumbering calls, exports and
-# the table), repeats the StackIR optimizations the optimizing run applied on writing, and drops
-# the names. The producers and target_features sections are metadata that no engine reads, so
-# they go too (~260 bytes).
-optimize() {
-  local ordered="$TARGET_DIR/errorbeacon.ordered.wasm"
-  # shellcheck disable=SC2086 # several passes
-  node_modules/.bin/wasm-opt $WASM_OPT_LEVEL -g --strip-dwarf "${WASM_FEATURES[@]}" "$RAW" -o "$ordered"
-  node scripts/wasm-order.mjs "$ordered" "$ordered"
-  node_modules/.bin/wasm-opt --reorder-functions-by-name --optimize-level=3 --shrink-level=0 \
-    --generate-stack-ir --optimize-stack-ir "${WASM_FEATURES[@]}" --strip-producers --strip-target-features \
-    "$ordered" -o "$1"
-  # Custom sections other than these would be bytes no engine reads (wasm-bindgen's
-  # descriptors, were any left): the build fails rather than ships them.
-  node scripts/wasm-sections.mjs --check "$1"
-}
+step_start
+# opt-level "z" for every crate (Cargo.toml's release profile is the host's). The stack is
+# 128 KiB, not rust-lld's 1 MiB: the module has no recursion and keeps its buffers in the arena
+# (its deepest frames hold a few KB), and linear memory starts with the stack (docs/size.md).
+# RUSTFLAGS replaces .cargo/config.toml's target rustflags, so scripts/wasm-rustflags.mjs restates them.
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${EB_OPT_LEVEL:-z} CARGO_PROFILE_RELEASE_PACKAGE__OPT_LEVEL=${EB_OPT_LEVEL:-z} \
+RUSTFLAGS="$(node scripts/wasm-rustflags.mjs --inline-threshold "${EB_INLINE:-15}") -Zunstable-options -Cpanic=immediate-abort -Clink-arg=-zstack-size=131072" \
+  cargo "+$TOOLCHAIN" build --release --target wasm32-unknown-unknown --lib -p errorbeacon --features npm \
+  --target-dir "$TARGET_DIR" -Zbuild-std=std,panic_abort
+step_done "cargo build"
 
+step_start
 # Remove stale outputs first so that a renamed export cannot survive in an old file.
 rm -rf "$OUT"
 mkdir -p "$OUT"
-# Two variants (Cargo.toml's `opt-in`): the module a default `init` fetches, and the one with the
-# parts only opt-in options reach (beforeSend, offline, ignoreErrors/denyUrls/allowUrls), which
-# js/core.js fetches instead when init is given one of them, and js/node.js always loads.
-# The crate is compiled again for each (a few seconds: std and the dependencies are shared).
-# rustc's output of each is kept beside (target/pkg/errorbeacon.{default,opt-in}.raw.wasm): what
-# docs/size.md's profiling starts from.
-step_start
-cargo_build npm
-cp "$RAW" "$TARGET_DIR/errorbeacon.default.raw.wasm"
-step_done "cargo build"
-step_start
-optimize "$WASM"
-step_done "wasm-opt $WASM_OPT_LEVEL"
-step_start
-cargo_build npm,opt-in
-cp "$RAW" "$TARGET_DIR/errorbeacon.opt-in.raw.wasm"
-step_done "cargo build (opt-in)"
-step_start
-optimize "$OUT/errorbeacon_opt_in_bg.wasm"
-step_done "wasm-opt (opt-in)"
+# shellcheck disable=SC2086 # EB_WASM_OPT may hold several passes
+node_modules/.bin/wasm-opt ${EB_WASM_OPT:--Oz} "${WASM_FEATURES[@]}" --strip-debug --strip-producers \
+  --strip-target-features "$RAW" -o "$WASM"
+# Custom sections other than the build id would be bytes no engine reads: the build fails rather
+# than ships them.
+node scripts/wasm-sections.mjs --check "$WASM"
+step_done "wasm-opt"
+if [ -n "$NAMES" ]; then
+  node_modules/.bin/wasm-opt ${EB_WASM_OPT:--Oz} -g "${WASM_FEATURES[@]}" "$RAW" -o "$TARGET_DIR/errorbeacon.names.wasm"
+  node scripts/wasm-funcs.mjs "$TARGET_DIR/errorbeacon.names.wasm" 30
+fi
 
 step_start
-[ -x node_modules/.bin/esbuild ] || { echo "build-pkg: node_modules/.bin/esbuild not found; run scripts/setup.sh (or pass --setup)" >&2; exit 1; }
 # The browser package is two files: the entry (the page's critical path: handlers, early buffer,
 # the API answering at once) and core.js, which the entry imports with `import()` at `init`.
 node_modules/.bin/esbuild js/index.js --bundle --format=esm --platform=neutral --target=es2020 \

@@ -76,9 +76,6 @@ export function groups(root = ROOT) {
     { name: "lazy JS", files: lazy.filter((f) => !optional.includes(f)) },
     { name: "wasm", files: ["pkg/wasm/errorbeacon_bg.wasm"] },
     { name: "optional JS", files: lazy.filter((f) => optional.includes(f)), optional: true },
-    // The variant fetched instead of the wasm above when `init` is given an opt-in option
-    // (beforeSend, offline, ignoreErrors/denyUrls/allowUrls): Cargo.toml's `opt-in`.
-    { name: "opt-in wasm", files: ["pkg/wasm/errorbeacon_opt_in_bg.wasm"], optional: true },
   ];
 }
 

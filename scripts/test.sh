@@ -6,10 +6,8 @@
 # Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
 # tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
 # Chromium (node --test tests/inbox/), the Rust-wasm app size check (bench/rust-app), build-pkg.sh
-# (which checks the package's sizes against size-limits.json), the lean module's size (issue 25:
-# build-lean.sh --check), the example app (build-example.sh, used by the Node and browser tests),
-# node --test tests/node/, the same Node tests against the package built on the lean module
-# (build-lean-pkg.mjs, test-lean-pkg.sh), the browser tests.
+# (which checks the package's sizes against size-limits.json), the example app (build-example.sh,
+# used by the Node and browser tests), node --test tests/node/, the browser tests.
 # A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
@@ -67,9 +65,7 @@ fi
 run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
-run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --profile test --features npm -- -D warnings || true
-run_step "cargo clippy (wasm32, npm, opt-in)" cargo clippy --target wasm32-unknown-unknown --lib --profile test --features npm,opt-in -- -D warnings || true
-run_step "cargo clippy (wasm32, lean)" cargo clippy --target wasm32-unknown-unknown --lib --features lean -- -D warnings || true
+run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --features npm -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace --features demangle || true
 run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
 # The inbox's web UI in headless Chromium, against the debug binary cargo test built.
@@ -81,17 +77,9 @@ fi
 # The example Rust-wasm app (examples/panic-app) is used by Node and browser tests alike.
 # What the crate adds to a minimal Rust-wasm app, against its limit in size-limits.json.
 run_step "size: Rust-wasm app" node bench/rust-app/measure.mjs --check || true
-# Issue 25's lean module, built beside the shipped one, against its ratchet in size-limits.json.
-run_step "size: lean module" scripts/build-lean.sh --check || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   if run_step "build example app" scripts/build-example.sh; then
     run_step "node --test" node --test tests/node/ || true
-    # Issue 25: the package built on the lean module (target/lean-pkg/), under the same Node tests.
-    if run_step "build lean package" node scripts/build-lean-pkg.mjs; then
-      run_step "node --test (lean package)" scripts/test-lean-pkg.sh || true
-    else
-      skip_step "node --test (lean package)" "build lean package failed"
-    fi
     run_step "browsers (Chromium, Firefox, WebKit)" node --test tests/browser/ || true
   else
     skip_step "node --test" "build-example failed"

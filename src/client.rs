@@ -276,9 +276,8 @@ impl Client {
         event.sdk = Some(sdk);
         self.scope().apply_to(&mut event);
         attach_images(&mut event, &self.modules);
-        let filtered = (crate::OPT_IN
-            && (filter::is_ignored(&event, &self.options.ignore_errors, p)
-                || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)))
+        let filtered = filter::is_ignored(&event, &self.options.ignore_errors, p)
+            || !filter::url_allowed(&event, &self.options.deny_urls, &self.options.allow_urls, p)
             || (self.options.dedupe && self.dedupe.is_duplicate(&event));
         if filtered {
             self.record(Outcome::EventProcessor, &event);
@@ -305,18 +304,13 @@ impl Client {
             payload = json::to_vec(&event);
         }
         let kept = big.then(|| payload.clone());
-        // A build without `beforeSend` (crate::OPT_IN) sends what it wrote.
-        let payload = if crate::OPT_IN {
-            match p.before_send(&event, payload) {
-                BeforeSend::Send(payload) => payload,
-                BeforeSend::Drop => {
-                    self.record(Outcome::BeforeSend, &event);
-                    return id;
-                }
-                BeforeSend::Later => return id,
+        let payload = match p.before_send(&event, payload) {
+            BeforeSend::Send(payload) => payload,
+            BeforeSend::Drop => {
+                self.record(Outcome::BeforeSend, &event);
+                return id;
             }
-        } else {
-            payload
+            BeforeSend::Later => return id,
         };
         if dsn.is_some() {
             if kept.is_some_and(|k| k == payload) {

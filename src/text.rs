@@ -9,22 +9,19 @@
 
 /// `s[start..end]`, or `""` when the range is not valid.
 #[cfg(any(feature = "demangle", test))]
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn sub(s: &str, start: usize, end: usize) -> &str {
     s.get(start..end).unwrap_or_default()
 }
 
 /// `s[start..]`, or `""` when `start` is not valid.
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn from(s: &str, start: usize) -> &str {
     s.get(start..).unwrap_or_default()
 }
 
 /// `s[..end]`, or `""` when `end` is not valid.
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn to(s: &str, end: usize) -> &str {
     s.get(..end).unwrap_or_default()
 }
@@ -32,7 +29,6 @@ pub(crate) fn to(s: &str, end: usize) -> &str {
 /// Byte offset of the first occurrence of `needle` (a short ASCII marker) in `hay`. A plain
 /// byte loop: the strings searched are short (one frame's location), where `str::find`'s
 /// searcher setup costs more than the scan.
-#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let (&first, rest) = n.split_first()?;
@@ -42,7 +38,6 @@ pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// Byte offset of the last occurrence of `needle` in `hay`.
-#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let last_start = h.len().checked_sub(n.len())?;
@@ -51,8 +46,7 @@ pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
 
 /// `s` without `prefix`. Compares inline: in wasm, `strip_prefix`'s `memcmp` is a call to a
 /// byte loop, which costs more than these few-byte prefixes.
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let (b, p) = (s.as_bytes(), prefix.as_bytes());
     if b.len() < p.len() || !p.iter().enumerate().all(|(i, c)| b.get(i) == Some(c)) {
@@ -61,31 +55,15 @@ pub(crate) fn strip<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     s.get(p.len()..)
 }
 
-/// `a == b`, eight bytes at a time. The wasm build's `memcmp` is a byte loop behind a call;
-/// this is several times faster on the path-length strings compared here.
-#[cfg_attr(eb_speed, inline(always))]
-pub(crate) fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tails_equal = ca.remainder() == cb.remainder();
-    let word = |c: &[u8]| c.try_into().map(u64::from_ne_bytes).unwrap_or(0);
-    tails_equal && ca.zip(cb).all(|(x, y)| word(x) == word(y))
-}
-
 /// Byte offset of the first `b` in `s`: a plain loop, cheaper than `str::find(char)`'s
 /// searcher on the short strings searched here.
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().position(|x| x == b)
 }
 
 /// Byte offset of the last `b` in `s`.
-#[cfg_attr(eb_speed, inline(always))]
-#[cfg_attr(not(eb_speed), inline)]
+#[inline]
 pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().rposition(|x| x == b)
 }
@@ -131,7 +109,6 @@ impl<'a> Iterator for SplitByte<'a> {
 }
 
 /// Whether `hay` contains `needle`.
-#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
 }
@@ -167,7 +144,6 @@ pub(crate) fn decimal(mut v: u64) -> String {
 }
 
 /// `v` in decimal, signed (the wasm binding's tags and user ids).
-#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 pub(crate) fn decimal_i64(v: i64) -> String {
     let digits = decimal(v.unsigned_abs());
     if v < 0 {
@@ -203,18 +179,6 @@ mod tests {
             }
         }
         assert_eq!(find("abc", ""), None);
-    }
-
-    #[test]
-    fn same_agrees_with_eq() {
-        let words = ["", "a", "abcdefgh", "abcdefghi", "abcdefgh1", "http://127.0.0.1:8765/app-a/src/cart.js", "é€😀"];
-        for a in words {
-            for b in words {
-                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
-            }
-        }
-        assert!(!same("abcdefghX", "abcdefghY"));
-        assert!(!same("Xbcdefgh1", "abcdefgh1"));
     }
 
     #[test]

@@ -56,28 +56,10 @@ impl Framed {
         Some(Framed { bytes, header_end, items })
     }
 
-    /// The framing of an envelope this SDK wrote ([`crate::envelope::envelope_with`]: a header
-    /// line, then one item whose header begins `{"type":"`), found without parsing. The npm
-    /// module's default variant frames its envelopes with this alone: nothing else reaches its
-    /// queue (no offline store), and [`Framed::parse`]'s general reader stays out of it
-    /// (docs/size.md). Host tests hold it equal to `parse` for every envelope the SDK writes.
-    pub(crate) fn own(bytes: Vec<u8>) -> Option<Framed> {
-        let header_end = line_end(&bytes, 0)?;
-        let ty = bytes.get(header_end..)?.strip_prefix(b"{\"type\":\"")?;
-        let ty = ty.get(..ty.iter().position(|&b| b == b'"')?)?;
-        let category = item_category(std::str::from_utf8(ty).ok()?).to_owned();
-        let items = vec![Span { start: header_end, end: bytes.len(), category }];
-        Some(Framed { bytes, header_end, items })
-    }
-
-    /// An envelope this build's SDK wrote: [`Framed::parse`], or [`Framed::own`] in the build
-    /// where nothing else reaches the queue (not [`crate::OPT_IN`]).
+    /// An envelope this SDK wrote ([`Framed::parse`]: `beforeSend` and the offline store may
+    /// have handed back any bytes).
     pub(crate) fn written(bytes: Vec<u8>) -> Option<Framed> {
-        if crate::OPT_IN {
-            Framed::parse(bytes)
-        } else {
-            Framed::own(bytes)
-        }
+        Framed::parse(bytes)
     }
 
     /// The bytes, as they will be sent.
@@ -105,15 +87,6 @@ impl Framed {
     pub(crate) fn remove_limited(&mut self, limits: &RateLimits, now: Timestamp) -> Vec<String> {
         if !self.items.iter().any(|s| limits.is_limited(&s.category, now)) {
             return Vec::new();
-        }
-        if !crate::OPT_IN {
-            // The npm module's default variant frames only its own envelopes, one item each
-            // (`Framed::own`): that item is the limited one, and the envelope goes with it.
-            let mut removed = Vec::new();
-            for span in self.items.drain(..) {
-                removed.push(span.category);
-            }
-            return removed;
         }
         let mut bytes = self.bytes.get(..self.header_end).map(<[u8]>::to_vec).unwrap_or_default();
         let mut kept = Vec::new();
@@ -280,29 +253,6 @@ mod tests {
         assert_eq!(f.categories().collect::<Vec<_>>(), ["error", "attachment", "internal"]);
         assert_eq!(f.bytes(), bytes.as_slice());
         assert!(!f.is_internal());
-    }
-
-    #[test]
-    fn own_frames_every_envelope_the_sdk_writes_as_parse_does() {
-        use crate::envelope::envelope_with;
-        use crate::protocol::{ClientSdkInfo, EventId};
-        let sdk = ClientSdkInfo::errorbeacon();
-        let id = EventId([7; 16]);
-        let dsn = "https://k@o.ingest.example/1";
-        let big = format!("{{\"message\":\"{}\"}}", "x\\n".repeat(50_000));
-        for ty in ["event", "client_report", "attachment"] {
-            for payload in [&b"{}"[..], b"{\"a\":\"b\\nc\"}", b"", big.as_bytes()] {
-                for (event_id, dsn) in [(Some(&id), Some(dsn)), (None, None)] {
-                    let bytes = envelope_with(event_id, &Timestamp(1_700_000_000_123), dsn, &sdk, ty, payload);
-                    let own = Framed::own(bytes.clone()).expect("own framing");
-                    assert_eq!(Some(own), Framed::parse(bytes), "{ty} {payload:?}");
-                }
-            }
-        }
-        // An envelope the SDK never writes (two items) is not one `own` is for: it stops at the
-        // first item's type and frames the rest as that item.
-        let two = envelope(vec![item("event", b"{}"), item("attachment", b"abc")]);
-        assert_eq!(Framed::own(two).map(|f| f.items.len()), Some(1));
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn parse_retry_after(value: &str, now: Timestamp) -> u64 {
     }
     // The npm module's host turns an HTTP-date into seconds before it gets here (`Date.parse`
     // in js/transport.js): the parser below cost that module 1.3 KB gzip (docs/size.md).
-    if cfg!(any(feature = "npm", feature = "lean")) {
+    if cfg!(feature = "npm") {
         return DEFAULT_RETRY_AFTER_MS;
     }
     match parse_http_date(value) {

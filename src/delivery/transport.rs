@@ -394,11 +394,9 @@ impl Delivery {
         for e in self.queue.take_all(|e| e.state == State::Dead) {
             self.forget(&e);
         }
-        // Only the offline store parks entries (a build without it has none to move).
-        if crate::OPT_IN {
-            for e in self.queue.take_all(|e| e.state == State::Park) {
-                self.park(e, now);
-            }
+        // Only the offline store parks entries.
+        for e in self.queue.take_all(|e| e.state == State::Park) {
+            self.park(e, now);
         }
     }
 
@@ -542,8 +540,7 @@ impl Delivery {
     /// Moves envelopes from the offline store back into the queue when it is their time:
     /// all that fit when the network works, else one, to probe it.
     fn release_parked(&mut self, now: Timestamp) {
-        // A build without the offline store (crate::OPT_IN) never parks anything.
-        if !crate::OPT_IN || self.parked.is_empty() || now < self.parked_due {
+        if self.parked.is_empty() || now < self.parked_due {
             return;
         }
         let mut moved = 0;
@@ -651,10 +648,9 @@ impl Delivery {
         }
     }
 
-    /// Whether envelopes go to the offline store: the option, in a build that has the store
-    /// (the npm module's default variant has not: [`crate::OPT_IN`]).
+    /// Whether envelopes go to the offline store.
     fn offline(&self) -> bool {
-        crate::OPT_IN && self.config.offline
+        self.config.offline
     }
 
     /// Tries the offline store now (the `online` event, `flush`, after `restore`): the next

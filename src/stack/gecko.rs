@@ -8,7 +8,6 @@ use crate::text::{find_byte, from, to};
 /// Parses a `function@location` line whose location has a line number or is a wasm location.
 // Out of line in the npm build, where `parse_frames` inlines what it calls for speed: these
 // lines need no speed (docs/size.md).
-#[cfg_attr(eb_speed, inline(never))]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     let at = location_at(line)?;

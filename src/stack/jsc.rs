@@ -12,7 +12,6 @@ use crate::text::{from, to};
 /// Parses a JavaScriptCore line the SpiderMonkey parser rejected.
 // Out of line in the npm build, where `parse_frames` inlines what it calls for speed: these
 // lines need no speed (docs/size.md).
-#[cfg_attr(eb_speed, inline(never))]
 pub(crate) fn parse_line(line: &str) -> Option<RawFrame<'_>> {
     let line = line.trim_ascii();
     if line == "[native code]" {

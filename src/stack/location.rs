@@ -19,7 +19,6 @@ pub(crate) enum Loc<'a> {
 const WASM_FUNCTION: &str = ":wasm-function[";
 
 /// Parses a location as engines print it after the function name.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn parse(s: &str) -> Loc<'_> {
     let s = s.trim_ascii();
     // Builtins first; the first byte rules them out for ordinary paths without a compare.
@@ -49,7 +48,6 @@ pub(crate) fn parse(s: &str) -> Loc<'_> {
 
 /// `path:wasm-function[N]:0xADDR` (also without the offset, as JavaScriptCore prints it);
 /// `i` is where `:wasm-function[` starts.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
     let path = to(s, i);
     let rest = from(s, i + WASM_FUNCTION.len());
@@ -63,7 +61,6 @@ fn parse_wasm(s: &str, i: usize) -> Loc<'_> {
 
 /// Splits `path:line:col`, `path:line` or `path`. A number after `scheme://host:` is a port,
 /// not a line.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
     let b = s.as_bytes();
     let Some((colon, last)) = number_suffix(b, b.len()) else {
@@ -89,7 +86,6 @@ pub(crate) fn split_line_col(s: &str) -> (&str, Option<u32>, Option<u32>) {
 }
 
 /// `…:123` ending at `end`: the index of the `:` and the number (at most 10 digits, checked).
-#[cfg_attr(eb_speed, inline(always))]
 fn number_suffix(b: &[u8], end: usize) -> Option<(usize, u32)> {
     let digits = b.get(..end)?.iter().rev().take_while(|c| c.is_ascii_digit()).count();
     let start = end - digits;
@@ -101,7 +97,6 @@ fn number_suffix(b: &[u8], end: usize) -> Option<(usize, u32)> {
 }
 
 /// Whether `s` ends like a wasm location (`…]` or `…]:0x…`), before a full search.
-#[cfg_attr(eb_speed, inline(always))]
 fn looks_like_wasm(s: &str) -> bool {
     let b = s.as_bytes();
     if b.last() == Some(&b']') {
@@ -114,7 +109,6 @@ fn looks_like_wasm(s: &str) -> bool {
 }
 
 /// Decimal digits only, checked: `None` for anything else or on overflow.
-#[cfg_attr(eb_speed, inline(always))]
 pub(crate) fn parse_u32(s: &str) -> Option<u32> {
     if s.is_empty() {
         return None;
@@ -129,7 +123,6 @@ pub(crate) fn parse_u32(s: &str) -> Option<u32> {
 }
 
 /// Hex digits only (1 to 16), checked.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn parse_hex(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 16 {
         return None;

@@ -103,7 +103,6 @@ pub fn parse_stack_with(stack: &str, options: &ParseOptions) -> Vec<Frame> {
 }
 
 /// The composer: fills `out` (cleared first) with the frames of `stack`, oldest first.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut Vec<ParsedFrame<'a>>) {
     out.clear();
     out.reserve(16);
@@ -111,8 +110,6 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
     // The first `at ` line decides for the whole stack: it is V8's (or Bun's), and any earlier
     // line that looked like a Firefox frame was part of the message.
     let mut is_v8 = false;
-    let mut paths = PathCache::default();
-    let mut prev_line = "";
     for line in Lines(stack) {
         if out.len() >= MAX_FRAMES {
             break;
@@ -120,15 +117,6 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
         if line.len() > MAX_LINE_BYTES {
             continue;
         }
-        // A line just like the one before (deep recursion repeats one frame up to the limit)
-        // is the same frame: copy it instead of parsing it again (a speed lever: `eb_speed`).
-        if cfg!(eb_speed) && !out.is_empty() && crate::text::same(line, prev_line) {
-            if let Some(last) = out.last().cloned() {
-                out.push(last);
-            }
-            continue;
-        }
-        let pushed = out.len();
         let raw = match crate::text::strip(line.trim_ascii_start(), "at ") {
             Some(rest) => {
                 if !is_v8 {
@@ -141,10 +129,8 @@ pub(crate) fn parse_frames<'a>(stack: &'a str, options: &ParseOptions, out: &mut
             None => gecko::parse_line(line).or_else(|| jsc::parse_line(line)),
         };
         if let Some(raw) = raw {
-            out.push(finish(raw, options, &mut paths));
+            out.push(finish(raw, options));
         }
-        // Only a line that became the last frame may be copied for the next one.
-        prev_line = if out.len() > pushed { line } else { "" };
     }
     strip_sdk_frames(out);
     out.reverse();
@@ -157,7 +143,6 @@ struct Lines<'a>(&'a str);
 impl<'a> Iterator for Lines<'a> {
     type Item = &'a str;
 
-    #[cfg_attr(eb_speed, optimize(speed))]
     fn next(&mut self) -> Option<&'a str> {
         if self.0.is_empty() {
             return None;
@@ -172,8 +157,7 @@ impl<'a> Iterator for Lines<'a> {
 }
 
 /// Decides what a raw frame means: names, filename, in-app.
-#[cfg_attr(eb_speed, optimize(speed))]
-fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'a>) -> ParsedFrame<'a> {
+fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
     let mut f = ParsedFrame {
         function: raw.function.map(Cow::Borrowed),
         raw_function: None,
@@ -194,7 +178,7 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
             f.filename = Some(path);
         }
         Loc::Source { path, line, col } => {
-            let facts = paths.get(path, options);
+            let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
             f.abs_path = Some(path);
             f.filename = Some(facts.filename);
             f.lineno = line;
@@ -205,7 +189,7 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
             f.in_app = !glue && !entry && facts.app;
         }
         Loc::Wasm { path, index, addr } => {
-            let facts = paths.get(path, options);
+            let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
             f.abs_path = Some(path);
             f.filename = Some(facts.filename);
             f.sdk = facts.sdk;
@@ -232,37 +216,8 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions, paths: &mut PathCache<'
     f
 }
 
-/// The last few distinct paths of a stack and what they say: frames mostly repeat a handful
-/// of files, and comparing a path costs less than analyzing it again. Used only in the npm
-/// module's build for speed (`eb_speed`, which `parseStack`'s speed floor needs); elsewhere a
-/// Rust app parses one stack per panic, and the cache would be bytes for nothing (docs/size.md).
-#[derive(Default)]
-struct PathCache<'a> {
-    entries: [Option<(&'a str, paths::PathFacts<'a>)>; 4],
-    next: usize,
-}
-
-impl<'a> PathCache<'a> {
-    #[cfg_attr(eb_speed, inline(always))]
-    fn get(&mut self, path: &'a str, options: &ParseOptions) -> paths::PathFacts<'a> {
-        if !cfg!(eb_speed) {
-            return paths::analyze(path, options.sdk_url_prefix.as_deref());
-        }
-        if let Some((_, hit)) = self.entries.iter().flatten().find(|(p, _)| crate::text::same(p, path)) {
-            return *hit;
-        }
-        let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
-        if let Some(slot) = self.entries.get_mut(self.next % 4) {
-            *slot = Some((path, facts));
-        }
-        self.next += 1;
-        facts
-    }
-}
-
 /// Removes errorbeacon's own frames from the newest end (`frames` is newest first here), as
 /// long as some other frame remains.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn strip_sdk_frames(frames: &mut Vec<ParsedFrame<'_>>) {
     let n = frames.iter().take_while(|f| f.sdk).count();
     if n > 0 && n < frames.len() {
@@ -285,7 +240,6 @@ pub(crate) fn is_library_source(path: &str) -> bool {
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;

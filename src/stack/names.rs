@@ -10,7 +10,6 @@ use std::borrow::Cow;
 /// names already demangled but with their hash (`alpha::f::h1a2b…`, legacy) or crate
 /// disambiguators (`std[a543…]::panicking::f`, v0). Toolchains that keep raw symbols give
 /// `_ZN…E` / `_R…`, which are demangled here. Returns a borrowed slice whenever it can.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
     let name = match find(printed, ".wasm.") {
         Some(i) => from(printed, i + ".wasm.".len()),
@@ -50,7 +49,6 @@ pub(crate) fn clean_wasm_function(printed: &str) -> Cow<'_, str> {
 }
 
 /// `a::b::h0123456789abcdef` → `a::b` (the legacy mangling's hash component).
-#[cfg_attr(eb_speed, optimize(speed))]
 fn strip_legacy_hash(s: &str) -> &str {
     match rfind(s, "::h") {
         Some(i) => {
@@ -66,7 +64,6 @@ fn strip_legacy_hash(s: &str) -> &str {
 }
 
 /// `std[a543996e6e7dbf1e]::panicking` → `std::panicking` (v0 crate disambiguators).
-#[cfg_attr(eb_speed, optimize(speed))]
 fn strip_disambiguators(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -91,7 +88,6 @@ fn strip_disambiguators(s: &str) -> String {
 }
 
 /// Rust's panic and abort machinery: never the app's fault, so never in-app.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_rust_runtime(name: &str) -> bool {
     const PREFIXES: [&str; 10] = [
         "std::panicking::",
@@ -117,20 +113,17 @@ pub(crate) fn is_rust_runtime(name: &str) -> bool {
 pub(crate) const SDK_ENTRY_MARK: &str = "__errorbeacon";
 
 /// Whether a frame's function is one of the JS package's entry points.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_sdk_entry(name: &str) -> bool {
     contains(name, SDK_ENTRY_MARK)
 }
 
 /// wasm-bindgen's generated glue, in JS (`__wbg_call_…`) and in wasm (`… externref shim`).
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_wasm_bindgen_glue(name: &str) -> bool {
     is_js_glue(name) || name.ends_with(" shim") || contains(name, "::__wbg_")
 }
 
 /// wasm-bindgen's JS glue functions (`__wbg_call_…`, `__wbindgen_…`): the forms a JS frame's
 /// name can take.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn is_js_glue(name: &str) -> bool {
     name.as_bytes().first() == Some(&b'_') && (name.starts_with("__wbg_") || name.starts_with("__wbindgen_"))
 }

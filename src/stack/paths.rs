@@ -37,7 +37,6 @@ const SPECIAL_PREFIXES: [&str; 9] = [
     "ext:",
 ];
 
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn analyze<'a>(path: &'a str, sdk_prefix: Option<&str>) -> PathFacts<'a> {
     let b = path.as_bytes();
     let mut library = false;
@@ -64,7 +63,6 @@ pub(crate) fn analyze<'a>(path: &'a str, sdk_prefix: Option<&str>) -> PathFacts<
     PathFacts { filename: filename(path), app: !library && !sdk, sdk }
 }
 
-#[cfg_attr(eb_speed, optimize(speed))]
 fn filename(abs_path: &str) -> &str {
     let b = abs_path.as_bytes();
     let scheme_len = match b.first() {

@@ -9,7 +9,6 @@ use super::RawFrame;
 use crate::text::{from, strip, to};
 
 /// Parses one line, given the text after its `at `.
-#[cfg_attr(eb_speed, optimize(speed))]
 pub(crate) fn parse_line(rest: &str) -> Option<RawFrame<'_>> {
     let rest = rest.trim_ascii_end();
     let (rest, is_async) = match strip(rest, "async ") {
@@ -32,7 +31,6 @@ pub(crate) fn parse_line(rest: &str) -> Option<RawFrame<'_>> {
 }
 
 /// Index of the `(` that balances a `)` just past the end of `s`.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn matching_open(s: &str) -> Option<usize> {
     let mut depth = 1usize;
     for (i, b) in s.bytes().enumerate().rev() {
@@ -52,7 +50,6 @@ fn matching_open(s: &str) -> Option<usize> {
 
 /// A V8 location: plain, `address at …` (Node), `index N` (`Promise.all`), or
 /// `eval at origin (…), <anonymous>:l:c` whose frame location is the part after the origin.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn parse_location(s: &str) -> Loc<'_> {
     if strip(s, "index ").is_some() {
         return Loc::None;
@@ -66,7 +63,6 @@ fn parse_location(s: &str) -> Loc<'_> {
 
 /// In `f (url:1:2), <anonymous>:3:4` (possibly nested evals) returns `<anonymous>:3:4`: the
 /// text after the first comma outside parentheses.
-#[cfg_attr(eb_speed, optimize(speed))]
 fn after_eval_origin(s: &str) -> Option<&str> {
     let mut depth = 0usize;
     for (i, b) in s.bytes().enumerate() {

@@ -71,19 +71,11 @@ pub(crate) fn install(target: PanicTarget) {
         }
     });
     INSTALL.call_once(|| {
-        // In errorbeacon's own module (the npm build) the previous hook is std's default, which
-        // writes to a stderr that wasm32-unknown-unknown does not have: not chaining to it keeps
-        // std's printing machinery (thread names, io, formatting) out of the module.
-        #[cfg(feature = "npm")]
-        std::panic::set_hook(Box::new(report));
-        #[cfg(not(feature = "npm"))]
-        {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                report(info);
-                previous(info);
-            }));
-        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report(info);
+            previous(info);
+        }));
     });
 }
 

@@ -39,8 +39,8 @@ for (const [engine, run] of [['Chromium', runChromium], ['Firefox', runFirefox],
     const later = ours(sink.requests.slice(mark));
     assert.ok(later.includes('/pkg/core.js'), `${engine}: core.js fetched after the mark: ${later.join(' ')}`);
     assert.ok(later.includes('/pkg/wasm/errorbeacon_bg.wasm'), `${engine}: the wasm fetched after the mark: ${later.join(' ')}`);
-    // A default init fetches the default variant only (Cargo.toml's `opt-in`).
-    assert.ok(!sink.requests.includes('/pkg/wasm/errorbeacon_opt_in_bg.wasm'), `${engine}: the opt-in wasm was not fetched: ${later.join(' ')}`);
+    // The package's files, each fetched once: the entry, core.js and the one wasm.
+    assert.deepEqual(ours(sink.requests).sort(), ['/pkg/core.js', '/pkg/index.js', '/pkg/wasm/errorbeacon_bg.wasm'], `${engine}: ${sink.requests.join(' ')}`);
     assert.equal(report.flushed, true);
     const e = events(sink.envelopes).find((ev) => ev.exception?.values?.at(-1)?.value === 'after the lazy load');
     assert.ok(e, `${engine}: the capture made after init arrived`);

@@ -52,6 +52,18 @@ export async function startSink(root) {
       s.arrive(url.searchParams.get('data') || '');
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/done') {
+      // A report too long for a query string (Node's 16 KB header limit) comes as the body.
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        done = Buffer.concat(chunks).toString('utf8');
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+        for (const w of waiters.splice(0)) w();
+      });
+      return;
+    }
     if (url.pathname === '/done') {
       done = url.searchParams.get('report') || '';
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -74,4 +74,7 @@ test('linear memory stops growing under a churning scope and thousands of captur
   const last = sizes[sizes.length - 1];
   t.diagnostic(`linear memory by round (KiB): ${sizes.map((b) => b >> 10).join(' ')}`);
   assert.ok(last - warm <= 64 * 1024, `memory grew from ${warm} to ${last} bytes after warm-up (${sizes.join(' ')})`);
+  // Issue 25's aim: the module's arena is emptied after each call and its stack is 128 KiB, so
+  // memory is the largest single capture's need (384 KiB when written; 3,200 KiB before).
+  assert.ok(last <= 512 * 1024, `${last} bytes of linear memory: over 512 KiB`);
 });

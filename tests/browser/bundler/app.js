@@ -6,7 +6,7 @@ const params = new URLSearchParams(location.search);
 const dsn = params.get('dsn');
 
 async function main() {
-  // `?optin=1`: with beforeSend, an option only the opt-in variant of the wasm serves.
+  // `?optin=1`: with beforeSend.
   const optIn = params.get('optin') === '1';
   await errorbeacon.init({
     dsn,

@@ -125,18 +125,18 @@ const scenarios = {
     location.href = `/tests/browser/pages/delivery-next.html?id=${id}`;
     return null;
   },
-  // A default init (the default variant of the wasm), then one with beforeSend and ignoreErrors,
-  // which only the opt-in variant has: it is fetched then and serves the rest of the page.
-  async optIn() {
+  // A default init, then one with beforeSend and ignoreErrors: the second applies them from its
+  // first capture, on the module the first loaded.
+  async reinit() {
     await eb.init(base);
-    const ids = [eb.captureException(new Error('before the opt-in init'))];
+    const ids = [eb.captureException(new Error('before the second init'))];
     await eb.flush(10000);
     await eb.init({
       ...base,
       ignoreErrors: ['dropped by ignoreErrors'],
       beforeSend: (event) => ({ ...event, tags: { ...event.tags, before_send: 'ran' } }),
     });
-    ids.push(eb.captureException(new Error('after the opt-in init')));
+    ids.push(eb.captureException(new Error('after the second init')));
     ids.push(eb.captureException(new Error('dropped by ignoreErrors, here')));
     const flushed = await eb.flush(10000);
     const wasm = performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm'));

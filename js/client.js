@@ -1,14 +1,13 @@
-// The capture pipeline over the lean module (issue 25), behind the same `glue` the API
-// (js/api.js) and the transport (js/transport.js) call today (js/glue.js `instantiate`): the
-// scope in JS (js/lean-scope.js), thrown values read by js/describe.js, the event and its
+// The client over the wasm module, the `glue` the API (js/api.js) and the transport
+// (js/transport.js) call (`instantiate`): the
+// scope in JS (js/scope.js), thrown values read by js/describe.js, the event and its
 // envelope written by the wasm, delivery decided by the wasm's flat policy while the bytes stay
 // here, keyed by ticket. The client's own decisions (filters, dedupe, sampling, beforeSend) are
 // src/client.rs's and src/filter.rs's, made on the event as it will be sent.
-// Not yet what the package loads: the switch is the rest of issue 25.
-import { host } from './bridge.js';
+import { host } from './host.js';
 import { newEventId } from './ids.js';
-import { captureEnvelope, describeFor, putFields, parseStackLean } from './lean-glue.js';
-import { newScope, copyScope, setUser, setTag, setExtra, setContext, addBreadcrumb, scopeFields, level as levelOf } from './lean-scope.js';
+import { captureEnvelope, describeFor, putFields, parseStackLean } from './boundary.js';
+import { newScope, copyScope, setUser, setTag, setExtra, setContext, addBreadcrumb, scopeFields, level as levelOf } from './scope.js';
 
 const VERSION = '0.1.0';
 const CLIENT = `errorbeacon.javascript/${VERSION}`;

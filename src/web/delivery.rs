@@ -102,7 +102,7 @@ fn pump(s: &mut State, now: u64, hidden: bool) {
 /// queued; counted).
 #[no_mangle]
 pub extern "C" fn d_submit(full: u32, small: u32, len: usize) -> u32 {
-    let id = hex_id(super::lean::input_bytes(len));
+    let id = hex_id(super::exports::input_bytes(len));
     with(|f, now| f.submit(u64::from(full), u64::from(small), id, now).unwrap_or(0))
 }
 
@@ -125,7 +125,7 @@ fn hex_id(hex: &[u8]) -> Option<[u8; 16]> {
 /// `X-Sentry-Rate-Limits`. Returns 1 delivered, 2 retrying, 3 dropped, 0 unknown.
 #[no_mangle]
 pub extern "C" fn d_done(id: f64, kind: u32, status: u32, len: usize, random: f64) -> u32 {
-    let mut fields = super::lean::Fields::of(len);
+    let mut fields = super::exports::Fields::of(len);
     let (retry_after, rate_limits) = (fields.text(), fields.text());
     with(|f, now| {
         let reply = match kind {
@@ -183,7 +183,7 @@ pub extern "C" fn d_report() -> usize {
     PENDING.with_counts(counts);
     let counts = PENDING.0.get().unwrap_or(counts);
     // Its output is all it allocates: nothing of an earlier step is needed any more.
-    super::lean::reset_arena();
+    super::exports::reset_arena();
     let mut out = Out::new(usize::MAX);
     out.byte(b'[');
     for (reason, row) in REASON_ORDER.iter().zip(counts.iter()) {
@@ -201,7 +201,7 @@ pub extern "C" fn d_report() -> usize {
         }
     }
     out.byte(b']');
-    super::lean::finish(out)
+    super::exports::finish(out)
 }
 
 /// The counts `d_report` handed out, until `d_queue_report` queues them (or gives them back).
@@ -262,7 +262,7 @@ pub extern "C" fn d_offline(on: u32) {
 /// input's 32 hex digits; returns the ticket the glue keeps its bytes under (0: not taken).
 #[no_mangle]
 pub extern "C" fn d_restore(full: u32, len: usize) -> u32 {
-    let Some(id) = hex_id(super::lean::input_bytes(len)) else { return 0 };
+    let Some(id) = hex_id(super::exports::input_bytes(len)) else { return 0 };
     with(|f, now| f.restore(u64::from(full), id, now).unwrap_or(0))
 }
 

@@ -1,10 +1,9 @@
-// The boundary with the lean module (issue 25: src/web/lean.rs), by hand: each export does one
+// The boundary with the wasm module (src/web/lean.rs), by hand: each export does one
 // whole step over bytes in linear memory. `input(n)` empties the module's arena and returns where
 // to write n bytes; an export's text fields go there as `[u32 LE byte length | 0xffffffff for
-// none][bytes]`; what an export writes is at `out()`, its length returned. Built beside the
-// shipped glue (js/glue.js) until the package switches to the lean module; its captures are
-// compared with the shipped SDK's events in tests/node/lean-capture.test.mjs.
+// none][bytes]`; what an export writes is at `out()`, its length returned.
 import { describe } from './describe.js';
+import { toJson } from './ids.js';
 import { framesFromTable, RECORD } from './frames-table.js';
 
 const encoder = new TextEncoder();
@@ -39,7 +38,7 @@ export function putFields(x, fields) {
 
 /** JSON text of a plain value the SDK made itself (never a value of the app's: those go
  * through describe's bounded readers first), or undefined. */
-const json = (v) => (v === undefined ? undefined : JSON.stringify(v));
+const json = (v) => (v === undefined ? undefined : toJson(v));
 
 /** What `captureEnvelope` writes `value` from (read once, before any of it is written: a getter
  * of the value may capture too). */

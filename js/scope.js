@@ -1,8 +1,8 @@
-// The scope on the lean path (issue 25, decision 3): plain JS values, turned into the event's
+// The scope (issue 25, decision 3): plain JS values, turned into the event's
 // JSON fragments per capture by JSON.stringify (native), instead of a Rust scope reached one
 // property per crossing. The rules are src/scope.rs's and src/web/sdk.rs's setters', over
 // js/describe.js's bounded readers; tests/node/lean-capture.test.mjs compares the events the
-// two make. Not yet used by the package: the lean glue will be.
+// two made.
 import { toValue, bound, cut, utf8 } from './describe.js';
 
 /** Sentry's level names, and the aliases src/protocol/level.rs reads. */
@@ -111,7 +111,7 @@ export function addBreadcrumb(s, crumb, now) {
   while (s.crumbs.length > s.max) s.crumbs.shift();
 }
 
-/** The scope's parts as a capture takes them (js/lean-glue.js `captureEnvelope`). */
+/** The scope's parts as a capture takes them (js/boundary.js `captureEnvelope`). */
 export function scopeFields(s) {
   const some = (o) => (Object.keys(o).length ? o : undefined);
   return {
