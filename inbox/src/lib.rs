@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod config;
+pub mod demangle;
 pub mod error;
 pub mod ingest;
 pub mod limits;

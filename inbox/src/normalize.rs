@@ -417,7 +417,7 @@ fn frames(errors: &mut Errors, path: &str, raw: Option<&RawValue>) -> Vec<Frame>
 fn frame(errors: &mut Errors, path: &str, i: usize, rf: &RawFrame<'_>) -> Frame {
     let name = |field: &'static str| FrameField(path, i, field);
     Frame {
-        function: string(errors, &name("function"), rf.function),
+        function: string(errors, &name("function"), rf.function).map(crate::demangle::readable),
         module: string(errors, &name("module"), rf.module),
         filename: string(errors, &name("filename"), rf.filename),
         abs_path: string(errors, &name("abs_path"), rf.abs_path),

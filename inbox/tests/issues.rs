@@ -192,3 +192,27 @@ async fn messages_group_by_normalized_text_and_api_filters() {
         app.send(Request::get("/api/0/issues/999/events/").body(Body::empty()).unwrap_or_default()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Raw Rust symbols (issue 25, decision 5: the npm module sends them as the engine printed
+/// them) are demangled when the inbox reads the event: two builds of one function, whose legacy
+/// hashes differ, are one issue, named by its Rust path.
+#[tokio::test]
+async fn raw_rust_symbols_group_and_show_demangled() {
+    let app = TestApp::new(None);
+    for (n, hash) in [(1, "0123456789abcdef"), (2, "fedcba9876543210")] {
+        let symbol = format!("_ZN3app8checkout5total17h{hash}E");
+        let ev = js_event(
+            &id(n),
+            "RuntimeError",
+            "unreachable",
+            &[("main", "http://h/app.js"), (&symbol, "http://h/app.wasm")],
+            None,
+        );
+        assert_eq!(app.post_envelope(envelope(&ev)).await.0, StatusCode::OK);
+    }
+    let issues = app.issues().await;
+    assert_eq!(issues.len(), 1, "{issues:#?}");
+    assert_eq!(issues[0]["count"], "2");
+    let culprit = issues[0]["culprit"].as_str().unwrap_or_default();
+    assert!(culprit.contains("app::checkout::total") && !culprit.contains("_ZN"), "{culprit}");
+}

@@ -241,7 +241,7 @@ fn render_frame(f: &Value) -> String {
     let s = |k: &str| f.get(k).map(text).filter(|v| !v.is_empty());
     let in_app = f.get("in_app").and_then(Value::as_bool) == Some(true);
     let wasm = f.get("instruction_addr").is_some() || s("platform").as_deref() == Some("native");
-    let function = s("function").unwrap_or_else(|| "<anonymous>".into());
+    let function = s("function").map(crate::demangle::readable).unwrap_or_else(|| "<anonymous>".into());
     let mut out = format!(
         "<li class=\"frame{}{}\"><span class=\"function\">{}</span> ",
         if in_app { " in-app" } else { "" },
