@@ -51,7 +51,7 @@ const lines = ['## captureException', '',
   'The page is cross-origin isolated (COOP/COEP), so `performance.now()` ticks every 5 µs (Chromium) / 20 µs',
   '(Firefox) rather than 100 µs / 1 ms.',
   `@sentry/browser ${sentryVersion} bundled by esbuild.`, '',
-  'Measured both ways (issue 16): each SDK with its default integrations (dedupe off), and each with none.',
+  'Measured both ways (issue 25): each SDK with its default integrations (dedupe off), and each with none.',
   'The speed floor is errorbeacon at least 5× faster than @sentry/browser, default integrations on both sides.', '',
   '| browser | frames | errorbeacon (default integrations) | @sentry/browser (default integrations) | ratio | errorbeacon (no integrations) | @sentry/browser (no integrations) | ratio |',
   '|---|--:|--:|--:|--:|--:|--:|--:|'];

@@ -61,6 +61,6 @@ try {
   pages.close();
   rmSync(tmp, { recursive: true, force: true });
 }
-lines.push('', 'Targets (issue 16): above the floor ≤ 1 ms in Chromium, ≤ 5 ms in Firefox. Command: `node bench/coldstart.mjs` (run by `scripts/bench.sh`).', '');
+lines.push('', 'Targets (issue 25): above the floor ≤ 1 ms in Chromium, ≤ 5 ms in Firefox. Command: `node bench/coldstart.mjs` (run by `scripts/bench.sh`).', '');
 if (OUT) writeFileSync(OUT, lines.join('\n'));
 else console.log(lines.join('\n'));

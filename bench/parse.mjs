@@ -228,7 +228,7 @@ skips lines it cannot read).
 
 ${sideBySide(run)}
 
-Floors (issue 16): errorbeacon at least 2× @sentry/browser on V8 stacks and 5× on Gecko stacks.
+Floors (issue 25): errorbeacon at least 2× @sentry/browser on V8 stacks and 5× on Gecko stacks.
 
 ${throughputTable(run)}
 ## Command

@@ -135,16 +135,6 @@ export function instantiate(module, sync) {
     return encoder.encodeInto(id, new Uint8Array(x.memory.buffer, p, 32)).written;
   }
 
-  /** What makes two events the same for dedupe (src/filter.rs `signature`). */
-  function signature(ev) {
-    const parts = [ev.logentry?.formatted ?? ''];
-    for (const e of ev.exception?.values ?? []) {
-      parts.push(e.type ?? '', e.value ?? '');
-      for (const f of e.stacktrace?.frames ?? []) parts.push(f.function ?? '', f.abs_path ?? f.filename ?? '', f.lineno ?? 0, f.colno ?? 0, f.instruction_addr ?? 0);
-    }
-    return JSON.stringify([parts, ev.fingerprint ?? []]);
-  }
-
   const matches = (patterns, text) => typeof text === 'string'
     && (patterns[0].some((s) => text.includes(s)) || patterns[1].some((id) => guard(() => host.match(id, text) === true, false)));
 
@@ -185,14 +175,16 @@ export function instantiate(module, sync) {
     };
     const full = captureEnvelope(x, value, fields, FETCH_MAX, d);
     if (!full) return id;
-    const text = decoder.decode(full);
-    const [head, , payload] = text.split('\n');
-    const ev = JSON.parse(payload);
-    const isError = !!ev.exception;
-    const sig = o.dedupe ? signature(ev) : undefined;
+    const isError = !!d;
+    // Dedupe compares what makes the event (src/filter.rs `signature`: message, each
+    // exception's type and value and the stack its frames are parsed from, fingerprint), read
+    // from the description rather than from the event, which is parsed only for the filters
+    // that need its frames: decoding and JSON.parse cost more than writing it.
+    const sig = o.dedupe ? JSON.stringify([c.message ?? '', d ? d.exceptions.map((e) => [e.type, e.value, e.stack ?? e.synthetic_stack ?? '']) : [], fields.fingerprint ?? []]) : undefined;
     const dup = o.dedupe && sig === lastSignature;
     if (o.dedupe) lastSignature = sig;
-    if (guard(() => filtered(ev), false) || dup) {
+    const filters = o.ignore[0].length || o.ignore[1].length || o.deny[0].length || o.deny[1].length || o.allow[0].length || o.allow[1].length;
+    if (dup || (filters && guard(() => filtered(JSON.parse(decoder.decode(full).split('\n')[2])), false))) {
       dropped(EVENT_PROCESSOR, isError);
       return id;
     }
@@ -200,22 +192,23 @@ export function instantiate(module, sync) {
       dropped(SAMPLE_RATE, isError);
       return id;
     }
-    let send = payload;
+    let send = null;
     if (o.hasBeforeSend) {
+      const [head, , payload] = decoder.decode(full).split('\n');
       const out = guard(() => host.beforeSend(payload, id, isError));
       if (out === true) return id;
       if (typeof out !== 'string') {
         dropped(BEFORE_SEND, isError);
         return id;
       }
-      send = out;
+      if (out !== payload) send = envelopeOf(JSON.parse(head), 'event', out);
     }
     if (!dsn) return id;
-    if (send === payload) {
+    if (send) {
+      submit(send, null, id);
+    } else {
       const small = full.length > KEEPALIVE ? captureEnvelope(x, value, fields, KEEPALIVE, d) : null;
       submit(full, small, id);
-    } else {
-      submit(envelopeOf(JSON.parse(head), 'event', send), null, id);
     }
     return id;
   }

@@ -146,7 +146,7 @@ export function markdownTable(m) {
   lines.push(`| **total** (without optional) | | **${fmt(t.raw)}** | **${fmt(t.gzip)}** | **${fmt(t.brotli)}** |`);
   const l = limits();
   const state = (v, b) => `${fmt(v)} B of ${fmt(b)} B = ${((100 * v) / b).toFixed(1)} % — ${v <= b ? "within budget" : "**OVER BUDGET**"}`;
-  lines.push("", `Budgets (issue 16, gzip): everything the page fetches ${state(m.figures.browser, l.browser.budget)}; ` +
+  lines.push("", `Budgets (issue 25, gzip): everything the page fetches ${state(m.figures.browser, l.browser.budget)}; ` +
     `critical path ${state(m.figures.criticalPath, l.criticalPath.budget)}.`);
   return lines.join("\n");
 }

@@ -67,7 +67,7 @@ if (process.argv.includes("--markdown")) {
     "|---|--:|--:|--:|--:|",
     ...APPS.map(([app, label]) => `| ${label} | ${fmt(sizes[app].wasm)} | ${fmt(sizes[app].js)} | ${fmt(sizes[app].total)} | ${app === "none" ? "" : fmt(sizes[app].total - sizes.none.total)} |`),
     "",
-    `Budget (issue 16): errorbeacon adds ≤ ${fmt(limits.budget)} B (aim ${fmt(limits.aim)}): ${added <= limits.budget ? "met" : "**not met**"}. ` +
+    `Budget (issue 25): errorbeacon adds ≤ ${fmt(limits.budget)} B (aim ${fmt(limits.aim)}): ${added <= limits.budget ? "met" : "**not met**"}. ` +
       `Command: \`node bench/rust-app/measure.mjs --markdown\`.`,
   ].join("\n"));
 } else {
