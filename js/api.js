@@ -85,11 +85,21 @@ function splitPatterns(list, regexes) {
 }
 
 function env(name) {
+  if (runtime) return runtime.env(name);
   try {
     return typeof process === 'object' && process.env ? process.env[name] : undefined;
   } catch {
     return undefined;
   }
+}
+
+// Node, Deno and Bun (js/runtime.js, given by the node.js entry): their global handlers,
+// contexts and environment. Null in browsers, which have the page's.
+let runtime = null;
+
+/** The node.js entry's runtime parts: `{ env, contexts, handlers }`. */
+export function setRuntime(r) {
+  runtime = r;
 }
 
 /** Keeps `run` for when the module is configured; false when the bound is reached. */
@@ -315,7 +325,7 @@ async function start(moduleReady) {
     uninstall = null;
     const dsn = options.dsn ?? env('SENTRY_DSN');
     ownUrls = ownRequestUrls(options, dsn);
-    const unhandle = installHandlers(options, sdk);
+    const unhandle = installHandlers(options, sdk, runtime && ((s) => runtime.handlers(s, flush)));
     uninstall = unhandle;
     if (earlyUninstall) {
       earlyUninstall();
@@ -478,7 +488,7 @@ function setPage(sendDefaultPii) {
   const apply = (hints) => {
     try {
       const r = url ? pageRequest(url, sendDefaultPii) : {};
-      call('setPage', r.url, r.query, r.fragment, ua, pageContexts(ua, hints, locale, timeZone));
+      call('setPage', r.url, r.query, r.fragment, ua, runtime ? runtime.contexts() : pageContexts(ua, hints, locale, timeZone));
     } catch (e) {
       debugWarn('setPage failed:', e);
     }

@@ -101,14 +101,24 @@ function safeString(v) {
 
 /**
  * Installs what `opts.integrations` asks for. `sdk` gives: capture(value, mechanism, handled),
- * message(text, level), crumb(breadcrumb), isOwnRequest(url).
+ * message(text, level), crumb(breadcrumb), isOwnRequest(url). `runtimeHandlers(sdk)`: the
+ * global handlers of Node, Deno or Bun (js/runtime.js).
  */
-export function installHandlers(opts, sdk) {
+export function installHandlers(opts, sdk, runtimeHandlers) {
   const undo = [];
   const integ = opts.integrations || {};
   const crumbs = integ.breadcrumbs === false ? {} : { dom: true, console: true, fetch: true, history: true, ...(integ.breadcrumbs || {}) };
 
-  if (integ.globalHandlers !== false) {
+  if (integ.globalHandlers !== false && runtimeHandlers) {
+    try {
+      undo.push(runtimeHandlers(sdk));
+    } catch {
+      // A runtime without them.
+    }
+  }
+  // The page's events; in Deno, whose global scope has them too, the runtime's handlers take
+  // them instead (Node and Bun have none, unless a DOM shim adds them).
+  if (integ.globalHandlers !== false && !(runtimeHandlers && g.Deno)) {
     listen(g, 'error', safe((ev) => {
       // Resource load errors (an <img> that failed) bubble as plain Events: not exceptions.
       if (typeof ErrorEvent === 'function' && !(ev instanceof ErrorEvent)) return;

@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { instantiate } from './client.js';
 import { setWasm } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
+import { setRuntime } from './api.js';
+import { env, runtimeContexts, installRuntimeHandlers } from './runtime.js';
+
+setRuntime({ env, contexts: runtimeContexts, handlers: installRuntimeHandlers });
 
 const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url);
 const bytes = readFileSync(url);

@@ -1,0 +1,95 @@
+// Node, Deno and Bun as child processes (Deno and Bun from npm, pinned): an uncaught exception
+// in a timer and an unhandled rejection reach the sink before the process exits by itself,
+// with the runtime's usual exit code (1) and its error printed; the app is configured from the
+// environment only; an app with its own uncaughtException handler keeps control of the exit.
+// Every envelope passes Sentry's normalizer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startSink, events } from '../browser/sink.mjs';
+import { relayAll } from '../relay.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const APP = fileURLToPath(new URL('./runtime/app.mjs', import.meta.url));
+const RUNTIMES = {
+  node: [process.execPath, [APP]],
+  deno: [`${ROOT}node_modules/.bin/deno`, ['run', '--allow-read', '--allow-env', '--allow-net=127.0.0.1', APP]],
+  bun: [`${ROOT}node_modules/.bin/bun`, [APP]],
+};
+let sink;
+
+before(async () => {
+  sink = await startSink(ROOT);
+});
+after(async () => {
+  await sink?.close();
+});
+
+/** Runs the app under `runtime` with `scenario`; its exit code, stdout and stderr. */
+function run(runtime, scenario) {
+  const [bin, args] = RUNTIMES[runtime];
+  assert.ok(existsSync(bin), `${bin} is missing: run scripts/setup.sh`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      cwd: ROOT,
+      env: { ...process.env, SENTRY_DSN: sink.dsn, SENTRY_RELEASE: 'server@2.0.0', SENTRY_ENVIRONMENT: 'staging', EB_SCENARIO: scenario, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${runtime} ${scenario}: still running after 30 s\n${stderr}`));
+    }, 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const CASES = [
+  ['timer', 'thrown in a timer', 'Error', ['onuncaughtexception', 'onerror']],
+  ['rejection', 'rejected and never handled', 'TypeError', ['onunhandledrejection']],
+];
+
+for (const runtime of Object.keys(RUNTIMES)) {
+  for (const [scenario, message, type, mechanisms] of CASES) {
+    test(`${runtime}: ${scenario}: the event arrives before the process exits with code 1`, async () => {
+      sink.envelopes.length = 0;
+      const { code, stderr } = await run(runtime, scenario);
+      assert.equal(code, 1, `${runtime} exits as it would without errorbeacon\n${stderr}`);
+      assert.match(stderr, new RegExp(message), 'the error is printed');
+      const got = events(sink.envelopes.filter(({ body }) => body.toString('utf8').split('\n')[1]?.includes('"type":"event"')));
+      assert.equal(got.length, 1, `one event: ${JSON.stringify(got)}`);
+      const [ev] = got;
+      const ex = ev.exception.values.at(-1);
+      assert.equal(ex.type, type);
+      assert.equal(ex.value, message);
+      assert.equal(ex.mechanism.handled, false);
+      assert.ok(mechanisms.includes(ex.mechanism.type), ex.mechanism.type);
+      assert.ok(ex.stacktrace?.frames?.some((f) => f.abs_path?.endsWith('app.mjs') && f.in_app), JSON.stringify(ex.stacktrace));
+      assert.equal(ev.release, 'server@2.0.0', 'SENTRY_RELEASE');
+      assert.equal(ev.environment, 'staging', 'SENTRY_ENVIRONMENT');
+      assert.equal(ev.tags?.scenario, scenario);
+      assert.equal(ev.contexts?.runtime?.name, runtime);
+      assert.ok(ev.contexts.runtime.version, 'runtime version');
+      relayAll(sink.envelopes.map(({ body }) => body), `${runtime}-${scenario}`);
+    });
+  }
+}
+
+for (const runtime of ['node', 'bun']) {
+  test(`${runtime}: an app with its own uncaughtException handler decides the exit`, async () => {
+    sink.envelopes.length = 0;
+    const { code, stdout, stderr } = await run(runtime, 'own-handler');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /the app handled it/);
+    const got = events(sink.envelopes.filter(({ body }) => body.toString('utf8').split('\n')[1]?.includes('"type":"event"')));
+    assert.deepEqual(got.map((e) => e.exception.values.at(-1).value), ['handled by the app']);
+  });
+}
