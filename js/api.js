@@ -153,6 +153,11 @@ export function captureEarly(value, mechanism, synthetic, id, at) {
   replay(id, at, synthetic, () => deferCapture((id2, at2) => capture(value, mechanism, false, synthetic, id2, at2)));
 }
 
+/** A value that escaped the app's code (js/wrap.js's handlers): captured as unhandled. */
+export function captureUnhandled(value, mechanism) {
+  return captureWith(value, mechanism, false);
+}
+
 /** The entry's way to remove its early handlers: `init` does, once its own are installed. */
 export function adoptEarly(uninstall) {
   earlyUninstall = uninstall;

@@ -26,5 +26,5 @@ setWasmLoader(async () => {
 
 export {
   init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,
-  withScope, flush, close, lastEventId, parseStack, replay, captureEarly, adoptEarly, noteDropped, scopeCall,
+  withScope, flush, close, lastEventId, parseStack, replay, captureEarly, captureUnhandled, adoptEarly, noteDropped, scopeCall,
 } from './api.js';

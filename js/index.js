@@ -6,6 +6,7 @@
 // the host.
 import { newEventId, syntheticStack } from './ids.js';
 import { scopeRunner } from './with-scope.js';
+import { handlerWrapper } from './wrap.js';
 
 // Calls kept while the rest loads (more are counted, and reported once it has: debug warning
 // and client report); the same bound as the API's own while the wasm loads.
@@ -254,6 +255,8 @@ export async function close(timeout) {
     return false;
   }
 }
+
+export const wrapHandler = handlerWrapper((e) => route('captureUnhandled', [e, 'serverless']), flush);
 
 export function parseStack(stack) {
   try {

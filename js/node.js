@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { instantiate } from './client.js';
 import { setWasm } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
-import { setRuntime } from './api.js';
+import { setRuntime, captureUnhandled, flush } from './api.js';
+import { handlerWrapper } from './wrap.js';
 import { env, runtimeContexts, installRuntimeHandlers } from './runtime.js';
 
 setRuntime({ env, contexts: runtimeContexts, handlers: installRuntimeHandlers });
@@ -21,3 +22,6 @@ export {
   init, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra, addBreadcrumb,
   withScope, flush, close, lastEventId, parseStack,
 } from './api.js';
+
+/** `wrapHandler(fn, { flushTimeout })` (API.md §1, serverless functions). */
+export const wrapHandler = handlerWrapper((e) => captureUnhandled(e, 'serverless'), flush);

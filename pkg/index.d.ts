@@ -204,3 +204,20 @@ export function lastEventId(): string | undefined;
 
 /** Parses an `error.stack` string into Sentry frames, oldest first. Pure. */
 export function parseStack(stack: string): Frame[];
+
+/** Options of `wrapHandler`. */
+export interface WrapHandlerOptions {
+  /** How long the wrapped handler waits for its events to be sent before it settles, in ms. */
+  flushTimeout?: number;
+}
+
+/**
+ * Wraps a serverless function's handler (AWS Lambda, Vercel, Netlify, Google Cloud Functions):
+ * what escapes `fn` is captured (`handled: false`) and re-thrown, and the returned promise
+ * settles only after what was captured during the call was sent, or `flushTimeout` (default
+ * 2000 ms) passed, because the platform may freeze the instance as soon as it settles.
+ */
+export function wrapHandler<A extends unknown[], R>(
+  fn: (...args: A) => R | Promise<R>,
+  options?: WrapHandlerOptions,
+): (...args: A) => Promise<Awaited<R>>;

@@ -2,7 +2,9 @@
 // in a timer and an unhandled rejection reach the sink before the process exits by itself,
 // with the runtime's usual exit code (1) and its error printed; the app is configured from the
 // environment only; an app with its own uncaughtException handler keeps control of the exit.
-// Every envelope passes Sentry's normalizer.
+// A serverless handler (wrapHandler) killed with SIGKILL the moment its promise settles has its
+// events at the sink already, and its caller sees its result or rejection. Every envelope
+// passes Sentry's normalizer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -27,9 +29,10 @@ after(async () => {
   await sink?.close();
 });
 
-/** Runs the app under `runtime` with `scenario`; its exit code, stdout and stderr. */
-function run(runtime, scenario) {
-  const [bin, args] = RUNTIMES[runtime];
+/** Runs the app under `runtime` with `scenario`; its exit code, signal, stdout and stderr. */
+function run(runtime, scenario, script) {
+  const [bin, base] = RUNTIMES[runtime];
+  const args = script ? base.map((a) => (a === APP ? script : a)) : base;
   assert.ok(existsSync(bin), `${bin} is missing: run scripts/setup.sh`);
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
@@ -45,9 +48,9 @@ function run(runtime, scenario) {
       child.kill('SIGKILL');
       reject(new Error(`${runtime} ${scenario}: still running after 30 s\n${stderr}`));
     }, 30_000);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -93,3 +96,27 @@ for (const runtime of ['node', 'bun']) {
     assert.deepEqual(got.map((e) => e.exception.values.at(-1).value), ['handled by the app']);
   });
 }
+
+const SERVERLESS = fileURLToPath(new URL('./runtime/serverless.mjs', import.meta.url));
+const sent = (kind) => events(sink.envelopes.filter(({ body }) => body.toString('utf8').split('\n')[1]?.includes(`"type":"${kind}"`)));
+
+test('wrapHandler: a handler that throws is captured, re-thrown, and its event is at the sink when the promise settles', async () => {
+  sink.envelopes.length = 0;
+  const { signal, stdout, stderr } = await run('node', 'throws', SERVERLESS);
+  assert.equal(signal, 'SIGKILL', stderr);
+  assert.match(stdout, /^rejected RangeError: no route for \/checkout$/m, 'the caller sees the rejection');
+  const [ev, ...more] = sent('event');
+  assert.equal(more.length, 0);
+  const ex = ev.exception.values.at(-1);
+  assert.deepEqual([ex.type, ex.value, ex.mechanism.type, ex.mechanism.handled], ['RangeError', 'no route for /checkout', 'serverless', false]);
+  assert.equal(ev.tags.request, 'r-1');
+  relayAll(sink.envelopes.map(({ body }) => body), 'serverless-throws');
+});
+
+test('wrapHandler: what a handler that succeeds captured is at the sink when it resolves, with its value', async () => {
+  sink.envelopes.length = 0;
+  const { signal, stdout } = await run('node', 'ok', SERVERLESS);
+  assert.equal(signal, 'SIGKILL');
+  assert.match(stdout, /^resolved \{"statusCode":200,"body":"\/checkout"\}$/m);
+  assert.deepEqual(sent('event').map((e) => e.logentry?.formatted ?? e.message), ['served /checkout']);
+});

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const API = ['init', 'captureException', 'captureMessage', 'setUser', 'setTag', 'setTags', 'setContext', 'setExtra',
-  'addBreadcrumb', 'withScope', 'flush', 'close', 'lastEventId', 'parseStack'].sort();
+  'addBreadcrumb', 'withScope', 'flush', 'close', 'lastEventId', 'parseStack', 'wrapHandler'].sort();
 
 test('index.d.ts, index.js and node.js export exactly the API', async () => {
   const dts = readFileSync(join(ROOT, 'pkg/index.d.ts'), 'utf8');

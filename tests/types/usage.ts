@@ -58,7 +58,14 @@ async function main(anyThrownValue: unknown): Promise<void> {
   const frames = errorbeacon.parseStack(new Error('boom').stack ?? '');
   const line: number | undefined = frames[0]?.lineno;
   const drop = (event: SentryEvent): SentryEvent | null => (event.exception ? event : null);
-  void [id, n, flushed, closed, last, line, drop];
+  // API.md §1, serverless functions: the wrapped handler keeps its arguments and result.
+  const handler = errorbeacon.wrapHandler(async (event: { path: string }, context: { id: number }) => `${event.path}:${context.id}`);
+  const answer: string = await handler({ path: '/a' }, { id: 1 });
+  const sync = errorbeacon.wrapHandler((n: number) => n * 2, { flushTimeout: 500 });
+  const doubled: number = await sync(2);
+  // @ts-expect-error: the wrapped handler takes what the handler takes
+  void handler('not an event', { id: 1 });
+  void [id, n, flushed, closed, last, line, drop, answer, doubled];
 
   // @ts-expect-error: levels are Sentry's five
   errorbeacon.captureMessage('text', 'critical');
