@@ -100,7 +100,11 @@ export function instantiate(module, sync) {
   let sdk = null;
   let prefix = '';
   let scopes = [newScope(100)];
-  const top = () => scopes[scopes.length - 1];
+  // Where scope calls and captures go when not to the stack's top: a Worker's request scope
+  // (js/worker.js), chosen per call by `scopeOf`; null or undefined from it: the stack's top.
+  let scopeOf = null;
+  // Inside `withScope` the pushed copy (of the scope `scopeOf` chose) is the top.
+  const top = () => (scopes.length === 1 && scopeOf && scopeOf()) || scopes[scopes.length - 1];
   let lastId;
   let lastSignature;
   // A capture in progress: a capture made from inside it (beforeSend, a getter describe reads)
@@ -267,6 +271,11 @@ export function instantiate(module, sync) {
       if (len >= 0) x.register(len, fnStart, fnEnd, codeStart, codeEnd, own ? 1 : 0);
     },
     pushScope: () => scopes.push(copyScope(top())),
+    /** A scope of its own for one request: a copy of the global scope, with `request` set. */
+    requestScope: (request) => Object.assign(copyScope(scopes[0]), { request }),
+    setScopeOf: (f) => {
+      scopeOf = typeof f === 'function' ? f : null;
+    },
     popScope: () => {
       if (scopes.length > 1) scopes.pop();
     },

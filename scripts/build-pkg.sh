@@ -11,8 +11,8 @@
 #      -> pkg/wasm/errorbeacon_bg.wasm. No wasm-bindgen: the module's boundary is hand-written
 #      (src/web/lean.rs, js/boundary.js).
 #   3. esbuild bundles and terser minifies the JS: js/index.js (the browsers' and bundlers' entry, which
-#      loads pkg/core.js with import() at init), js/core.js and js/node.js (Node/Deno/Bun), with
-#      source maps
+#      loads pkg/core.js with import() at init), js/core.js, js/node.js (Node/Deno/Bun) and
+#      js/worker.js (Cloudflare Workers), with source maps
 #   4. raw / gzip -9 / brotli -q 11 sizes of the wasm and of the browser JS (pkg/index.js and the
 #      modules it imports), checked against size-limits.json (scripts/sizes.mjs --check)
 #
@@ -106,8 +106,12 @@ node_modules/.bin/esbuild js/offline-store.js --bundle --format=esm --platform=n
   --sourcemap --log-level=warning --outfile=pkg/offline-store.js
 node_modules/.bin/esbuild js/node.js --bundle --format=esm --platform=node --target=node20 \
   --sourcemap --log-level=warning --outfile=pkg/node.js
+# Cloudflare Workers (`errorbeacon/worker`): the wasm stays an import, which workerd, wrangler
+# and esbuild give as a `WebAssembly.Module`.
+node_modules/.bin/esbuild js/worker.js --bundle --format=esm --platform=neutral --target=es2022 \
+  --sourcemap --log-level=warning --external:./wasm/errorbeacon_bg.wasm --outfile=pkg/worker.js
 # Minified by terser rather than esbuild's --minify: 0.5 KB gzip smaller (scripts/minify.mjs).
-node scripts/minify.mjs pkg/index.js pkg/core.js pkg/offline-store.js pkg/node.js
+node scripts/minify.mjs pkg/index.js pkg/core.js pkg/offline-store.js pkg/node.js pkg/worker.js
 step_done "esbuild"
 
 node scripts/sizes.mjs --check

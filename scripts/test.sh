@@ -7,7 +7,8 @@
 # tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
 # Chromium (node --test tests/inbox/), the Rust-wasm app size check (bench/rust-app), build-pkg.sh
 # (which checks the package's sizes against size-limits.json), the example app (build-example.sh,
-# used by the Node and browser tests), node --test tests/node/, the browser tests.
+# used by the Node and browser tests), node --test tests/node/ (Node, and Deno and Bun as child
+# processes), tests/worker/ (errorbeacon/worker in workerd), the browser tests.
 # A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
@@ -80,14 +81,18 @@ run_step "size: Rust-wasm app" node bench/rust-app/measure.mjs --check || true
 if run_step "build-pkg" scripts/build-pkg.sh; then
   if run_step "build example app" scripts/build-example.sh; then
     run_step "node --test" node --test tests/node/ || true
+    # errorbeacon/worker in workerd (no flag, nodejs_als, nodejs_compat).
+    run_step "workerd" node --test tests/worker/ || true
     run_step "browsers (Chromium, Firefox, WebKit)" node --test tests/browser/ || true
   else
     skip_step "node --test" "build-example failed"
+    skip_step "workerd" "build-example failed"
     skip_step "browsers (Chromium, Firefox, WebKit)" "build-example failed"
   fi
 else
   skip_step "build example app" "build-pkg failed"
   skip_step "node --test" "build-pkg failed"
+  skip_step "workerd" "build-pkg failed"
   skip_step "browsers (Chromium, Firefox, WebKit)" "build-pkg failed"
 fi
 

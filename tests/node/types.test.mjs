@@ -14,7 +14,7 @@ const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const API = ['init', 'captureException', 'captureMessage', 'setUser', 'setTag', 'setTags', 'setContext', 'setExtra',
   'addBreadcrumb', 'withScope', 'flush', 'close', 'lastEventId', 'parseStack', 'wrapHandler'].sort();
 
-test('index.d.ts, index.js and node.js export exactly the API', async () => {
+test('index.d.ts, index.js, node.js and worker.js export exactly the API', async () => {
   const dts = readFileSync(join(ROOT, 'pkg/index.d.ts'), 'utf8');
   const declared = [...dts.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
   assert.deepEqual(declared, API);
@@ -26,6 +26,12 @@ test('index.d.ts, index.js and node.js export exactly the API', async () => {
   assert.ok(list, 'pkg/index.js ends with one export list');
   const browser = list[1].split(',').map((s) => s.trim().split(/\s+as\s+/).pop()).filter(Boolean).sort();
   assert.deepEqual(browser, API);
+  // errorbeacon/worker: the same, and withErrorbeacon (imports its wasm as a module: read too).
+  const worker = readFileSync(join(ROOT, 'pkg/worker.js'), 'utf8').match(/export\s*\{([^}]*)\}\s*;?\s*(\/\/[^\n]*)?\s*$/);
+  assert.ok(worker, 'pkg/worker.js ends with one export list');
+  const names = worker[1].split(',').map((s) => s.trim().split(/\s+as\s+/).pop()).filter(Boolean).sort();
+  assert.deepEqual(names, [...API, 'withErrorbeacon'].sort());
+  assert.match(readFileSync(join(ROOT, 'pkg/worker.d.ts'), 'utf8'), /^export function withErrorbeacon/m);
 });
 
 test('TypeScript (strict) accepts the API as API.md writes it', () => {
@@ -34,11 +40,11 @@ test('TypeScript (strict) accepts the API as API.md writes it', () => {
   try {
     // A project that depends on the package as an app would (node_modules/errorbeacon).
     mkdirSync(join(dir, 'node_modules/errorbeacon'), { recursive: true });
-    for (const f of ['package.json', 'index.d.ts']) cpSync(join(ROOT, 'pkg', f), join(dir, 'node_modules/errorbeacon', f));
-    cpSync(join(ROOT, 'tests/types/usage.ts'), join(dir, 'usage.ts'));
+    for (const f of ['package.json', 'index.d.ts', 'worker.d.ts']) cpSync(join(ROOT, 'pkg', f), join(dir, 'node_modules/errorbeacon', f));
+    for (const f of ['usage.ts', 'worker.ts']) cpSync(join(ROOT, 'tests/types', f), join(dir, f));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], types: [] },
-      files: ['usage.ts'],
+      files: ['usage.ts', 'worker.ts'],
     }));
     const r = spawnSync(TSC, ['-p', dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);

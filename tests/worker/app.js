@@ -1,0 +1,80 @@
+// A Worker as users write one, wrapped by errorbeacon (tests/worker/worker.test.mjs bundles it
+// with esbuild and runs it in workerd). Each route is one behaviour the test checks.
+import * as errorbeacon from 'errorbeacon/worker';
+import { withErrorbeacon } from 'errorbeacon/worker';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Set before any request: every event carries it.
+errorbeacon.setTag('service', 'shop-worker');
+
+const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker@1.0.0' }), {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const eb = ctx.errorbeacon;
+    switch (url.pathname) {
+      case '/throw':
+        eb.setTag('route', 'throw');
+        await sleep(5);
+        throw new TypeError('the cart is gone');
+      case '/wait-until':
+        ctx.waitUntil((async () => {
+          await sleep(50);
+          eb.captureMessage('from a waitUntil promise', 'warning');
+        })());
+        return new Response('ok');
+      case '/after':
+        // A plain continuation, not given to waitUntil, that captures after the response.
+        sleep(30).then(() => eb.captureMessage('after the response', 'info'));
+        return new Response('ok');
+      case '/stream': {
+        const enc = new TextEncoder();
+        const body = new ReadableStream({
+          async start(controller) {
+            controller.enqueue(enc.encode('first '));
+            await sleep(40);
+            eb.captureMessage('while the body is written', 'info');
+            await sleep(40);
+            controller.enqueue(enc.encode('last'));
+            controller.close();
+          },
+        });
+        return new Response(body);
+      }
+      case '/user': {
+        const n = url.searchParams.get('n');
+        eb.setUser({ id: `user-${n}` });
+        eb.setTag('n', n);
+        // The global calls too: with AsyncLocalStorage they are this request's; without, they
+        // must never show in another request's event.
+        errorbeacon.setTag('global_n', n);
+        errorbeacon.setExtra('global_extra', n);
+        await sleep(Number(url.searchParams.get('wait')) || 0);
+        // One capture per request: through its own scope, or (odd n) through the global call.
+        if (Number(n) % 2) errorbeacon.captureMessage(`global capture ${n}`, 'info');
+        else eb.captureMessage(`request ${n}`, 'info');
+        return new Response(n);
+      }
+      case '/hostile': {
+        const trap = () => { throw new Error('trap'); };
+        eb.captureException(new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap }));
+        eb.captureException(new Error('x'.repeat(2_000_000)));
+        eb.captureException(Object.assign(new Error('deep'), { cause: { a: { b: { c: { d: 1 } } } } }));
+        return new Response('ok');
+      }
+      case '/scheduled':
+        // workerd has no HTTP trigger for cron events (wrangler's is its own): the wrapped
+        // scheduled handler, called as the runtime calls it.
+        return worker.scheduled({ cron: url.searchParams.get('cron'), scheduledTime: Date.now() }, env, ctx).then(
+          () => new Response('ok'),
+          (e) => new Response(`threw ${e.message}`, { status: 500 }),
+        );
+      default:
+        return new Response('not found', { status: 404 });
+    }
+  },
+  async scheduled(controller) {
+    throw new Error(`cron ${controller.cron} failed`);
+  },
+});
+
+export default worker;

@@ -1,0 +1,209 @@
+// errorbeacon/worker in workerd (npm `workerd`, pinned), in each configuration: no
+// compatibility flag, `nodejs_als`, `nodejs_compat`. tests/worker/app.js is bundled by esbuild
+// with the `workerd`/`worker` conditions (the wasm imported as a module, as wrangler bundles
+// it) and served by workerd on loopback; its events go to a loopback sink.
+// Checked: a thrown error gives the client workerd's error response and one event with the
+// request (method, URL without secrets, kept headers, no cookies); captures in a fire-and-forget
+// waitUntil promise, in a plain continuation after the response and while a streamed body is
+// written all arrive; 50 concurrent requests with their own user and tag each get exactly their
+// own (through ctx.errorbeacon always; through the global calls with AsyncLocalStorage; with no
+// flag the global calls never put one request's data in another's event); a scheduled handler
+// that throws; hostile values. Every envelope passes Sentry's normalizer and is under 1 MB.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { startSink, events } from '../browser/sink.mjs';
+import { relayAll } from '../relay.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
+let sink;
+let dir;
+let bundle;
+
+before(async () => {
+  assert.ok(existsSync(WORKERD), `${WORKERD} is missing: run scripts/setup.sh`);
+  sink = await startSink(ROOT);
+  dir = mkdtempSync(join(tmpdir(), 'eb-worker-'));
+  // The package as an app's dependency, resolved through its `exports` conditions.
+  mkdirSync(join(dir, 'deps/node_modules'), { recursive: true });
+  symlinkSync(join(ROOT, 'pkg'), join(dir, 'deps/node_modules/errorbeacon'));
+  await build({
+    entryPoints: [join(ROOT, 'tests/worker/app.js')], bundle: true, format: 'esm', platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], nodePaths: [join(dir, 'deps/node_modules')],
+    loader: { '.wasm': 'copy' }, outdir: join(dir, 'out'), logLevel: 'warning',
+  });
+  bundle = readdirSync(join(dir, 'out'));
+});
+after(async () => {
+  await sink?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A free loopback port. */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** workerd serving the bundle with `flags`; resolves when it answers. */
+async function startWorkerd(flags) {
+  const port = await freePort();
+  const modules = bundle.map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "out/${f}")` : `(name = "${f}", esModule = embed "out/${f}")`));
+  // The entry first: workerd's main module is the first in the list.
+  modules.sort((a, b) => (a.includes('"app.js"') ? -1 : b.includes('"app.js"') ? 1 : 0));
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w), (name = "loopnet", network = (allow = ["local"])) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [ ${modules.join(', ')} ],
+  bindings = [ (name = "SENTRY_DSN", text = "${sink.dsn}") ],
+  compatibilityDate = "2025-09-01",
+  compatibilityFlags = [ ${flags.map((f) => `"${f}"`).join(', ')} ],
+  globalOutbound = "loopnet",
+);
+`;
+  const file = join(dir, `config-${port}.capnp`);
+  writeFileSync(file, config);
+  const child = spawn(WORKERD, ['serve', file, '--experimental'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${origin}/ping`);
+      return { origin, stop: () => child.kill('SIGTERM'), log: () => log };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`workerd did not start:\n${log}`);
+}
+
+/** The events received until `n` arrived (or `ms` passed). */
+async function eventsSoon(n, ms = 5000) {
+  const end = Date.now() + ms;
+  const evs = () => events(sink.envelopes.filter(({ body }) => body.toString('utf8').split('\n')[1]?.includes('"type":"event"')));
+  while (evs().length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return evs();
+}
+
+/** fetch, once more when a pooled keep-alive connection turns out closed by workerd (Node's
+ * client reuses sockets across the concurrent test's requests). */
+async function get(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (!/other side closed|ECONNRESET/.test(String(e.cause ?? e))) throw e;
+    return fetch(url, init);
+  }
+}
+
+const message = (e) => e.logentry?.formatted ?? e.message ?? e.exception?.values?.at(-1)?.value;
+
+for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
+  const name = flags.length ? flags.join(',') : 'no flag';
+  describe(`workerd, ${name}`, () => {
+    let w;
+    before(async () => {
+      w = await startWorkerd(flags);
+    });
+    after(() => w?.stop());
+
+    test('a thrown error: the error response, and one event with the request', async () => {
+      sink.envelopes.length = 0;
+      const res = await get(`${w.origin}/throw?token=secret123&page=2`, { headers: { cookie: 'session=abc', 'user-agent': 'test-agent/1' } });
+      assert.equal(res.status, 500);
+      await res.text();
+      const [ev, ...more] = await eventsSoon(1);
+      assert.ok(ev, `an event arrived\n${w.log()}`);
+      assert.equal(more.length, 0);
+      const ex = ev.exception.values.at(-1);
+      assert.deepEqual([ex.type, ex.value, ex.mechanism.type, ex.mechanism.handled], ['TypeError', 'the cart is gone', 'cloudflare', false]);
+      assert.equal(ev.request.method, 'GET');
+      assert.equal(ev.request.url, `${w.origin}/throw`);
+      assert.match(ev.request.query_string, /token=\[Filtered\]/);
+      assert.doesNotMatch(JSON.stringify(ev), /secret123|session=abc/);
+      assert.equal(ev.request.headers['user-agent'], 'test-agent/1');
+      assert.equal(ev.request.headers.cookie, undefined);
+      assert.equal(ev.tags.route, 'throw');
+      assert.equal(ev.tags.service, 'shop-worker');
+      assert.equal(ev.release, 'worker@1.0.0');
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-throw`);
+    });
+
+    for (const [path, said] of [['/wait-until', 'from a waitUntil promise'], ['/after', 'after the response'], ['/stream', 'while the body is written']]) {
+      test(`${path}: the capture arrives`, async () => {
+        sink.envelopes.length = 0;
+        const res = await get(`${w.origin}${path}`);
+        assert.equal(res.status, 200);
+        await res.text();
+        const evs = await eventsSoon(1);
+        assert.deepEqual(evs.map(message), [said], w.log());
+        assert.equal(evs[0].request.url, `${w.origin}${path}`);
+      });
+    }
+
+    test('50 concurrent requests: each event has its own user and tag, never another request\'s', async () => {
+      sink.envelopes.length = 0;
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => fetch(`${w.origin}/user?n=${i}&wait=${(i * 7) % 61}`).then((r) => r.text())));
+      assert.deepEqual(answers, Array.from({ length: 50 }, (_, i) => String(i)));
+      const evs = await eventsSoon(50);
+      assert.equal(evs.length, 50, `one event per request (${evs.length})`);
+      for (const ev of evs) {
+        const m = message(ev);
+        const n = m.match(/(\d+)$/)[1];
+        if (m.startsWith('request ')) {
+          assert.equal(ev.user?.id, `user-${n}`, m);
+          assert.equal(ev.tags.n, n, m);
+          assert.equal(ev.request.url, `${w.origin}/user`, m);
+        }
+        // Whatever the configuration: nothing of another request.
+        if (ev.user) assert.equal(ev.user.id, `user-${n}`, m);
+        if (ev.tags.n !== undefined) assert.equal(ev.tags.n, n, m);
+        if (ev.tags.global_n !== undefined) assert.equal(ev.tags.global_n, n, m);
+        if (ev.extra?.global_extra !== undefined) assert.equal(ev.extra.global_extra, n, m);
+        if (flags.length && m.startsWith('global ')) {
+          // AsyncLocalStorage: the global calls are this request's.
+          assert.equal(ev.tags.global_n, n, m);
+          assert.equal(ev.user?.id, `user-${n}`, m);
+        }
+      }
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-concurrent`);
+    });
+
+    test('hostile values: nothing escapes, every envelope is under 1 MB', async () => {
+      sink.envelopes.length = 0;
+      const res = await get(`${w.origin}/hostile`).catch((e) => assert.fail(`${e.cause ?? e}\n${w.log()}`));
+      assert.equal(res.status, 200, await res.clone().text());
+      const evs = await eventsSoon(3);
+      assert.equal(evs.length, 3, w.log());
+      for (const { body } of sink.envelopes) assert.ok(body.length < 1_000_000, `${body.length} B`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-hostile`);
+    });
+
+    test('a scheduled handler that throws', async () => {
+      sink.envelopes.length = 0;
+      const res = await get(`${w.origin}/scheduled?cron=*/5+*+*+*+*`);
+      assert.equal(await res.text(), 'threw cron */5 * * * * failed', 're-thrown to the runtime');
+      const evs = await eventsSoon(1);
+      assert.equal(evs.length, 1, `${res.status}\n${w.log()}`);
+      assert.equal(evs[0].exception.values.at(-1).value, 'cron */5 * * * * failed');
+      assert.equal(evs[0].contexts.cron.cron, '*/5 * * * *');
+    });
+  });
+}
