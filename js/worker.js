@@ -183,7 +183,7 @@ async function invoke(optionsFn, env, ctx, request, contexts, run) {
   // The handler's `ctx`: its own `waitUntil` and `errorbeacon`; the rest is the real one's
   // (methods called on it, as the runtime requires).
   const api = scopedApi(scope);
-  const wctx = new Proxy(ctx, {
+  const wctx = !ctx || typeof ctx !== 'object' ? ctx : new Proxy(ctx, {
     get(target, key) {
       if (key === 'waitUntil') return keepAlive;
       if (key === 'errorbeacon') return api;
@@ -244,6 +244,52 @@ export function withErrorbeacon(optionsFn, handler) {
     }
   }
   return out;
+}
+
+/** The methods a Durable Object class has (its own and inherited, not Object's). */
+function methodsOf(Class) {
+  const names = new Set();
+  for (let p = Class.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (name !== 'constructor' && d && typeof d.value === 'function') names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * `instrumentDurableObject(Class, optionsFn)` (API.md §1): a subclass whose every method
+ * (`fetch`, `alarm`, `webSocketMessage`/`webSocketClose`/`webSocketError`, RPC methods) runs
+ * as a wrapped handler does: what escapes is captured with that call's own scope and re-thrown;
+ * what one call sets (through AsyncLocalStorage, or the wrapper's capture) never reaches another
+ * call's event.
+ */
+export function instrumentDurableObject(Class, optionsFn) {
+  if (typeof Class !== 'function') return Class;
+  class Instrumented extends Class {
+    constructor(state, env, ...rest) {
+      super(state, env, ...rest);
+      Object.defineProperty(this, '__errorbeacon', { value: { state, env } });
+    }
+  }
+  for (const name of methodsOf(Class)) {
+    const original = Class.prototype[name];
+    Object.defineProperty(Instrumented.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: {
+        [name](...args) {
+          const { state, env } = this.__errorbeacon || {};
+          const request = name === 'fetch' && args[0] instanceof Request ? args[0] : undefined;
+          const contexts = { durable_object: { class: String(Class.name), method: name } };
+          return invoke(optionsFn, env, state, request, contexts, () => original.apply(this, args));
+        },
+      }[name],
+    });
+  }
+  Object.defineProperty(Instrumented, 'name', { value: Class.name });
+  return Instrumented;
 }
 
 /** `wrapHandler` (API.md §1), as in the other entries. */

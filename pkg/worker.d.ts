@@ -34,3 +34,13 @@ export function withErrorbeacon<Env, H extends WorkerHandlers<Env>>(
   options: ((env: Env) => Options & { flushTimeout?: number }) | (Options & { flushTimeout?: number }),
   handler: H,
 ): H;
+
+/**
+ * A Durable Object class whose every method (`fetch`, `alarm`, `webSocketMessage`,
+ * `webSocketClose`, `webSocketError`, RPC methods) is wrapped as `withErrorbeacon` wraps a
+ * handler; what one call sets never reaches another call's event.
+ */
+export function instrumentDurableObject<C extends abstract new (...args: any[]) => any, Env = unknown>(
+  Class: C,
+  options: ((env: Env) => Options & { flushTimeout?: number }) | (Options & { flushTimeout?: number }),
+): C;

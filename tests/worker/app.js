@@ -1,7 +1,8 @@
 // A Worker as users write one, wrapped by errorbeacon (tests/worker/worker.test.mjs bundles it
 // with esbuild and runs it in workerd). Each route is one behaviour the test checks.
 import * as errorbeacon from 'errorbeacon/worker';
-import { withErrorbeacon } from 'errorbeacon/worker';
+import { withErrorbeacon, instrumentDurableObject } from 'errorbeacon/worker';
+import { DurableObject } from 'cloudflare:workers';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Set before any request: every event carries it.
@@ -61,6 +62,18 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
         eb.captureException(Object.assign(new Error('deep'), { cause: { a: { b: { c: { d: 1 } } } } }));
         return new Response('ok');
       }
+      case '/do': {
+        // A Durable Object's fetch, RPC method and alarm (what= says which throws).
+        const stub = env.CART.get(env.CART.idFromName(url.searchParams.get('name') || 'cart'));
+        const what = url.searchParams.get('what');
+        if (what === 'fetch') return stub.fetch(new Request(`https://cart.internal/items?token=t0p`, { method: 'POST' }));
+        if (what === 'alarm') return new Response(await stub.armAlarm());
+        try {
+          return new Response(String(await stub[what](url.searchParams.get('arg'))));
+        } catch (e) {
+          return new Response(`threw ${e.message}`, { status: 500 });
+        }
+      }
       case '/scheduled':
         // workerd has no HTTP trigger for cron events (wrangler's is its own): the wrapped
         // scheduled handler, called as the runtime calls it.
@@ -77,4 +90,32 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
   },
 });
 
+class CartObject extends DurableObject {
+  async fetch(request) {
+    throw new Error(`cart fetch failed: ${request.method}`);
+  }
+  // RPC: the first call tags its own event; the second captures and must not carry that tag.
+  async tagAndCapture(n) {
+    errorbeacon.setTag('call', n);
+    await sleep(5);
+    errorbeacon.captureMessage(`call ${n}`, 'info');
+    return n;
+  }
+  async captureOnly(n) {
+    errorbeacon.captureMessage(`untagged call ${n}`, 'info');
+    return n;
+  }
+  async boom(n) {
+    throw new RangeError(`rpc boom ${n}`);
+  }
+  async armAlarm() {
+    await this.ctx.storage.setAlarm(Date.now() + 20);
+    return 'armed';
+  }
+  async alarm() {
+    throw new Error('alarm failed');
+  }
+}
+
+export const Cart = instrumentDurableObject(CartObject, (env) => ({ dsn: env.SENTRY_DSN, release: 'worker@1.0.0' }));
 export default worker;

@@ -37,7 +37,7 @@ before(async () => {
   await build({
     entryPoints: [join(ROOT, 'tests/worker/app.js')], bundle: true, format: 'esm', platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], nodePaths: [join(dir, 'deps/node_modules')],
-    loader: { '.wasm': 'copy' }, outdir: join(dir, 'out'), logLevel: 'warning',
+    loader: { '.wasm': 'copy' }, external: ['cloudflare:workers'], outdir: join(dir, 'out'), logLevel: 'warning',
   });
   bundle = readdirSync(join(dir, 'out'));
 });
@@ -69,7 +69,9 @@ const config :Workerd.Config = (
 );
 const w :Workerd.Worker = (
   modules = [ ${modules.join(', ')} ],
-  bindings = [ (name = "SENTRY_DSN", text = "${sink.dsn}") ],
+  bindings = [ (name = "SENTRY_DSN", text = "${sink.dsn}"), (name = "CART", durableObjectNamespace = "Cart") ],
+  durableObjectNamespaces = [ (className = "Cart", uniqueKey = "errorbeacon-test-cart") ],
+  durableObjectStorage = (inMemory = void),
   compatibilityDate = "2025-09-01",
   compatibilityFlags = [ ${flags.map((f) => `"${f}"`).join(', ')} ],
   globalOutbound = "loopnet",
@@ -194,6 +196,32 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       assert.equal(evs.length, 3, w.log());
       for (const { body } of sink.envelopes) assert.ok(body.length < 1_000_000, `${body.length} B`);
       relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-hostile`);
+    });
+
+    test('a Durable Object: fetch, RPC methods and alarm that throw are captured; one call\'s tags stay out of the next', async () => {
+      sink.envelopes.length = 0;
+      const f = await get(`${w.origin}/do?what=fetch`);
+      assert.equal(f.status, 500);
+      await f.text();
+      const r = await get(`${w.origin}/do?what=boom&arg=7`);
+      assert.equal(await r.text(), 'threw rpc boom 7', 'the RPC caller sees the error');
+      const a = await get(`${w.origin}/do?what=alarm`);
+      assert.equal(await a.text(), 'armed');
+      assert.equal(await (await get(`${w.origin}/do?what=tagAndCapture&arg=1`)).text(), '1');
+      assert.equal(await (await get(`${w.origin}/do?what=captureOnly&arg=2`)).text(), '2');
+      const evs = await eventsSoon(5);
+      const by = (m) => evs.find((e) => message(e) === m);
+      const fetchEv = by('cart fetch failed: POST');
+      assert.ok(fetchEv, `${evs.map(message)}\n${w.log()}`);
+      assert.equal(fetchEv.exception.values.at(-1).mechanism.handled, false);
+      assert.equal(fetchEv.request.method, 'POST');
+      assert.doesNotMatch(JSON.stringify(fetchEv), /t0p/);
+      assert.deepEqual(fetchEv.contexts.durable_object, { class: 'CartObject', method: 'fetch' });
+      assert.equal(by('rpc boom 7')?.contexts.durable_object.method, 'boom');
+      assert.equal(by('alarm failed')?.contexts.durable_object.method, 'alarm');
+      assert.equal(by('untagged call 2')?.tags.call, undefined, 'the previous call\'s tag is not in this event');
+      if (flags.length) assert.equal(by('call 1')?.tags.call, '1', 'AsyncLocalStorage: the call\'s own tag');
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-durable-object`);
     });
 
     test('a scheduled handler that throws', async () => {
