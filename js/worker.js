@@ -44,6 +44,9 @@ let requestsStarted = false;
 // The request scope a `ctx.errorbeacon` call or the wrapper's own capture runs in, for the
 // synchronous length of that call.
 let forced = null;
+// Each invocation's wrapped `ctx` → its request scope (for honoMiddleware, which gets the ctx
+// back as Hono's `c.executionCtx`).
+const scopeOfCtx = new WeakMap();
 
 /** Where scope calls go (js/client.js `setScopeOf`). */
 function scopeOf() {
@@ -191,6 +194,7 @@ async function invoke(optionsFn, env, ctx, request, contexts, run) {
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+  if (wctx && typeof wctx === 'object') scopeOfCtx.set(wctx, scope);
   const call = () => run(wctx);
   let result;
   try {
@@ -290,6 +294,26 @@ export function instrumentDurableObject(Class, optionsFn) {
   }
   Object.defineProperty(Instrumented, 'name', { value: Class.name });
   return Instrumented;
+}
+
+/**
+ * Hono's middleware for the errors its `onError` handles (Hono catches what a route throws, so
+ * it never escapes `fetch`): `app.use(honoMiddleware())`. Each such error is captured
+ * (`handled: false`) with its request's scope; the response stays the app's.
+ */
+export function honoMiddleware() {
+  return async function errorbeaconHono(c, next) {
+    await next();
+    let error;
+    let scope;
+    try {
+      error = c.error;
+      scope = scopeOfCtx.get(c.executionCtx);
+    } catch {
+      // Hono without an execution context (outside a Worker): the global scope.
+    }
+    if (error !== undefined) inScope(scope || null, () => captureUnhandled(error, 'hono'));
+  };
 }
 
 /** `wrapHandler` (API.md §1), as in the other entries. */

@@ -44,3 +44,6 @@ export function instrumentDurableObject<C extends abstract new (...args: any[]) 
   Class: C,
   options: ((env: Env) => Options & { flushTimeout?: number }) | (Options & { flushTimeout?: number }),
 ): C;
+
+/** Hono's middleware for the errors its `onError` handles: `app.use(honoMiddleware())`. */
+export function honoMiddleware(): (c: any, next: () => Promise<void>) => Promise<void>;

@@ -30,8 +30,8 @@ test('index.d.ts, index.js, node.js and worker.js export exactly the API', async
   const worker = readFileSync(join(ROOT, 'pkg/worker.js'), 'utf8').match(/export\s*\{([^}]*)\}\s*;?\s*(\/\/[^\n]*)?\s*$/);
   assert.ok(worker, 'pkg/worker.js ends with one export list');
   const names = worker[1].split(',').map((s) => s.trim().split(/\s+as\s+/).pop()).filter(Boolean).sort();
-  assert.deepEqual(names, [...API, 'instrumentDurableObject', 'withErrorbeacon'].sort());
-  for (const f of ['withErrorbeacon', 'instrumentDurableObject']) assert.match(readFileSync(join(ROOT, 'pkg/worker.d.ts'), 'utf8'), new RegExp(`^export function ${f}\\b`, 'm'));
+  assert.deepEqual(names, [...API, 'honoMiddleware', 'instrumentDurableObject', 'withErrorbeacon'].sort());
+  for (const f of ['withErrorbeacon', 'instrumentDurableObject', 'honoMiddleware']) assert.match(readFileSync(join(ROOT, 'pkg/worker.d.ts'), 'utf8'), new RegExp(`^export function ${f}\\b`, 'm'));
 });
 
 test('TypeScript (strict) accepts the API as API.md writes it', () => {

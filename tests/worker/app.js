@@ -3,6 +3,17 @@
 import * as errorbeacon from 'errorbeacon/worker';
 import { withErrorbeacon, instrumentDurableObject } from 'errorbeacon/worker';
 import { DurableObject } from 'cloudflare:workers';
+import { Hono } from 'hono';
+import { honoMiddleware } from 'errorbeacon/worker';
+
+// A Hono app whose route throws; its own onError answers (and would hide the error).
+const hono = new Hono();
+hono.use(honoMiddleware());
+hono.get('/hono/throw', async (c) => {
+  c.executionCtx.errorbeacon.setTag('framework', 'hono');
+  throw new Error(`hono route failed: ${c.req.query('id')}`);
+});
+hono.onError((err, c) => c.text(`handled by onError: ${err.message}`, 500));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Set before any request: every event carries it.
@@ -12,6 +23,7 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     const eb = ctx.errorbeacon;
+    if (url.pathname.startsWith('/hono/')) return hono.fetch(request, env, ctx);
     switch (url.pathname) {
       case '/throw':
         eb.setTag('route', 'throw');

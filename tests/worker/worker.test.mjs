@@ -8,7 +8,8 @@
 // written all arrive; 50 concurrent requests with their own user and tag each get exactly their
 // own (through ctx.errorbeacon always; through the global calls with AsyncLocalStorage; with no
 // flag the global calls never put one request's data in another's event); a scheduled handler
-// that throws; hostile values. Every envelope passes Sentry's normalizer and is under 1 MB.
+// that throws; a Durable Object; a Hono app (pinned) whose onError handles a route's error;
+// hostile values. Every envelope passes Sentry's normalizer and is under 1 MB.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -222,6 +223,21 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       assert.equal(by('untagged call 2')?.tags.call, undefined, 'the previous call\'s tag is not in this event');
       if (flags.length) assert.equal(by('call 1')?.tags.call, '1', 'AsyncLocalStorage: the call\'s own tag');
       relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-durable-object`);
+    });
+
+    test('Hono: an error its onError handled is reported, with the request, through honoMiddleware', async () => {
+      sink.envelopes.length = 0;
+      const res = await get(`${w.origin}/hono/throw?id=9`);
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'handled by onError: hono route failed: 9', 'the app\'s own response');
+      const [ev, ...more] = await eventsSoon(1);
+      assert.ok(ev, w.log());
+      assert.equal(more.length, 0);
+      const ex = ev.exception.values.at(-1);
+      assert.deepEqual([ex.value, ex.mechanism.type, ex.mechanism.handled], ['hono route failed: 9', 'hono', false]);
+      assert.equal(ev.request.url, `${w.origin}/hono/throw`);
+      assert.equal(ev.tags.framework, 'hono');
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-hono`);
     });
 
     test('a scheduled handler that throws', async () => {
