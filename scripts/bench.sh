@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The bench command: rebuilds pkg/, measures stack-parsing throughput of errorbeacon against
-# @sentry/browser and error-stack-parser in one Node process, capture speed and cold start in browsers, and the
+# @sentry/browser and error-stack-parser in one Node process, capture speed and cold start in browsers, the
+# Worker bundle and its startup in workerd beside @sentry/cloudflare and toucan-js, and the
 # inbox's ingest beside Bugsink (scripts/bench-inbox.sh), and writes BENCHMARKS.md.
 #
 #   scripts/bench.sh [--setup] [--rounds N] [--round-ms MS]
@@ -30,6 +31,8 @@ node bench/coldstart.mjs --out tmp/coldstart-bench.md
 echo
 node bench/rust-app/measure.mjs --markdown > tmp/rust-app-bench.md
 echo
+node bench/worker.mjs --out tmp/worker-bench.md
+echo
 node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
 # What the crate adds to a Rust-wasm app goes right after the size section's tables.
 { echo; cat tmp/rust-app-bench.md; } >> BENCHMARKS.md
@@ -37,6 +40,7 @@ node bench/parse.mjs "${bench_args[@]}" --write BENCHMARKS.md
 # beside Bugsink (scripts/bench-inbox.sh).
 cat tmp/capture-bench.md >> BENCHMARKS.md
 { echo; cat tmp/coldstart-bench.md; } >> BENCHMARKS.md
+{ echo; cat tmp/worker-bench.md; } >> BENCHMARKS.md
 echo
 scripts/bench-inbox.sh --out tmp/inbox-bench.md
 { echo; cat tmp/inbox-bench.md; } >> BENCHMARKS.md
