@@ -86,6 +86,11 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
           return new Response(`threw ${e.message}`, { status: 500 });
         }
       }
+      case '/queue':
+        return worker.queue({ queue: 'orders', messages: [{ id: 'a', body: 1 }, { id: 'b', body: 2 }] }, env, ctx).then(
+          () => new Response('ok'),
+          (e) => new Response(`threw ${e.message}`, { status: 500 }),
+        );
       case '/scheduled':
         // workerd has no HTTP trigger for cron events (wrangler's is its own): the wrapped
         // scheduled handler, called as the runtime calls it.
@@ -99,6 +104,9 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
   },
   async scheduled(controller) {
     throw new Error(`cron ${controller.cron} failed`);
+  },
+  async queue(batch) {
+    throw new Error(`queue ${batch.queue} failed on ${batch.messages.length} messages`);
   },
 });
 

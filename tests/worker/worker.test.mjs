@@ -1,7 +1,8 @@
 // errorbeacon/worker in workerd (npm `workerd`, pinned), in each configuration: no
-// compatibility flag, `nodejs_als`, `nodejs_compat`. tests/worker/app.js is bundled by esbuild
-// with the `workerd`/`worker` conditions (the wasm imported as a module, as wrangler bundles
-// it) and served by workerd on loopback; its events go to a loopback sink.
+// compatibility flag, `nodejs_als`, `nodejs_compat`. tests/worker/app.js is bundled twice, by
+// the real wrangler (npm, pinned: `wrangler deploy --dry-run --outdir`) and by esbuild with the
+// `workerd`/`worker` conditions (the wasm imported as a module in both), and each bundle is
+// served by workerd on loopback; its events go to a loopback sink.
 // Checked: a thrown error gives the client workerd's error response and one event with the
 // request (method, URL without secrets, kept headers, no cookies); captures in a fire-and-forget
 // waitUntil promise, in a plain continuation after the response and while a streamed body is
@@ -12,8 +13,8 @@
 // hostile values. Every envelope passes Sentry's normalizer and is under 1 MB.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
 let sink;
 let dir;
-let bundle;
+const bundles = {};
+const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
 
 before(async () => {
   assert.ok(existsSync(WORKERD), `${WORKERD} is missing: run scripts/setup.sh`);
@@ -38,9 +40,29 @@ before(async () => {
   await build({
     entryPoints: [join(ROOT, 'tests/worker/app.js')], bundle: true, format: 'esm', platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], nodePaths: [join(dir, 'deps/node_modules')],
-    loader: { '.wasm': 'copy' }, external: ['cloudflare:workers'], outdir: join(dir, 'out'), logLevel: 'warning',
+    loader: { '.wasm': 'copy' }, external: ['cloudflare:workers'], outdir: join(dir, 'esbuild'), logLevel: 'warning',
   });
-  bundle = readdirSync(join(dir, 'out'));
+  // wrangler, as a user's project runs it: the package and Hono in its node_modules.
+  assert.ok(existsSync(WRANGLER), `${WRANGLER} is missing: run scripts/setup.sh`);
+  const project = join(dir, 'project');
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  symlinkSync(join(ROOT, 'pkg'), join(project, 'node_modules/errorbeacon'));
+  symlinkSync(join(ROOT, 'node_modules/hono'), join(project, 'node_modules/hono'));
+  cpSync(join(ROOT, 'tests/worker/app.js'), join(project, 'app.js'));
+  writeFileSync(join(project, 'wrangler.toml'), [
+    'name = "errorbeacon-test"', 'main = "app.js"', 'compatibility_date = "2025-09-01"',
+    '[[durable_objects.bindings]]', 'name = "CART"', 'class_name = "Cart"',
+    '[[migrations]]', 'tag = "v1"', 'new_classes = ["Cart"]', '',
+  ].join('\n'));
+  const r = spawnSync(WRANGLER, ['deploy', '--dry-run', '--outdir', join(dir, 'wrangler')], {
+    cwd: project, encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') },
+  });
+  assert.equal(r.status, 0, `wrangler deploy --dry-run failed:\n${r.stdout}\n${r.stderr}`);
+  for (const b of ['esbuild', 'wrangler']) {
+    bundles[b] = readdirSync(join(dir, b)).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
+  }
+  assert.ok(bundles.wrangler.some((f) => f.endsWith('.wasm')), `wrangler kept the wasm a module: ${bundles.wrangler}`);
 });
 after(async () => {
   await sink?.close();
@@ -57,10 +79,10 @@ function freePort() {
   });
 }
 
-/** workerd serving the bundle with `flags`; resolves when it answers. */
-async function startWorkerd(flags) {
+/** workerd serving `bundler`'s bundle with `flags`; resolves when it answers. */
+async function startWorkerd(bundler, flags) {
   const port = await freePort();
-  const modules = bundle.map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "out/${f}")` : `(name = "${f}", esModule = embed "out/${f}")`));
+  const modules = bundles[bundler].map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "${bundler}/${f}")` : `(name = "${f}", esModule = embed "${bundler}/${f}")`));
   // The entry first: workerd's main module is the first in the list.
   modules.sort((a, b) => (a.includes('"app.js"') ? -1 : b.includes('"app.js"') ? 1 : 0));
   const config = `using Workerd = import "/workerd/workerd.capnp";
@@ -118,12 +140,12 @@ async function get(url, init) {
 
 const message = (e) => e.logentry?.formatted ?? e.message ?? e.exception?.values?.at(-1)?.value;
 
-for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
-  const name = flags.length ? flags.join(',') : 'no flag';
+for (const [bundler, flags] of [['wrangler', []], ['wrangler', ['nodejs_als']], ['wrangler', ['nodejs_compat']], ['esbuild', []], ['esbuild', ['nodejs_compat']]]) {
+  const name = `${bundler}, ${flags.length ? flags.join(',') : 'no flag'}`;
   describe(`workerd, ${name}`, () => {
     let w;
     before(async () => {
-      w = await startWorkerd(flags);
+      w = await startWorkerd(bundler, flags);
     });
     after(() => w?.stop());
 
@@ -146,7 +168,7 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       assert.equal(ev.tags.route, 'throw');
       assert.equal(ev.tags.service, 'shop-worker');
       assert.equal(ev.release, 'worker@1.0.0');
-      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-throw`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-throw`);
     });
 
     for (const [path, said] of [['/wait-until', 'from a waitUntil promise'], ['/after', 'after the response'], ['/stream', 'while the body is written']]) {
@@ -186,7 +208,7 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
           assert.equal(ev.user?.id, `user-${n}`, m);
         }
       }
-      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-concurrent`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-concurrent`);
     });
 
     test('hostile values: nothing escapes, every envelope is under 1 MB', async () => {
@@ -196,7 +218,7 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       const evs = await eventsSoon(3);
       assert.equal(evs.length, 3, w.log());
       for (const { body } of sink.envelopes) assert.ok(body.length < 1_000_000, `${body.length} B`);
-      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-hostile`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-hostile`);
     });
 
     test('a Durable Object: fetch, RPC methods and alarm that throw are captured; one call\'s tags stay out of the next', async () => {
@@ -222,7 +244,7 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       assert.equal(by('alarm failed')?.contexts.durable_object.method, 'alarm');
       assert.equal(by('untagged call 2')?.tags.call, undefined, 'the previous call\'s tag is not in this event');
       if (flags.length) assert.equal(by('call 1')?.tags.call, '1', 'AsyncLocalStorage: the call\'s own tag');
-      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-durable-object`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-durable-object`);
     });
 
     test('Hono: an error its onError handled is reported, with the request, through honoMiddleware', async () => {
@@ -237,7 +259,17 @@ for (const flags of [[], ['nodejs_als'], ['nodejs_compat']]) {
       assert.deepEqual([ex.value, ex.mechanism.type, ex.mechanism.handled], ['hono route failed: 9', 'hono', false]);
       assert.equal(ev.request.url, `${w.origin}/hono/throw`);
       assert.equal(ev.tags.framework, 'hono');
-      relayAll(sink.envelopes.map(({ body }) => body), `worker-${name}-hono`);
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-hono`);
+    });
+
+    test('a queue handler that throws', async () => {
+      sink.envelopes.length = 0;
+      const res = await get(`${w.origin}/queue`);
+      assert.equal(await res.text(), 'threw queue orders failed on 2 messages', 're-thrown to the runtime');
+      const evs = await eventsSoon(1);
+      assert.equal(evs.length, 1, w.log());
+      assert.deepEqual(evs[0].contexts.queue, { name: 'orders', batch_size: 2 });
+      assert.equal(evs[0].exception.values.at(-1).mechanism.handled, false);
     });
 
     test('a scheduled handler that throws', async () => {
