@@ -97,7 +97,7 @@ function env(name) {
 // contexts and environment. Null in browsers, which have the page's.
 let runtime = null;
 
-/** The node.js entry's runtime parts: `{ env, contexts, handlers }`. */
+/** The node.js entry's runtime parts: `{ env, contexts, handlers, serverName }`. */
 export function setRuntime(r) {
   runtime = r;
 }
@@ -386,6 +386,7 @@ async function start(moduleReady) {
         );
         if (error) debugWarn('no events will be sent:', error);
         setPage(options.sendDefaultPii === true);
+        if (runtime && options.sendDefaultPii === true) call('setServerName', runtime.serverName());
         const untransport = t.install(call('deliveryTarget'));
         uninstall = () => {
           unhandle();

@@ -50,7 +50,7 @@ export function describeFor(value, c) {
  * The envelope of one capture, written by the module within `limit` bytes: a copy of its bytes,
  * or null when not even the minimal event fits. `value`: what was thrown; `c`: the capture's
  * context (`eventId` 32 hex digits, `at` ms, `mechanism`, `handled`, `synthetic` stack,
- * `linked` limit) and the event's fields (`release`, `dist`, `environment`, `level`, `message`,
+ * `linked` limit) and the event's fields (`release`, `dist`, `environment`, `serverName`, `level`, `message`,
  * `sdk`, `dsn`, `sdkPrefix`; the scope's `breadcrumbs`, `user`, `request`, `contexts`, `tags`,
  * `extra`, `fingerprint` as plain values and `scopeLevel`, which overrides `level`: as
  * js/lean-scope.js `scopeFields` gives them). `described`: `describeFor(value, c)` when already
@@ -63,7 +63,7 @@ export function captureEnvelope(x, value, c, limit, described) {
   const tags = d && d.tags ? { ...c.tags, ...d.tags } : c.tags;
   const extra = d && d.extra ? { ...c.extra, ...d.extra } : c.extra;
   const fields = [
-    c.eventId, time, new Date().toISOString(), c.scopeLevel ?? c.level, c.release, c.dist, c.environment, c.message,
+    c.eventId, time, new Date().toISOString(), c.scopeLevel ?? c.level, c.release, c.dist, c.environment, c.serverName, c.message,
     json(c.breadcrumbs), json(c.user), json(c.request), json(c.contexts), json(tags), json(extra),
     json(c.fingerprint), json(c.sdk), c.dsn, c.sdkPrefix, { n: exceptions.length },
   ];

@@ -107,6 +107,8 @@ export function instantiate(module, sync) {
   const top = () => (scopes.length === 1 && scopeOf && scopeOf()) || scopes[scopes.length - 1];
   let lastId;
   let lastSignature;
+  // The host's name on servers, with sendDefaultPii only (js/runtime.js).
+  let serverName;
   // A capture in progress: a capture made from inside it (beforeSend, a getter describe reads)
   // finds the client busy and is not made, as the old module's re-entrancy guard did.
   let busy = false;
@@ -175,7 +177,7 @@ export function instantiate(module, sync) {
     lastId = id;
     const fields = {
       ...c, ...scopeFields(top()), eventId: id, at: c.at || Date.now(), release: o.release, dist: o.dist,
-      environment: o.environment, sdk, dsn: dsn?.text, sdkPrefix: prefix, linked: o.linked,
+      environment: o.environment, serverName, sdk, dsn: dsn?.text, sdkPrefix: prefix, linked: o.linked,
     };
     const full = captureEnvelope(x, value, fields, FETCH_MAX, d);
     if (!full) return id;
@@ -304,6 +306,9 @@ export function instantiate(module, sync) {
       return x.d_idle() !== 0;
     },
     deliveryIdle: () => x.d_idle() !== 0,
+    setServerName: (name) => {
+      serverName = typeof name === 'string' && name ? name : undefined;
+    },
     setSdkUrlPrefix: (p) => {
       prefix = p;
     },

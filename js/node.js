@@ -6,9 +6,9 @@ import { setWasm } from './wasm-state.js';
 import { describeBytes } from './wasm-modules.js';
 import { setRuntime, captureUnhandled, flush } from './api.js';
 import { handlerWrapper } from './wrap.js';
-import { env, runtimeContexts, installRuntimeHandlers } from './runtime.js';
+import { env, runtimeContexts, installRuntimeHandlers, serverName } from './runtime.js';
 
-setRuntime({ env, contexts: runtimeContexts, handlers: installRuntimeHandlers });
+setRuntime({ env, contexts: runtimeContexts, handlers: installRuntimeHandlers, serverName });
 
 const url = new URL('./wasm/errorbeacon_bg.wasm', import.meta.url);
 const bytes = readFileSync(url);

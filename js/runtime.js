@@ -5,6 +5,8 @@
 // the app has handlers of its own, or Node's `--unhandled-rejections` mode says otherwise).
 // Without the flush, the process would exit before the request left: the event would be lost.
 
+import { hostname } from 'node:os';
+
 const g = globalThis;
 /** How long a fatal error waits for its event to reach the server before the process exits. */
 const FATAL_FLUSH_MS = 2000;
@@ -39,6 +41,16 @@ export function runtimeContexts() {
     // What could be read is kept.
   }
   return out;
+}
+
+/** The host's name (`server_name`, sent with `sendDefaultPii` only); undefined when the
+ * runtime will not say (Deno without `--allow-sys`). */
+export function serverName() {
+  try {
+    return runtimeName === 'deno' ? g.Deno.hostname() : hostname();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `text` to stderr directly (console.error may be wrapped by the console integration,

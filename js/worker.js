@@ -29,7 +29,7 @@ import {
 
 const { exports, glue } = instantiate(wasmModule, true);
 setWasm(exports, glue, wasmModule, 'errorbeacon_bg.wasm', undefined);
-setRuntime({ env: () => undefined, contexts: () => ({ runtime: { name: 'cloudflare' } }), handlers: () => () => {} });
+setRuntime({ env: () => undefined, contexts: () => ({ runtime: { name: 'cloudflare' } }), handlers: () => () => {}, serverName: () => undefined });
 
 /** Headers kept in the event; with `sendDefaultPii` also the ones that identify the user. */
 const HEADERS = ['accept', 'accept-language', 'content-type', 'content-length', 'host', 'referer', 'user-agent', 'cf-ray'];

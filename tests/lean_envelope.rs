@@ -40,6 +40,7 @@ fn base<'a>(exceptions: &'a [Exc<'a>]) -> Capture<'a> {
         level: b"error",
         release: b"shop@1.4.2",
         environment: b"production",
+        server_name: b"",
         exceptions,
         breadcrumbs: br#"[{"timestamp":1796642640.5,"category":"ui.click","message":"button#buy"},{"timestamp":1796642641,"type":"http","category":"fetch","data":{"url":"/api","status_code":500}}]"#,
         user: br#"{"id":"42","email":"a@b.c","ip_address":"{{auto}}"}"#,

@@ -155,6 +155,7 @@ pub extern "C" fn capture(len: usize, limit: u32) -> usize {
         release: f.next(),
         dist: f.next(),
         environment: f.next(),
+        server_name: f.next(),
         message: f.next(),
         breadcrumbs: f.next(),
         user: f.next(),

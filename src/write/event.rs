@@ -55,6 +55,8 @@ pub struct Capture<'a> {
     pub release: &'a [u8],
     pub dist: &'a [u8],
     pub environment: &'a [u8],
+    /// The host's name (servers, with `sendDefaultPii` only); empty: none.
+    pub server_name: &'a [u8],
     /// `logentry.formatted`: a captured message.
     pub message: &'a [u8],
     /// In `exception.values` order (the main exception last).
@@ -199,6 +201,9 @@ fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
         if !v.is_empty() {
             out.field(key, v, usize::MAX);
         }
+    }
+    if !c.server_name.is_empty() {
+        out.field("server_name", c.server_name, 256);
     }
     if !c.message.is_empty() {
         out.raw(b",\"logentry\":{\"formatted\":");

@@ -30,14 +30,14 @@ after(async () => {
 });
 
 /** Runs the app under `runtime` with `scenario`; its exit code, signal, stdout and stderr. */
-function run(runtime, scenario, script) {
+function run(runtime, scenario, script, extraEnv = {}) {
   const [bin, base] = RUNTIMES[runtime];
   const args = script ? base.map((a) => (a === APP ? script : a)) : base;
   assert.ok(existsSync(bin), `${bin} is missing: run scripts/setup.sh`);
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
       cwd: ROOT,
-      env: { ...process.env, SENTRY_DSN: sink.dsn, SENTRY_RELEASE: 'server@2.0.0', SENTRY_ENVIRONMENT: 'staging', EB_SCENARIO: scenario, NO_COLOR: '1' },
+      env: { ...process.env, SENTRY_DSN: sink.dsn, SENTRY_RELEASE: 'server@2.0.0', SENTRY_ENVIRONMENT: 'staging', EB_SCENARIO: scenario, NO_COLOR: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -81,6 +81,7 @@ for (const runtime of Object.keys(RUNTIMES)) {
       assert.equal(ev.tags?.scenario, scenario);
       assert.equal(ev.contexts?.runtime?.name, runtime);
       assert.ok(ev.contexts.runtime.version, 'runtime version');
+      assert.equal(ev.server_name, undefined, 'no server_name without sendDefaultPii');
       relayAll(sink.envelopes.map(({ body }) => body), `${runtime}-${scenario}`);
     });
   }
@@ -119,4 +120,14 @@ test('wrapHandler: what a handler that succeeds captured is at the sink when it 
   assert.equal(signal, 'SIGKILL');
   assert.match(stdout, /^resolved \{"statusCode":200,"body":"\/checkout"\}$/m);
   assert.deepEqual(sent('event').map((e) => e.logentry?.formatted ?? e.message), ['served /checkout']);
+});
+
+test('node: server_name with sendDefaultPii only', async () => {
+  sink.envelopes.length = 0;
+  const { code } = await run('node', 'timer', undefined, { EB_PII: '1' });
+  assert.equal(code, 1);
+  const [ev] = sent('event');
+  const { hostname } = await import('node:os');
+  assert.equal(ev.server_name, hostname());
+  relayAll(sink.envelopes.map(({ body }) => body), 'node-server-name');
 });

@@ -4,7 +4,8 @@ import * as errorbeacon from 'errorbeacon/worker';
 import { withErrorbeacon, instrumentDurableObject } from 'errorbeacon/worker';
 import { DurableObject } from 'cloudflare:workers';
 import { Hono } from 'hono';
-import { honoMiddleware } from 'errorbeacon/worker';
+// The package's root under the `workerd`/`worker` conditions is errorbeacon/worker too.
+import { honoMiddleware } from 'errorbeacon';
 
 // A Hono app whose route throws; its own onError answers (and would hide the error).
 const hono = new Hono();
@@ -86,6 +87,16 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
           return new Response(`threw ${e.message}`, { status: 500 });
         }
       }
+      case '/email':
+        return worker.email({ from: 'shop@example.com', to: 'orders@example.com', headers: new Headers() }, env, ctx).then(
+          () => new Response('ok'),
+          (e) => new Response(`threw ${e.message}`, { status: 500 }),
+        );
+      case '/tail':
+        return worker.tail([{ outcome: 'ok' }, { outcome: 'exception' }], env, ctx).then(
+          () => new Response('ok'),
+          (e) => new Response(`threw ${e.message}`, { status: 500 }),
+        );
       case '/queue':
         return worker.queue({ queue: 'orders', messages: [{ id: 'a', body: 1 }, { id: 'b', body: 2 }] }, env, ctx).then(
           () => new Response('ok'),
@@ -104,6 +115,12 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
   },
   async scheduled(controller) {
     throw new Error(`cron ${controller.cron} failed`);
+  },
+  async email(message) {
+    throw new Error(`mail from ${message.from} refused`);
+  },
+  async tail(events) {
+    throw new Error(`tail of ${events.length} events failed`);
   },
   async queue(batch) {
     throw new Error(`queue ${batch.queue} failed on ${batch.messages.length} messages`);

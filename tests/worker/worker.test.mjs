@@ -262,6 +262,17 @@ for (const [bundler, flags] of [['wrangler', []], ['wrangler', ['nodejs_als']], 
       relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-hono`);
     });
 
+    for (const [path, said] of [['/email', 'mail from shop@example.com refused'], ['/tail', 'tail of 2 events failed']]) {
+      test(`${path.slice(1)} handler that throws`, async () => {
+        sink.envelopes.length = 0;
+        const res = await get(`${w.origin}${path}`);
+        assert.equal(await res.text(), `threw ${said}`, 're-thrown to the runtime');
+        const evs = await eventsSoon(1);
+        assert.deepEqual(evs.map(message), [said], w.log());
+        assert.equal(evs[0].exception.values.at(-1).mechanism.handled, false);
+      });
+    }
+
     test('a queue handler that throws', async () => {
       sink.envelopes.length = 0;
       const res = await get(`${w.origin}/queue`);

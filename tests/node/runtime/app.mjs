@@ -4,7 +4,7 @@
 import * as eb from '../../../pkg/node.js';
 
 const scenario = globalThis.Deno ? globalThis.Deno.env.get('EB_SCENARIO') : process.env.EB_SCENARIO;
-await eb.init({});
+await eb.init({ sendDefaultPii: (globalThis.Deno ? globalThis.Deno.env.get('EB_PII') : process.env.EB_PII) === '1' });
 eb.setTag('scenario', scenario);
 if (scenario === 'timer') {
   setTimeout(() => {
