@@ -89,5 +89,8 @@ export function parseStackLean(x, stack, prefix = '') {
     const len = x.parse(head + written, head);
     return JSON.parse(decoder.decode(new Uint8Array(x.memory.buffer, x.out(), len)));
   }
-  return framesFromTable(new Uint32Array(x.memory.buffer, x.out(), n * RECORD), n, s, '');
+  // Names the wasm rewrote (ASCII: the table is for ASCII stacks only).
+  const sideLen = x.side_len();
+  const side = sideLen ? decoder.decode(new Uint8Array(x.memory.buffer, x.side(), sideLen)) : '';
+  return framesFromTable(new Uint32Array(x.memory.buffer, x.out(), n * RECORD), n, s, side);
 }

@@ -14,12 +14,14 @@ struct Io {
     input: Cell<(usize, usize)>,
     /// The last output (pointer, length).
     out: Cell<(usize, usize)>,
+    /// The last `table`'s side strings (pointer, length).
+    side: Cell<(usize, usize)>,
 }
 
 // SAFETY: single-threaded wasm.
 unsafe impl Sync for Io {}
 
-static IO: Io = Io { input: Cell::new((0, 0)), out: Cell::new((0, 0)) };
+static IO: Io = Io { input: Cell::new((0, 0)), out: Cell::new((0, 0)), side: Cell::new((0, 0)) };
 
 /// Empties the arena, for an export that takes no input but writes an output.
 pub(crate) fn reset_arena() {
@@ -78,18 +80,32 @@ pub extern "C" fn parse(len: usize, prefix_len: usize) -> usize {
 }
 
 /// `parseStack`'s fast path: the input as [`parse`] reads it, its frames as a table of
-/// `TABLE_RECORD` u32 words each at `out()`; returns the frame count, or `u32::MAX` when
-/// the table cannot hold them (then [`parse`]).
+/// `TABLE_RECORD` u32 words each at `out()`, the names it rewrote at `side()`; returns the
+/// frame count, or `u32::MAX` when the table cannot hold them (then [`parse`]).
 #[no_mangle]
 pub extern "C" fn table(len: usize, prefix_len: usize) -> u32 {
     let all = input_bytes(len);
     let prefix = all.get(..prefix_len).unwrap_or_default();
     let stack = all.get(prefix_len..).unwrap_or_default();
     let mut words = Vec::new();
-    let Some(n) = table_frames(&mut words, stack, prefix) else { return u32::MAX };
+    let mut side = Vec::new();
+    let Some(n) = table_frames(&mut words, &mut side, stack, prefix) else { return u32::MAX };
     IO.out.set((words.as_ptr() as usize, words.len() * 4));
+    IO.side.set((side.as_ptr() as usize, side.len()));
     core::mem::forget(words);
+    core::mem::forget(side);
     n as u32
+}
+
+/// Where the last `table`'s side strings are, and their length (`side_len`).
+#[no_mangle]
+pub extern "C" fn side() -> *const u8 {
+    IO.side.get().0 as *const u8
+}
+
+#[no_mangle]
+pub extern "C" fn side_len() -> usize {
+    IO.side.get().1
 }
 
 /// Reads the input's length-prefixed fields (`[u32 LE byte length][bytes]`, the length
