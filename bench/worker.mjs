@@ -6,13 +6,13 @@
 //   node bench/worker.mjs [--loads N] [--out FILE.md]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { startSink } from '../tests/browser/sink.mjs';
+import { freePort, workerdConfig } from '../tools/workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -27,12 +27,6 @@ const SDKS = [
   ['toucan-js', 'toucan.js', [], version('toucan-js')],
 ];
 
-const freePort = () => new Promise((ok) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => ok(port));
-  });
-});
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = mkdtempSync(join(tmpdir(), 'eb-worker-bench-'));
@@ -52,25 +46,13 @@ try {
     const files = readdirSync(out).filter((f) => !f.endsWith('.map'));
     const gz = files.reduce((n, f) => n + gzipSync(readFileSync(join(out, f)), { level: 9 }).length, 0);
     const raw = files.reduce((n, f) => n + readFileSync(join(out, f)).length, 0);
-    const modules = files.map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "${f}")` : `(name = "${f}", esModule = embed "${f}")`))
-      .sort((a) => (a.includes('"worker.js"') ? -1 : 1));
     const times = [];
     let delivered = false;
     for (let i = 0; i < LOADS; i++) {
       const port = await freePort();
-      writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .w), (name = "loopnet", network = (allow = ["local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const w :Workerd.Worker = (
-  modules = [ ${modules.join(', ')} ],
-  bindings = [ (name = "SENTRY_DSN", text = "${sink.dsn}") ],
-  compatibilityDate = "2025-09-01",
-  compatibilityFlags = [ ${flags.map((f) => `"${f}"`).join(', ')} ],
-  globalOutbound = "loopnet",
-);
-`);
+      writeFileSync(join(out, 'config.capnp'), workerdConfig({
+        port, files, main: 'worker.js', flags, bindings: [`(name = "SENTRY_DSN", text = "${sink.dsn}")`],
+      }));
       const t0 = performance.now();
       const child = spawn(WORKERD, ['serve', join(out, 'config.capnp')], { cwd: out, stdio: 'ignore' });
       let t = null;

@@ -53,7 +53,7 @@ export function describeFor(value, c) {
  * `linked` limit) and the event's fields (`release`, `dist`, `environment`, `serverName`, `level`, `message`,
  * `sdk`, `dsn`, `sdkPrefix`; the scope's `breadcrumbs`, `user`, `request`, `contexts`, `tags`,
  * `extra`, `fingerprint` as plain values and `scopeLevel`, which overrides `level`: as
- * js/lean-scope.js `scopeFields` gives them). `described`: `describeFor(value, c)` when already
+ * js/scope.js `scopeFields` gives them). `described`: `describeFor(value, c)` when already
  * read.
  */
 export function captureEnvelope(x, value, c, limit, described) {

@@ -65,7 +65,7 @@ function envelopeOf(header, type, payload) {
   return out;
 }
 
-/** Instantiates the lean `module`; returns `{ exports, glue }` as js/glue.js does. */
+/** Instantiates `module`; returns `{ exports, glue }`, the glue the API and transport call. */
 export function instantiate(module, sync) {
   let x;
   const bodies = new Map();

@@ -21,7 +21,7 @@ function get(v, k, type) {
   }
 }
 
-// What js/bridge.js's ebKind answered: 0 primitive, 1 null, 2 Error (any realm, DOMException,
+// What the old boundary's ebKind answered (js/bridge.js, deleted with issue 25's switch): 0 primitive, 1 null, 2 Error (any realm, DOMException,
 // WebAssembly.Exception), 3 ErrorEvent, 4 PromiseRejectionEvent, 5 function, 6 object,
 // 7 unreadable (reading threw); describe adds 8: rejection events nested too deep.
 const ERROR_TAG = /^\[object (Error|DOMException|DOMError|Exception)]$/;

@@ -1,5 +1,5 @@
-// Frames from the table of u32 words the wasm's parseStack leaves in its memory (src/web/
-// parse_export.rs, and the lean module's `table`, src/stack/write.rs TABLE_RECORD): each
+// Frames from the table of u32 words the wasm's parseStack leaves in its memory (the `table`
+// export, src/stack/write.rs TABLE_RECORD): each
 // string field a range of the JS string parsed, or of `side` (names the wasm rewrote).
 
 export const RECORD = 13;

@@ -38,7 +38,7 @@ function listen(target, type, fn, undo, capture) {
 // frame (src/capture/mod.rs, synthetic_stacktrace). Not in a tail position anywhere: with
 // JavaScriptCore's proper tail calls a tail-calling frame leaves the stack.
 
-function safe(fn) {
+export function safe(fn) {
   return {
     __errorbeacon_handler(...args) {
       try {

@@ -6,6 +6,7 @@
 // Without the flush, the process would exit before the request left: the event would be lost.
 
 import { hostname } from 'node:os';
+import { safe } from './handlers.js';
 
 const g = globalThis;
 /** How long a fatal error waits for its event to reach the server before the process exits. */
@@ -115,28 +116,17 @@ export function installRuntimeHandlers(sdk, flush) {
   if (runtimeName === 'deno') {
     // Deno dispatches `error` and `unhandledrejection` on the global scope and exits after the
     // dispatch unless a listener calls preventDefault: we do, flush, and exit as it would.
-    const onError = {
-      __errorbeacon_onerror(ev) {
-        try {
-          ev.preventDefault();
-          sdk.capture(ev, 'onerror', false);
-          fatal(ev.error ?? ev.message, 1);
-        } catch {
-          // Never throw into the runtime.
-        }
-      },
-    }.__errorbeacon_onerror;
-    const onRejection = {
-      __errorbeacon_onunhandledrejection(ev) {
-        try {
-          ev.preventDefault();
-          sdk.capture(ev.reason, 'onunhandledrejection', false);
-          fatal(ev.reason, 1);
-        } catch {
-          // As above.
-        }
-      },
-    }.__errorbeacon_onunhandledrejection;
+    // `safe`: named like the SDK's entry points (its frames leave the event), never throws.
+    const onError = safe((ev) => {
+      ev.preventDefault();
+      sdk.capture(ev, 'onerror', false);
+      fatal(ev.error ?? ev.message, 1);
+    });
+    const onRejection = safe((ev) => {
+      ev.preventDefault();
+      sdk.capture(ev.reason, 'onunhandledrejection', false);
+      fatal(ev.reason, 1);
+    });
     g.addEventListener('error', onError);
     g.addEventListener('unhandledrejection', onRejection);
     return () => {
@@ -147,29 +137,17 @@ export function installRuntimeHandlers(sdk, flush) {
   if (typeof process !== 'object' || typeof process.on !== 'function') return () => {};
   // Node and Bun: a listener keeps the process alive, so the exit is ours to make, but only
   // when ours is the only listener (an app with its own handler has chosen to go on).
-  const onException = {
-    __errorbeacon_onuncaughtexception(error) {
-      try {
-        sdk.capture(error, 'onuncaughtexception', false);
-        if (process.listenerCount('uncaughtException') <= 1) fatal(error, 1);
-      } catch {
-        // As above.
-      }
-    },
-  }.__errorbeacon_onuncaughtexception;
-  const onRejection = {
-    __errorbeacon_onunhandledrejection(reason) {
-      try {
-        sdk.capture(reason, 'onunhandledrejection', false);
-        if (process.listenerCount('unhandledRejection') > 1) return;
-        const mode = rejectionMode();
-        if (mode === 'warn-with-error-code') process.exitCode = 1;
-        if (mode === 'throw' || mode === 'strict') fatal(reason, 1);
-      } catch {
-        // As above.
-      }
-    },
-  }.__errorbeacon_onunhandledrejection;
+  const onException = safe((error) => {
+    sdk.capture(error, 'onuncaughtexception', false);
+    if (process.listenerCount('uncaughtException') <= 1) fatal(error, 1);
+  });
+  const onRejection = safe((reason) => {
+    sdk.capture(reason, 'onunhandledrejection', false);
+    if (process.listenerCount('unhandledRejection') > 1) return;
+    const mode = rejectionMode();
+    if (mode === 'warn-with-error-code') process.exitCode = 1;
+    if (mode === 'throw' || mode === 'strict') fatal(reason, 1);
+  });
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);
   return () => {

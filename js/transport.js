@@ -1,5 +1,5 @@
 // The browser side of delivery: performs the requests the wasm's delivery policy
-// (src/delivery/, driven from src/web/sdk.rs) asks for, and reports how each ended. The policy
+// (src/delivery/flat.rs, exported by src/web/delivery.rs) asks for, and reports how each ended. The policy
 // decides everything else: rate limits, retries and backoff, the keepalive budget, which
 // envelopes go out at page hide, what the offline store keeps, what the client reports count.
 //
@@ -7,7 +7,7 @@
 // an envelope is on its way even if the page or the module stops right after.
 
 
-// Must match `Channel` in src/web/sdk.rs.
+// Must match `Channel` in src/delivery/transport.rs.
 const KEEPALIVE = 0, BEACON = 2;
 // Must match `delivery_done`'s `kind`.
 const HTTP = 0, NETWORK_ERROR = 1, BEACON_SENT = 2;

@@ -1,4 +1,4 @@
-// The hand-written boundary between the API and the wasm (js/glue.js, src/web/abi.rs), through
+// The hand-written boundary between the API and the wasm (js/boundary.js, src/web/exports.rs), through
 // the built package: huge strings cross as bounded slices, and calls that re-enter the SDK
 // while the wasm is reading a value (getters that capture) neither throw nor lose an event.
 import { test, before, after } from 'node:test';

@@ -15,13 +15,13 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startSink, events } from '../browser/sink.mjs';
 import { relayAll } from '../relay.mjs';
+import { freePort, workerdConfig } from '../../tools/workerd.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
@@ -69,37 +69,14 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A free loopback port. */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** workerd serving `bundler`'s bundle with `flags`; resolves when it answers. */
 async function startWorkerd(bundler, flags) {
   const port = await freePort();
-  const modules = bundles[bundler].map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "${bundler}/${f}")` : `(name = "${f}", esModule = embed "${bundler}/${f}")`));
-  // The entry first: workerd's main module is the first in the list.
-  modules.sort((a, b) => (a.includes('"app.js"') ? -1 : b.includes('"app.js"') ? 1 : 0));
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .w), (name = "loopnet", network = (allow = ["local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const w :Workerd.Worker = (
-  modules = [ ${modules.join(', ')} ],
-  bindings = [ (name = "SENTRY_DSN", text = "${sink.dsn}"), (name = "CART", durableObjectNamespace = "Cart") ],
-  durableObjectNamespaces = [ (className = "Cart", uniqueKey = "errorbeacon-test-cart") ],
-  durableObjectStorage = (inMemory = void),
-  compatibilityDate = "2025-09-01",
-  compatibilityFlags = [ ${flags.map((f) => `"${f}"`).join(', ')} ],
-  globalOutbound = "loopnet",
-);
-`;
+  const config = workerdConfig({
+    port, dir: bundler, files: bundles[bundler], main: 'app.js', flags,
+    bindings: [`(name = "SENTRY_DSN", text = "${sink.dsn}")`, '(name = "CART", durableObjectNamespace = "Cart")'],
+    extra: '\n  durableObjectNamespaces = [ (className = "Cart", uniqueKey = "errorbeacon-test-cart") ],\n  durableObjectStorage = (inMemory = void),\n  ',
+  });
   const file = join(dir, `config-${port}.capnp`);
   writeFileSync(file, config);
   const child = spawn(WORKERD, ['serve', file, '--experimental'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
