@@ -24,10 +24,11 @@ while (at < b.length) {
   const end = at + len;
   if (id === 2) {
     for (let n = leb(); n > 0; n--) {
-      at += leb(); at += leb();
+      // Module and field names (`at += leb()` would read `at` before leb() moves it).
+      for (let k = 0; k < 2; k++) { const l = leb(); at += l; }
       const kind = b[at++];
       if (kind === 0) { leb(); imports++; } else if (kind === 1) { at++; const f = leb(); leb(); if (f & 1) leb(); }
-      else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { at += 2; } else leb();
+      else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { at += 2; } else { at++; leb(); }
     }
   } else if (id === 10) {
     for (let n = leb(); n > 0; n--) { const s = leb(); sizes.push(s); at += s; }
