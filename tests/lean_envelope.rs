@@ -64,6 +64,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         stack: V8.as_bytes(),
         synthetic: b"",
         mechanism: br#"{"type":"onerror","handled":false}"#,
+        rust: None,
     }];
     let linked = [
         Exc {
@@ -72,6 +73,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
             stack: V8.as_bytes(),
             synthetic: b"",
             mechanism: br#"{"type":"chained","handled":true,"source":"cause","exception_id":1,"parent_id":0}"#,
+            rust: None,
         },
         Exc {
             ty: b"Error",
@@ -79,6 +81,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
             stack: V8.as_bytes(),
             synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"exception_id":0}"#,
+            rust: None,
         },
     ];
     let group = [
@@ -88,6 +91,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
             stack: b"",
             synthetic: b"",
             mechanism: br#"{"type":"chained","source":"errors[1]","exception_id":2,"parent_id":0}"#,
+            rust: None,
         },
         Exc {
             ty: b"Error",
@@ -95,6 +99,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
             stack: b"",
             synthetic: b"",
             mechanism: br#"{"type":"chained","source":"errors[0]","exception_id":1,"parent_id":0}"#,
+            rust: None,
         },
         Exc {
             ty: b"AggregateError",
@@ -102,6 +107,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
             stack: V8.as_bytes(),
             synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"is_exception_group":true,"exception_id":0}"#,
+            rust: None,
         },
     ];
     let object = [Exc {
@@ -110,6 +116,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         stack: V8.as_bytes(),
         synthetic: b"",
         mechanism: br#"{"type":"onunhandledrejection","handled":false,"synthetic":true}"#,
+        rust: None,
     }];
     let big_value = "é".repeat(300_000);
     let huge = [Exc {
@@ -118,6 +125,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
         stack: V8.as_bytes(),
         synthetic: b"",
         mechanism: br#"{"type":"generic","handled":true}"#,
+        rust: None,
     }];
     let big_user = format!(r#"{{"id":"{}"}}"#, "u".repeat(80_000));
     let mut cases: Vec<(&str, Capture<'_>, usize)> = vec![
@@ -135,6 +143,59 @@ fn every_kind_of_lean_envelope_passes_relay() {
     let mut minimal = base(&huge);
     minimal.user = big_user.as_bytes();
     cases.push(("minimal", minimal, 65_536));
+    // The Rust API's (src/web/rust_api.rs, src/web/panic.rs): a panic with its crash frame and
+    // `panic` context, and a `source()` chain, with a scope the Rust way (write::scope).
+    let hook_stack = "Error\n    at eb_stack (http://h/snippets/errorbeacon-3da4d1b84533c3cf/inline0.js:12:12)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at onClick (http://h/main.js:3:5)";
+    let (crash, panic_context) = errorbeacon::write::rust::panic_location("src/lib.rs", 17, 5, true);
+    let mut scope = errorbeacon::scope::Scope::new(10);
+    scope.set_tag("app", "panic-app");
+    scope.set_user(Some(errorbeacon::User { id: Some("7".into()), ..Default::default() }));
+    scope.add_breadcrumb(errorbeacon::Breadcrumb {
+        timestamp: now(),
+        message: Some("clicked pay".into()),
+        ..Default::default()
+    });
+    let mut os = errorbeacon::protocol::Map::new();
+    os.insert("name".into(), "Linux".into());
+    scope.set_context("os", Some(os));
+    let rust_scope = errorbeacon::write::scope::scope_json(&scope, ("panic", &panic_context));
+    let rust_sdk = errorbeacon::write::rust::sdk(false);
+    let panic = [Exc {
+        ty: b"panic",
+        value: b"cart holds 4 items, more than the 3 allowed",
+        stack: hook_stack.as_bytes(),
+        mechanism: br#"{"type":"panic","handled":false}"#,
+        rust: Some(&crash),
+        ..Exc::default()
+    }];
+    let (m0, m1) =
+        (errorbeacon::write::rust::chain_mechanism(0, true), errorbeacon::write::rust::chain_mechanism(1, true));
+    let chain = [
+        Exc { ty: b"ParseFailure", value: b"could not parse \"x\"", mechanism: &m1, rust: Some(b""), ..Exc::default() },
+        Exc {
+            ty: b"ValidationError",
+            value: b"field quantity is invalid",
+            stack: hook_stack.as_bytes(),
+            mechanism: &m0,
+            rust: Some(b""),
+            ..Exc::default()
+        },
+    ];
+    for (name, exceptions, level) in
+        [("rust-panic", &panic[..], &b"fatal"[..]), ("rust-error", &chain[..], &b"error"[..])]
+    {
+        let mut c = base(exceptions);
+        c.level = level;
+        c.breadcrumbs = &rust_scope.breadcrumbs;
+        c.user = &rust_scope.user;
+        c.request = b"";
+        c.contexts = &rust_scope.contexts;
+        c.tags = &rust_scope.tags;
+        c.extra = b"";
+        c.sdk = &rust_sdk;
+        c.modules = &[];
+        cases.push((name, c, 65_536));
+    }
     let mut failures = Vec::new();
     for (name, c, limit) in &cases {
         let mut out = Out::new(*limit);
@@ -144,7 +205,31 @@ fn every_kind_of_lean_envelope_passes_relay() {
         assert!(bytes.len() <= *limit, "{name}: {} > {limit}", bytes.len());
         let env = Envelope::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let payload = &env.items.first().expect("item").payload;
-        let _: Event = serde_json::from_slice(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let event: Event = serde_json::from_slice(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if *name == "rust-panic" {
+            // The hook's and the panic machinery's frames are gone; the location is the crash frame.
+            let frames = &event.main_exception().and_then(|e| e.stacktrace.as_ref()).expect("frames").frames;
+            let names: Vec<_> = frames.iter().map(|f| f.function.as_deref().unwrap_or("")).collect();
+            assert_eq!(names, ["onClick", "app::compute_total", ""], "{name}");
+            let crash = frames.last().expect("crash");
+            assert_eq!(
+                (crash.abs_path.as_deref(), crash.lineno, crash.colno, crash.in_app),
+                (Some("src/lib.rs"), Some(17), Some(5), Some(true))
+            );
+            assert_eq!(
+                event.contexts.0.get("panic").and_then(|p| p.get("line")),
+                Some(&errorbeacon::protocol::Value::Int(17))
+            );
+            assert_eq!(event.tags.get("app").map(String::as_str), Some("panic-app"));
+        }
+        if *name == "rust-error" {
+            let values = &event.exception.as_ref().expect("exception").values;
+            assert_eq!(
+                values.iter().map(|e| e.ty.as_deref().unwrap_or("")).collect::<Vec<_>>(),
+                ["ParseFailure", "ValidationError"]
+            );
+            assert!(values[0].stacktrace.is_none(), "{name}: a source has no stack of its own");
+        }
         let path = dir.join(format!("{name}.envelope"));
         std::fs::write(&path, &bytes).expect("write");
         let (ok, text) = validate(&path, &["--strict"]);

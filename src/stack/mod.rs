@@ -190,8 +190,9 @@ fn finish<'a>(raw: RawFrame<'a>, options: &ParseOptions) -> ParsedFrame<'a> {
         }
         Loc::Wasm { path, index, addr } => {
             let facts = paths::analyze(path, options.sdk_url_prefix.as_deref());
-            f.abs_path = Some(path);
-            f.filename = Some(facts.filename);
+            // An empty path (`f@:wasm-function[3]`) is no path, as the byte composer writes it.
+            f.abs_path = Some(path).filter(|p| !p.is_empty());
+            f.filename = f.abs_path.and(Some(facts.filename));
             f.sdk = facts.sdk;
             f.wasm = true;
             f.instruction_addr = addr;

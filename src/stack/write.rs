@@ -41,7 +41,7 @@ impl FrameBounds {
 /// `sdk_prefix`: the URL prefix of errorbeacon's own files as the host loads them (empty:
 /// unknown).
 pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
-    write_frames_in(out, stack, sdk_prefix, bounds, false, None)
+    write_frames_in(out, stack, sdk_prefix, bounds, false, None, None)
 }
 
 /// [`write_frames`] for a stack the SDK took itself where it saw a value that had none of its
@@ -51,11 +51,17 @@ pub fn write_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: Fram
 /// Without such a frame, nothing is left when every frame is the SDK's: a page event has no
 /// app frame, and the SDK's own frames would name the SDK as the culprit.
 pub fn write_synthetic_frames(out: &mut Out, stack: &[u8], sdk_prefix: &[u8], bounds: FrameBounds) -> usize {
-    write_frames_in(out, stack, sdk_prefix, bounds, true, None)
+    write_frames_in(out, stack, sdk_prefix, bounds, true, None, None)
 }
 
 /// [`write_frames`] (or [`write_synthetic_frames`]), with wasm frames pointed into the event's
 /// debug `images` when given.
+///
+/// `rust`: a stack the Rust API took itself (in its panic hook or `capture_error`): its newest
+/// frames, down to the app's first in-app one, are the hook's and the panic machinery's and are
+/// left out, and the given frame object (the panic's `file:line:col`; empty: none) is written as
+/// the crash frame. Only a Rust app's module passes one: the npm module (`feature = "npm"`)
+/// compiles the branch out (its code would be dead there).
 pub(crate) fn write_frames_in<'a>(
     out: &mut Out,
     stack: &'a [u8],
@@ -63,6 +69,7 @@ pub(crate) fn write_frames_in<'a>(
     bounds: FrameBounds,
     synthetic: bool,
     mut images: Option<&mut Images<'a>>,
+    rust: Option<&[u8]>,
 ) -> usize {
     // In the arena (wasm) a Vec costs a bump; a 250-entry array would be 12 KB to initialize.
     let mut seen = Vec::new();
@@ -80,10 +87,17 @@ pub(crate) fn write_frames_in<'a>(
             None => {}
         }
     }
-    let total = frames.len();
-    let keep = bounds.frames.min(total);
-    let (old, new) = (keep / 2, keep - keep / 2);
     let mut buf = Vec::new();
+    let rust = if cfg!(feature = "npm") { None } else { rust };
+    if rust.is_some() {
+        let app = frames.iter().position(|f| decide(f, &mut buf, None).in_app).unwrap_or(frames.len());
+        frames = frames.get(app..).unwrap_or_default();
+    }
+    let crash = rust.filter(|c| !c.is_empty());
+    let total = frames.len();
+    // The crash frame given counts as one of the newest kept.
+    let keep = bounds.frames.min(total + usize::from(crash.is_some()));
+    let (old, new) = (keep / 2, (keep - keep / 2).saturating_sub(usize::from(crash.is_some())));
     out.byte(b'[');
     let mut i = total;
     while i > 0 {
@@ -96,6 +110,10 @@ pub(crate) fn write_frames_in<'a>(
             out.comma();
             write_frame(out, f, bounds.chars, &mut buf, images.as_deref_mut());
         }
+    }
+    if let Some(c) = crash {
+        out.comma();
+        out.raw(c);
     }
     out.byte(b']');
     keep

@@ -189,7 +189,14 @@ pub extern "C" fn capture(len: usize, limit: u32) -> usize {
     let n = (f.u32() as usize).min(MAX_EXCEPTIONS);
     let mut list = [Exc::default(); MAX_EXCEPTIONS];
     for e in list.iter_mut().take(n) {
-        *e = Exc { ty: f.next(), value: f.next(), stack: f.next(), synthetic: f.next(), mechanism: f.next() };
+        *e = Exc {
+            ty: f.next(),
+            value: f.next(),
+            stack: f.next(),
+            synthetic: f.next(),
+            mechanism: f.next(),
+            rust: None,
+        };
     }
     c.exceptions = list.get(..n).unwrap_or_default();
     let Ok(registry) = REGISTRY.0.try_borrow() else { return 0 };

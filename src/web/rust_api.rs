@@ -1,14 +1,16 @@
-//! The Rust API (API.md §2) for Rust apps compiled to wasm: `init` installs the panic hook and
-//! keeps a client; errors, messages and breadcrumbs go through the same core pipeline as the
-//! npm package's, and are posted with the module's own `fetch` (see `host`).
+//! The Rust API (API.md §2) for Rust apps compiled to wasm, on the npm module's writer: `init`
+//! keeps what events are sent with and the app's scope; errors, messages and panics are
+//! written straight into their envelope's bytes ([`crate::write::write_envelope`]) and posted
+//! with the module's own `fetch` (see `host`). No event tree, no serde, no client: what a Rust
+//! app's module carries for its errors is the writer, the stack parser and this file (issue 25:
+//! the crate's cost to an app).
 
 use super::host;
-use super::panic::{install, PanicTarget, SendTo};
-use crate::capture::{CaptureContext, ErrorLike, Thrown};
-use crate::client::{Client, ClientOptions, Platform};
-use crate::filter::PatternMatcher;
+use super::panic::install;
 use crate::protocol::{Breadcrumb, EventId, Level, Timestamp};
 use crate::scope::Scope;
+use crate::write::scope::scope_json;
+use crate::write::{write_envelope, Capture, Exc, Out};
 use crate::Dsn;
 use std::cell::RefCell;
 use std::future::Future;
@@ -56,13 +58,13 @@ impl Default for Options {
 }
 
 /// Keeps errorbeacon running; returned by [`init`]. Dropping it stops new captures (the
-/// requests already started still complete).
+/// requests already started still complete; panics are still reported).
 #[must_use = "errorbeacon stops capturing when the guard is dropped"]
 pub struct Guard(());
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        CLIENT.with(|c| {
+        STATE.with(|c| {
             if let Ok(mut c) = c.try_borrow_mut() {
                 *c = None;
             }
@@ -70,90 +72,142 @@ impl Drop for Guard {
     }
 }
 
-thread_local! {
-    static CLIENT: RefCell<Option<(Client, Host)>> = const { RefCell::new(None) };
+/// What every event is sent with, worked out once at `init`. The panic hook keeps its own
+/// copy, so that a panic while the app's scope is borrowed (inside `configure_scope`) is still
+/// reported.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    /// The DSN's text (the envelope header's `dsn`).
+    dsn: String,
+    /// The envelope URL, the same with query auth (for `sendBeacon`), `X-Sentry-Auth`.
+    url: String,
+    beacon: String,
+    auth: String,
+    release: String,
+    environment: String,
+    dist: String,
+    /// The event's `sdk` object.
+    sdk: Vec<u8>,
 }
 
-/// The module's host as the core's [`Platform`]: where envelopes go, worked out once at
-/// `init` (envelope URL, beacon URL with query auth, `X-Sentry-Auth`).
-struct Host {
-    target: Option<SendTo>,
-}
-
-impl PatternMatcher for Host {
-    fn matches(&self, _: u32, _: &str) -> bool {
-        false
-    }
-}
-
-impl Platform for Host {
-    fn now(&self) -> Timestamp {
-        host::now()
-    }
-    fn random(&mut self) -> f64 {
-        host::random()
-    }
-    fn random_bytes(&mut self) -> [u8; 16] {
-        host::random_bytes()
-    }
-    fn send(&mut self, body: Vec<u8>, _small: Option<Vec<u8>>, _event_id: Option<EventId>) {
-        if let Some(to) = &self.target {
-            host::post(&to.url, &to.beacon, &to.auth, &body);
+impl Target {
+    fn new(dsn: &Dsn, o: &Options) -> Target {
+        let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
+        Target {
+            dsn: dsn.to_text(),
+            url: dsn.envelope_url(),
+            beacon: dsn.envelope_url_with_auth(&client),
+            auth: dsn.auth_header(&client),
+            release: o.release.clone().unwrap_or_default(),
+            environment: o.environment.clone().unwrap_or_else(|| "production".into()),
+            dist: o.dist.clone().unwrap_or_default(),
+            sdk: crate::write::rust::sdk(o.send_default_pii),
         }
     }
 }
 
-fn send_for_panic(url: &str, beacon: &str, auth: &str, bytes: &[u8]) {
-    host::post(url, beacon, auth, bytes);
+/// What a capture adds to the target and the scope.
+pub(crate) struct Event<'a> {
+    pub level: &'a str,
+    pub message: &'a [u8],
+    pub exceptions: &'a [Exc<'a>],
+    /// A context written first in `contexts` (`("panic", "\"panic\":{…}")`; empty: none).
+    pub context: (&'a str, &'a [u8]),
+    /// The channel's bytes: 64 KiB inside the panic hook (keepalive), 1 MB otherwise.
+    pub limit: usize,
 }
 
-fn with_scope_for_panic(f: &mut dyn FnMut(&Scope)) {
-    CLIENT.with(|c| {
-        if let Ok(c) = c.try_borrow() {
-            if let Some((c, _)) = c.as_ref() {
-                f(c.scope());
-            }
-        }
-    });
-}
-
-/// Starts errorbeacon in this module: a client for captures, and (with `panics`) the panic
-/// hook, chained to any hook installed before.
-pub fn init(options: Options) -> Guard {
-    let to = options.dsn.as_ref().map(SendTo::new);
-    if options.panics {
-        install(PanicTarget {
-            to: to.clone(),
-            release: options.release.clone(),
-            environment: options.environment.clone(),
-            dist: options.dist.clone(),
-            parse: Default::default(),
-            send: Some(send_for_panic),
-            with_scope: Some(with_scope_for_panic),
-            send_default_pii: options.send_default_pii,
-        });
-    }
-    let host = Host { target: to };
-    let client = Client::new(ClientOptions {
-        dsn: options.dsn,
-        release: options.release,
-        environment: Some(options.environment.unwrap_or_else(|| "production".into())),
-        dist: options.dist,
-        sample_rate: options.sample_rate,
-        max_breadcrumbs: options.max_breadcrumbs,
-        send_default_pii: options.send_default_pii,
+/// Writes the envelope of `e` with `scope` applied and starts its request; returns the event
+/// id (zero when nothing was sent).
+pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId {
+    let random = host::random_bytes();
+    let mut id = Out::new(32);
+    id.hex(&random);
+    let mut now = Out::new(32);
+    now.rfc3339(host::now().0);
+    let now = now.bytes();
+    let now = now.get(1..now.len().saturating_sub(1)).unwrap_or_default();
+    let empty = Scope::new(0);
+    let s = scope_json(scope.unwrap_or(&empty), e.context);
+    let capture = Capture {
+        event_id: id.bytes(),
+        timestamp: now,
+        sent_at: now,
+        level: if s.level.is_empty() { e.level } else { s.level }.as_bytes(),
+        release: t.release.as_bytes(),
+        dist: t.dist.as_bytes(),
+        environment: t.environment.as_bytes(),
+        message: e.message,
+        exceptions: e.exceptions,
+        breadcrumbs: &s.breadcrumbs,
+        user: &s.user,
+        request: &s.request,
+        contexts: &s.contexts,
+        tags: &s.tags,
+        extra: &s.extra,
+        fingerprint: &s.fingerprint,
+        sdk: &t.sdk,
+        dsn: t.dsn.as_bytes(),
         ..Default::default()
-    });
-    CLIENT.with(|c| {
+    };
+    let mut out = Out::new(e.limit);
+    if write_envelope(&mut out, &capture).too_large {
+        return EventId::default();
+    }
+    host::post(&t.url, &t.beacon, &t.auth, out.bytes());
+    EventId(random)
+}
+
+/// The Rust API's state between calls.
+struct State {
+    target: Option<Target>,
+    sample_rate: f64,
+    scope: Scope,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// Starts errorbeacon in this module: what events are sent with, the scope, and (with
+/// `panics`) the panic hook, chained to any hook installed before.
+pub fn init(options: Options) -> Guard {
+    let target = options.dsn.as_ref().map(|d| Target::new(d, &options));
+    if options.panics {
+        install(target.clone());
+    }
+    let state = State { target, sample_rate: options.sample_rate, scope: Scope::new(options.max_breadcrumbs) };
+    STATE.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
-            *c = Some((client, host));
+            *c = Some(state);
         }
     });
     Guard(())
 }
 
-fn with_client<R>(f: impl FnOnce(&mut Client, &mut Host) -> R) -> Option<R> {
-    CLIENT.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.as_mut().map(|(client, host)| f(client, host))))
+/// Lends the app's scope to `f` (`None` before `init`, after the guard is dropped, or while
+/// it is borrowed).
+pub(crate) fn with_scope<R>(f: impl FnOnce(Option<&Scope>) -> R) -> R {
+    STATE.with(|c| match c.try_borrow() {
+        Ok(c) => f(c.as_ref().map(|s| &s.scope)),
+        Err(_) => f(None),
+    })
+}
+
+/// An error event: kept with the sample rate, then written and sent.
+fn capture(e: &Event<'_>) -> EventId {
+    STATE
+        .with(|c| {
+            let c = c.try_borrow().ok()?;
+            let s = c.as_ref()?;
+            let t = s.target.as_ref()?;
+            // Kept when a draw falls below the rate (NaN keeps nothing, as `sampleRate` in JS).
+            if s.sample_rate < 1.0 && host::random() >= s.sample_rate || s.sample_rate.is_nan() {
+                return None;
+            }
+            Some(send(t, Some(&s.scope), e))
+        })
+        .unwrap_or_default()
 }
 
 /// The error's type name, from its `Debug` text (`ParseIntError { kind: … }` →
@@ -167,7 +221,8 @@ fn type_name(err: &dyn std::error::Error) -> String {
     }
 }
 
-/// Captures an error and its `source()` chain (each source a linked exception); returns the
+/// Captures an error and its `source()` chain (each source a linked exception, as Sentry's
+/// `linkedErrors` lists them: the deepest source first, the error itself last); returns the
 /// event id.
 pub fn capture_error(err: &dyn std::error::Error) -> EventId {
     let mut chain = Vec::new();
@@ -176,29 +231,50 @@ pub fn capture_error(err: &dyn std::error::Error) -> EventId {
         if chain.len() > crate::limits::MAX_LINKED_ERRORS {
             break;
         }
-        chain.push(ErrorLike { name: Some(type_name(e)), message: Some(e.to_string()), ..Default::default() });
+        let mechanism =
+            crate::write::rust::chain_mechanism(chain.len() as u64, !chain.is_empty() || e.source().is_some());
+        chain.push((type_name(e), e.to_string(), mechanism));
         next = e.source();
     }
-    let mut thrown = None;
-    for mut e in chain.into_iter().rev() {
-        e.cause = thrown.map(Box::new);
-        thrown = Some(Thrown::Error(e));
+    let stack = host::stack();
+    let mut exceptions: Vec<Exc<'_>> = chain
+        .iter()
+        .rev()
+        .map(|(ty, value, mechanism)| Exc {
+            ty: ty.as_bytes(),
+            value: value.as_bytes(),
+            mechanism,
+            rust: Some(b""),
+            ..Default::default()
+        })
+        .collect();
+    // The error itself (last) carries the stack where it was captured.
+    if let Some(e) = exceptions.last_mut() {
+        e.stack = stack.as_bytes();
     }
-    let Some(mut thrown) = thrown else { return EventId::default() };
-    if let Thrown::Error(e) = &mut thrown {
-        e.stack = Some(host::stack());
-    }
-    with_client(|c, h| c.capture_thrown(h, &thrown, &CaptureContext::default())).unwrap_or_default()
+    capture(&Event { level: "error", message: b"", exceptions: &exceptions, context: ("", b""), limit: 1_000_000 })
 }
 
 /// Captures a message at a level; returns the event id.
 pub fn capture_message(message: &str, level: Level) -> EventId {
-    with_client(|c, h| c.capture_message(h, message, level)).unwrap_or_default()
+    capture(&Event {
+        level: level.as_str(),
+        message: message.as_bytes(),
+        exceptions: &[],
+        context: ("", b""),
+        limit: 1_000_000,
+    })
 }
 
 /// Changes the scope every later event gets.
 pub fn configure_scope(f: impl FnOnce(&mut Scope)) {
-    with_client(|c, _| f(c.scope_mut()));
+    STATE.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            if let Some(s) = c.as_mut() {
+                f(&mut s.scope);
+            }
+        }
+    });
 }
 
 /// Adds a breadcrumb (with the current time when its timestamp is 0).
@@ -206,7 +282,7 @@ pub fn add_breadcrumb(mut crumb: Breadcrumb) {
     if crumb.timestamp == Timestamp::default() {
         crumb.timestamp = host::now();
     }
-    with_client(|c, h| c.add_breadcrumb(h, crumb));
+    configure_scope(|s| s.add_breadcrumb(crumb));
 }
 
 /// Resolves to `true` once every envelope sent so far has been handed to the network and its

@@ -37,6 +37,9 @@ pub struct Exc<'a> {
     pub synthetic: &'a [u8],
     /// A JSON object (`{"type":"generic","handled":true}`); empty: none.
     pub mechanism: &'a [u8],
+    /// The Rust API's: `stack` was taken by the crate itself, with this crash frame (a JSON
+    /// object; empty: none). See [`crate::stack::write_frames_in`].
+    pub rust: Option<&'a [u8]>,
 }
 
 /// Everything an event is written from. Byte strings are empty when absent; the JSON parts
@@ -300,13 +303,13 @@ fn write_exception<'a>(out: &mut Out, e: &Exc<'a>, sdk_prefix: &[u8], b: &Bounds
     let mark = out.len();
     out.key("stacktrace");
     out.raw(b"{\"frames\":");
-    if write_frames_in(out, e.stack, sdk_prefix, b.frames, false, Some(images)) > 0 {
+    if write_frames_in(out, e.stack, sdk_prefix, b.frames, false, Some(images), e.rust) > 0 {
         out.byte(b'}');
     } else {
         out.truncate(mark);
         out.key("stacktrace");
         out.raw(b"{\"frames\":");
-        if write_frames_in(out, e.synthetic, sdk_prefix, b.frames, true, Some(images)) > 0 {
+        if write_frames_in(out, e.synthetic, sdk_prefix, b.frames, true, Some(images), None) > 0 {
             out.byte(b'}');
         } else {
             out.truncate(mark);

@@ -6,6 +6,9 @@
 mod event;
 pub mod images;
 mod out;
+/// The Rust API's scope and event pieces as fragments (the npm package's come from JavaScript).
+pub mod rust;
+pub mod scope;
 mod spans;
 
 pub use event::{write_envelope, Capture, Exc, Written, EVENT_ID_AT};

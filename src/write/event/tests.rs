@@ -37,6 +37,7 @@ fn exc() -> Exc<'static> {
         stack: STACK.as_bytes(),
         synthetic: b"",
         mechanism: br#"{"type":"onerror","handled":false}"#,
+        rust: None,
     }
 }
 
@@ -133,6 +134,7 @@ fn long_stacks_lose_middle_frames_then_strings_shorten_then_minimal() {
         stack: stack.as_bytes(),
         synthetic: b"",
         mechanism: br#"{"type":"generic","handled":true}"#,
+        rust: None,
     }];
     let c = capture(&e);
     let (_, w, ev) = read(&c, 64 * 1024);
@@ -163,6 +165,7 @@ fn linked_errors_keep_their_order_and_only_the_main_one_stays_minimal() {
             stack: b"",
             synthetic: b"",
             mechanism: br#"{"type":"chained","source":"cause","exception_id":1,"parent_id":0}"#,
+            rust: None,
         },
         Exc {
             ty: b"TypeError",
@@ -170,6 +173,7 @@ fn linked_errors_keep_their_order_and_only_the_main_one_stays_minimal() {
             stack: STACK.as_bytes(),
             synthetic: b"",
             mechanism: br#"{"type":"generic","handled":true,"exception_id":0}"#,
+            rust: None,
         },
     ];
     let c = capture(&e);
@@ -195,7 +199,7 @@ proptest::proptest! {
         ty in ".{0,40}", value in ".{0,3000}", stack in "(    at [a-z]{1,8} \\(http://h/[a-z\u{e9}\"\\\\]{1,30}\\.js:[0-9]{1,3}:[0-9]{1,3}\\)\n){0,60}",
         message in ".{0,2000}", limit in 600usize..70_000,
     ) {
-        let e = [Exc { ty: ty.as_bytes(), value: value.as_bytes(), stack: stack.as_bytes(), synthetic: b"", mechanism: br#"{"type":"generic"}"# }];
+        let e = [Exc { ty: ty.as_bytes(), value: value.as_bytes(), stack: stack.as_bytes(), synthetic: b"", mechanism: br#"{"type":"generic"}"#, rust: None }];
         let mut c = capture(&e);
         c.message = message.as_bytes();
         let mut out = Out::new(limit);
@@ -222,6 +226,7 @@ fn a_value_without_a_stack_gets_the_app_frames_of_the_sdk_s_own_stack() {
         stack: b"",
         synthetic,
         mechanism: br#"{"type":"generic","handled":true,"synthetic":true}"#,
+        rust: None,
     }];
     let (_, _, ev) = read(&capture(&e), 1_000_000);
     let ex = ev.main_exception().expect("exception");
