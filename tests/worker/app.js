@@ -79,6 +79,7 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
         // A Durable Object's fetch, RPC method and alarm (what= says which throws).
         const stub = env.CART.get(env.CART.idFromName(url.searchParams.get('name') || 'cart'));
         const what = url.searchParams.get('what');
+        if (what === 'ws') return stub.fetch(request);
         if (what === 'fetch') return stub.fetch(new Request(`https://cart.internal/items?token=t0p`, { method: 'POST' }));
         if (what === 'alarm') return new Response(await stub.armAlarm());
         try {
@@ -129,7 +130,22 @@ const worker = withErrorbeacon((env) => ({ dsn: env.SENTRY_DSN, release: 'worker
 
 class CartObject extends DurableObject {
   async fetch(request) {
+    if (request.headers.get('Upgrade') === 'websocket') {
+      // The hibernation API: the runtime calls webSocketMessage/webSocketClose below.
+      const [client, server] = Object.values(new WebSocketPair());
+      this.ctx.acceptWebSocket(server);
+      return new Response(null, { status: 101, webSocket: client });
+    }
     throw new Error(`cart fetch failed: ${request.method}`);
+  }
+  async webSocketMessage(ws, message) {
+    errorbeacon.setTag('ws', String(message));
+    if (String(message).startsWith('boom')) throw new TypeError(`ws message ${message} failed`);
+    ws.send(`echo ${message}`);
+  }
+  async webSocketClose(ws, code) {
+    ws.close(code, 'bye');
+    throw new Error(`ws closed with ${code}`);
   }
   // RPC: the first call tags its own event; the second captures and must not carry that tag.
   async tagAndCapture(n) {

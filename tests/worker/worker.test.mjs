@@ -11,6 +11,8 @@
 // flag the global calls never put one request's data in another's event); a scheduled handler
 // that throws; a Durable Object; a Hono app (pinned) whose onError handles a route's error;
 // hostile values. Every envelope passes Sentry's normalizer and is under 1 MB.
+// Node 20 has no global WebSocket: the `ws` package's client (a devDependency).
+import { WebSocket } from 'ws';
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -222,6 +224,43 @@ for (const [bundler, flags] of [['wrangler', []], ['wrangler', ['nodejs_als']], 
       assert.equal(by('untagged call 2')?.tags.call, undefined, 'the previous call\'s tag is not in this event');
       if (flags.length) assert.equal(by('call 1')?.tags.call, '1', 'AsyncLocalStorage: the call\'s own tag');
       relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-durable-object`);
+    });
+
+    test('a Durable Object\'s WebSocket handlers: a message and a close that throw are captured, each with its own call\'s tag', async () => {
+      sink.envelopes.length = 0;
+      const ws = new WebSocket(`${w.origin.replace('http', 'ws')}/do?what=ws&name=ws-${bundler}-${flags.join('-')}`);
+      const got = [];
+      ws.on('message', (data) => got.push(String(data)));
+      await new Promise((resolve, reject) => {
+        ws.on('open', resolve);
+        ws.on('error', (e) => reject(new Error(`websocket failed: ${e.message}\n${w.log()}`)));
+      });
+      ws.send('hello');
+      ws.send('boom 1');
+      const end = Date.now() + 5000;
+      while (!got.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(got, ['echo hello'], 'a handler that does not throw keeps working');
+      // Closed before the test ends, so that no event of this socket arrives in the next test.
+      await new Promise((resolve) => {
+        ws.on('close', resolve);
+        ws.close(1000, 'done');
+      });
+      const evs = await eventsSoon(2);
+      const by = (m) => evs.find((e) => message(e) === m);
+      const onMessage = by('ws message boom 1 failed');
+      assert.ok(onMessage, `${evs.map(message)}\n${w.log()}`);
+      assert.equal(onMessage.exception.values.at(-1).type, 'TypeError');
+      assert.equal(onMessage.exception.values.at(-1).mechanism.handled, false);
+      assert.deepEqual(onMessage.contexts.durable_object, { class: 'CartObject', method: 'webSocketMessage' });
+      const onClose = by('ws closed with 1000');
+      assert.ok(onClose, `${evs.map(message)}\n${w.log()}`);
+      assert.equal(onClose.contexts.durable_object.method, 'webSocketClose');
+      if (flags.length) {
+        assert.equal(onMessage.tags?.ws, 'boom 1', 'AsyncLocalStorage: the call\'s own tag');
+        assert.equal(onClose.tags?.ws, undefined, 'the message call\'s tag is not in the close call\'s event');
+      }
+      assert.equal(evs.length, 2, evs.map(message).join('\n'));
+      relayAll(sink.envelopes.map(({ body }) => body), `worker-${bundler}-${flags.join('-')}-websocket`);
     });
 
     test('Hono: an error its onError handled is reported, with the request, through honoMiddleware', async () => {
