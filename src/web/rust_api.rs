@@ -77,12 +77,8 @@ impl Drop for Guard {
 /// reported.
 #[derive(Clone, Debug)]
 pub(crate) struct Target {
-    /// The DSN's text (the envelope header's `dsn`).
+    /// The DSN's text (the envelope header's `dsn`; `host::post` works out the URL and auth).
     dsn: String,
-    /// The envelope URL, the same with query auth (for `sendBeacon`), `X-Sentry-Auth`.
-    url: String,
-    beacon: String,
-    auth: String,
     release: String,
     environment: String,
     dist: String,
@@ -92,12 +88,8 @@ pub(crate) struct Target {
 
 impl Target {
     fn new(dsn: &Dsn, o: &Options) -> Target {
-        let client = ["errorbeacon.rust/", crate::protocol::SDK_VERSION].concat();
         Target {
             dsn: dsn.to_text(),
-            url: dsn.envelope_url(),
-            beacon: dsn.envelope_url_with_auth(&client),
-            auth: dsn.auth_header(&client),
             release: o.release.clone().unwrap_or_default(),
             environment: o.environment.clone().unwrap_or_else(|| "production".into()),
             dist: o.dist.clone().unwrap_or_default(),
@@ -105,6 +97,9 @@ impl Target {
         }
     }
 }
+
+/// `sentry_client` of the requests.
+const CLIENT: &str = concat!("errorbeacon.rust/", env!("CARGO_PKG_VERSION"));
 
 /// What a capture adds to the target and the scope.
 pub(crate) struct Event<'a> {
@@ -154,7 +149,7 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId 
     if write_envelope(&mut out, &capture).too_large {
         return EventId::default();
     }
-    host::post(&t.url, &t.beacon, &t.auth, out.bytes());
+    host::post(&t.dsn, CLIENT, out.bytes());
     EventId(random)
 }
 

@@ -1,0 +1,78 @@
+// The JavaScript a Rust app's module gets with the crate (src/web/host.rs, shipped by
+// wasm-bindgen as a snippet of the app's package): the ingest URL and auth it works out from
+// the DSN, for fetch and for sendBeacon, and that nothing it meets throws into the app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const dir = fileURLToPath(new URL('../browser/pages/panic-app/snippets/', import.meta.url));
+const snippet = join(dir, readdirSync(dir).find((d) => d.startsWith('errorbeacon-')), 'inline0.js');
+const host = await import(snippet);
+const body = new TextEncoder().encode('{}\n');
+
+function withGlobals(globals, fn) {
+  const saved = {};
+  for (const k of Object.keys(globals)) {
+    saved[k] = Object.getOwnPropertyDescriptor(globalThis, k);
+    Object.defineProperty(globalThis, k, { value: globals[k], configurable: true, writable: true });
+  }
+  try {
+    return fn();
+  } finally {
+    for (const k of Object.keys(globals)) {
+      if (saved[k]) Object.defineProperty(globalThis, k, saved[k]);
+      else delete globalThis[k];
+    }
+  }
+}
+
+test('fetch: the envelope URL of the DSN, with its path prefix and port, and X-Sentry-Auth', () => {
+  const sent = [];
+  const fetch = (url, init) => (sent.push({ url, init }), Promise.resolve(new Response('{}')));
+  withGlobals({ fetch }, () => {
+    assert.equal(host.eb_post('https://k3y@errors.example.com:8443/sentry/42', 'errorbeacon.rust/0.1.0', body), true);
+    assert.equal(host.eb_post('http://pub:s3cret@127.0.0.1/7', 'errorbeacon.rust/0.1.0', body), true);
+  });
+  assert.equal(sent[0].url, 'https://errors.example.com:8443/sentry/api/42/envelope/');
+  assert.equal(sent[0].init.headers['X-Sentry-Auth'], 'Sentry sentry_version=7, sentry_client=errorbeacon.rust/0.1.0, sentry_key=k3y');
+  assert.equal(sent[0].init.keepalive, true);
+  assert.equal(sent[0].init.credentials, 'omit');
+  assert.equal(sent[1].url, 'http://127.0.0.1/api/7/envelope/');
+  assert.match(sent[1].init.headers['X-Sentry-Auth'], /sentry_key=pub, sentry_secret=s3cret$/);
+});
+
+test('sendBeacon without fetch: the auth goes into the query', () => {
+  const beacons = [];
+  const navigator = { sendBeacon: (url, data) => (beacons.push({ url, data }), true) };
+  withGlobals({ fetch: undefined, navigator }, () => {
+    assert.equal(host.eb_post('https://k3y@errors.example.com/42', 'errorbeacon.rust/0.1.0', body), true);
+  });
+  assert.equal(beacons[0].url, 'https://errors.example.com/api/42/envelope/?sentry_key=k3y&sentry_version=7&sentry_client=errorbeacon.rust%2F0.1.0');
+  assert.deepEqual([...beacons[0].data], [...body]);
+});
+
+test('a throwing fetch, a hostile navigator or a DSN URL cannot read: false, nothing thrown', () => {
+  withGlobals({ fetch: () => { throw new Error('blocked'); } }, () => {
+    assert.equal(host.eb_post('https://k@h/1', 'c', body), false);
+  });
+  const navigator = new Proxy({}, { get() { throw new Error('hostile'); } });
+  withGlobals({ fetch: undefined, navigator }, () => {
+    assert.equal(host.eb_post('https://k@h/1', 'c', body), false);
+  });
+  withGlobals({ fetch: () => Promise.resolve() }, () => {
+    assert.equal(host.eb_post('not a url', 'c', body), false);
+  });
+});
+
+test('flush resolves once the requests started have settled, or false at its timeout', async () => {
+  let settle;
+  const fetch = () => new Promise((r) => { settle = r; });
+  withGlobals({ fetch }, () => host.eb_post('https://k@h/1', 'c', body));
+  const early = await new Promise((resolve) => host.eb_flush(20, resolve));
+  assert.equal(early, false);
+  const done = new Promise((resolve) => host.eb_flush(5000, resolve));
+  settle(new Response('{}'));
+  assert.equal(await done, true);
+});
