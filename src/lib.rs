@@ -15,11 +15,9 @@
 //! - [`capture`]: an event from any thrown value's description.
 
 pub mod capture;
-pub mod client;
 pub mod delivery;
 mod dsn;
 pub mod envelope;
-pub mod filter;
 pub mod group;
 mod json;
 pub mod limits;

@@ -146,7 +146,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
     // The Rust API's (src/web/rust_api.rs, src/web/panic.rs): a panic with its crash frame and
     // `panic` context, and a `source()` chain, with a scope the Rust way (write::scope).
     let hook_stack = "Error\n    at eb_stack (http://h/snippets/errorbeacon-3da4d1b84533c3cf/inline0.js:12:12)\n    at app.wasm.errorbeacon::web::panic::report::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[40]:0x1000)\n    at app.wasm.std::panicking::rust_panic_with_hook::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[30]:0x900)\n    at app.wasm.app::compute_total::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[20]:0x800)\n    at onClick (http://h/main.js:3:5)";
-    let (crash, panic_context) = errorbeacon::write::rust::panic_location("src/lib.rs", 17, 5, true);
+    let (crash, panic_context) = errorbeacon::write::rust::panic_location("src/lib.rs", 17, 5);
     let mut scope = errorbeacon::scope::Scope::new(10);
     scope.set_tag("app", "panic-app");
     scope.set_user(Some(errorbeacon::User { id: Some("7".into()), ..Default::default() }));

@@ -7,11 +7,9 @@
 mod bound;
 mod images;
 mod linked;
-mod panic;
 mod thrown;
 
 pub use images::{attach_images, CodeRange, WasmModule};
-pub use panic::{panic_envelope, panic_event, PanicParts};
 pub use thrown::{ErrorLike, Primitive, Thrown};
 
 use crate::limits::{MAX_KEYS_IN_MESSAGE, MAX_TYPE_CHARS, MAX_VALUE_CHARS, MAX_VALUE_CHARS_IN_MESSAGE};

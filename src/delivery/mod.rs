@@ -48,7 +48,6 @@ pub use outcomes::{Outcomes, Reason};
 pub use queue::{Pending, Push, Queue, Recent};
 pub use rate_limit::{item_category, parse_http_date, parse_rate_limits, parse_retry_after, QuotaLimit, RateLimits};
 pub use transport::{Channel, Completion, Delivery, DeliveryConfig, Reply, Request, StoreOp};
-pub(crate) use trim::envelope_of;
 pub use trim::{event_envelope, event_variants, trim_event, Step, Trimmed, Variants};
 
 /// Bytes of keepalive requests (keepalive `fetch` and `sendBeacon`) in flight at once. The

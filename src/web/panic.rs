@@ -4,7 +4,6 @@
 //! previous one (console_error_panic_hook's console output is kept).
 
 use super::rust_api::{send, with_scope, Event, Target};
-use crate::stack::is_library_source;
 use crate::write::rust::panic_location;
 use crate::write::Exc;
 use std::cell::RefCell;
@@ -49,7 +48,7 @@ fn report(info: &PanicHookInfo<'_>) {
             _ => "Box<dyn Any>",
         };
         let (frame, context) = match info.location() {
-            Some(l) => panic_location(l.file(), l.line(), l.column(), !is_library_source(l.file())),
+            Some(l) => panic_location(l.file(), l.line(), l.column()),
             None => Default::default(),
         };
         let stack = super::host::stack();

@@ -5,9 +5,10 @@
 
 use super::out::Out;
 
-/// A panic's `file:line:col` as its crash frame (a frame object) and as its `panic` context
-/// (a `"panic":{…}` member).
-pub fn panic_location(file: &str, line: u32, column: u32, in_app: bool) -> (Vec<u8>, Vec<u8>) {
+/// A panic's `file:line:col` as its crash frame (a frame object; in-app unless the file is the
+/// standard library's or a dependency's) and as its `panic` context (a `"panic":{…}` member).
+pub fn panic_location(file: &str, line: u32, column: u32) -> (Vec<u8>, Vec<u8>) {
+    let in_app = !crate::stack::is_library_source(file);
     let mut frame = Out::new(usize::MAX);
     frame.byte(b'{');
     frame.field("filename", file.as_bytes(), usize::MAX);
@@ -59,4 +60,42 @@ pub fn sdk(send_default_pii: bool) -> Vec<u8> {
     sdk.raw(if send_default_pii { b"auto" } else { b"never" });
     sdk.raw(b"\"}}");
     sdk.into_bytes()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_crash_frame_is_the_apps_unless_the_panic_is_in_std_or_a_dependency() {
+        let (frame, context) = panic_location("src/lib.rs", 17, 5);
+        let f: crate::Frame = serde_json::from_slice(&frame).expect("frame");
+        assert_eq!(
+            (f.abs_path.as_deref(), f.lineno, f.colno, f.in_app),
+            (Some("src/lib.rs"), Some(17), Some(5), Some(true))
+        );
+        let c: serde_json::Value = serde_json::from_slice(&[b"{", context.as_slice(), b"}"].concat()).expect("context");
+        assert_eq!(c, serde_json::json!({ "panic": { "column": 5, "file": "src/lib.rs", "line": 17 } }));
+        for lib in [
+            "/rustc/59807616e1fa/library/core/src/option.rs",
+            "/home/u/.cargo/registry/src/x/lib.rs",
+            "library/std/src/io.rs",
+        ] {
+            let f: crate::Frame = serde_json::from_slice(&panic_location(lib, 1, 1).0).expect("frame");
+            assert_eq!(f.in_app, Some(false), "{lib}");
+        }
+    }
+
+    #[test]
+    fn a_source_chain_links_each_error_to_the_one_before() {
+        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(0, false)).expect("json");
+        assert_eq!(m, serde_json::json!({ "type": "generic", "handled": true }));
+        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(0, true)).expect("json");
+        assert_eq!(m["exception_id"], 0);
+        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(2, true)).expect("json");
+        assert_eq!(m, serde_json::json!({ "type": "chained", "source": "cause", "parent_id": 1, "exception_id": 2 }));
+        let s: serde_json::Value = serde_json::from_slice(&sdk(true)).expect("json");
+        assert_eq!(s["settings"]["infer_ip"], "auto");
+        assert_eq!(s["name"], "errorbeacon.rust");
+    }
 }
