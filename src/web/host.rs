@@ -93,7 +93,11 @@ export function eb_now() {
   return Date.now();
 }
 export function eb_random() {
-  return Math.random();
+  try {
+    return crypto.getRandomValues(new Uint32Array(1))[0] / 4294967296;
+  } catch {
+    return Math.random();
+  }
 }
 "#)]
 extern "C" {
@@ -114,6 +118,8 @@ extern "C" {
     pub(crate) fn stack() -> String;
     #[wasm_bindgen(js_name = eb_now)]
     fn now_ms() -> f64;
+    /// A number in [0, 1) from `crypto.getRandomValues` (`Math.random` where there is no
+    /// `crypto`): the host's, never std's, so that it works inside a panic hook and in Workers.
     #[wasm_bindgen(js_name = eb_random)]
     pub(crate) fn random() -> f64;
 }

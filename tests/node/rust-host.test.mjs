@@ -76,3 +76,18 @@ test('flush resolves once the requests started have settled, or false at its tim
   settle(new Response('{}'));
   assert.equal(await done, true);
 });
+
+test('randomness for event ids comes from crypto.getRandomValues, Math.random where it throws', () => {
+  const draws = Array.from({ length: 200 }, () => host.eb_random());
+  assert.ok(draws.every((x) => x >= 0 && x < 1), 'in [0, 1)');
+  assert.ok(new Set(draws).size > 190, 'not constant');
+  let asked = 0;
+  const crypto = { getRandomValues: (a) => ((asked++, a[0] = 2 ** 31), a) };
+  withGlobals({ crypto }, () => assert.equal(host.eb_random(), 0.5));
+  assert.equal(asked, 1);
+  const refusing = { getRandomValues: () => { throw new Error('not in this context'); } };
+  withGlobals({ crypto: refusing }, () => {
+    const x = host.eb_random();
+    assert.ok(x >= 0 && x < 1);
+  });
+});
