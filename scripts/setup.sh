@@ -10,6 +10,7 @@
 #           sentry-sdk (the official Python SDK, a real client in the inbox tests)
 #   apt:    Debian's chromium, chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's MiniBrowser)
 #           and xvfb: the real browsers the browser tests drive
+#   cargo:  worker-build (crates.io), for the example Rust Worker
 #   cargo:  geckodriver (crates.io), the WebDriver server wasm-bindgen-test drives Firefox with
 #
 # Why these choices (measured on this machine kind, see the toolchain notes):
@@ -26,6 +27,8 @@ case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 
 RELAY_VERSION=0.10.1
 GECKODRIVER_VERSION=0.37.1
+# worker-build, as a Rust Worker's project builds with it (examples/rust-worker, scripts/build-rust-worker.sh).
+WORKER_BUILD_VERSION=0.8.7
 SENTRY_SDK_VERSION=2.75.0
 T0=$(date +%s.%N)
 STEP_T0=$T0
@@ -172,6 +175,17 @@ else
   cargo install geckodriver --locked --version "$GECKODRIVER_VERSION"
   command -v geckodriver >/dev/null 2>&1 || die "cargo install finished but geckodriver is missing"
   step_done "geckodriver" "$GECKODRIVER_VERSION installed"
+fi
+
+# 7. worker-build (crates.io), for the example Rust Worker; it is told to use the wasm-bindgen,
+# esbuild and wasm-opt installed above (scripts/build-rust-worker.sh) instead of downloading them.
+step_start
+if [ "$( (worker-build --version 2>/dev/null || true) | awk '{print $NF}')" = "$WORKER_BUILD_VERSION" ]; then
+  step_done "worker-build" "$WORKER_BUILD_VERSION present"
+else
+  cargo install worker-build --locked --version "$WORKER_BUILD_VERSION"
+  command -v worker-build >/dev/null 2>&1 || die "cargo install finished but worker-build is missing"
+  step_done "worker-build" "$WORKER_BUILD_VERSION installed"
 fi
 
 STEP_T0=$T0
