@@ -67,6 +67,7 @@ run_step "cargo fmt --check" cargo fmt --all --check || true
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings || true
 run_step "cargo clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unknown --lib --features npm -- -D warnings || true
+run_step "cargo clippy (wasm32, worker)" cargo clippy --target wasm32-unknown-unknown --lib --features worker -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace --features demangle || true
 run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
 # The inbox's web UI in headless Chromium, against the debug binary cargo test built.

@@ -40,5 +40,7 @@ pub use stack::{parse_stack, parse_stack_with, ParseOptions};
 /// host's tests and benchmarks; not part of the API (`../shared/API.md`).
 #[doc(hidden)]
 pub use stack::{table, table_frames, write_frames, write_synthetic_frames, FrameBounds, TABLE_RECORD};
+#[cfg(all(target_arch = "wasm32", feature = "worker", not(feature = "npm")))]
+pub use web::request::{in_request, InRequest};
 #[cfg(all(target_arch = "wasm32", not(feature = "npm")))]
 pub use web::rust_api::{add_breadcrumb, capture_error, capture_message, configure_scope, flush, init, Guard, Options};

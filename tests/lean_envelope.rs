@@ -158,7 +158,7 @@ fn every_kind_of_lean_envelope_passes_relay() {
     let mut os = errorbeacon::protocol::Map::new();
     os.insert("name".into(), "Linux".into());
     scope.set_context("os", Some(os));
-    let rust_scope = errorbeacon::write::scope::scope_json(&scope, ("panic", &panic_context));
+    let rust_scope = errorbeacon::write::scope::scope_json(&scope, &panic_context, &["panic"]);
     let rust_sdk = errorbeacon::write::rust::sdk(false);
     let panic = [Exc {
         ty: b"panic",
@@ -168,8 +168,10 @@ fn every_kind_of_lean_envelope_passes_relay() {
         rust: Some(&crash),
         ..Exc::default()
     }];
-    let (m0, m1) =
-        (errorbeacon::write::rust::chain_mechanism(0, true), errorbeacon::write::rust::chain_mechanism(1, true));
+    let (m0, m1) = (
+        errorbeacon::write::rust::chain_mechanism(0, true, "cloudflare", false),
+        errorbeacon::write::rust::chain_mechanism(1, true, "generic", true),
+    );
     let chain = [
         Exc { ty: b"ParseFailure", value: b"could not parse \"x\"", mechanism: &m1, rust: Some(b""), ..Exc::default() },
         Exc {

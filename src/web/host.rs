@@ -18,7 +18,7 @@ function settled() {
     for (const resolve of waiting) resolve(true);
   }
 }
-export function eb_post(dsn, client, body) {
+export function eb_post(dsn, client, body, ctx) {
   try {
     const bytes = body.slice();
     const u = new URL(dsn);
@@ -29,7 +29,7 @@ export function eb_post(dsn, client, body) {
     if (typeof fetch === 'function') {
       inFlight++;
       try {
-        Promise.resolve(
+        const sent = Promise.resolve(
           fetch(url, {
             method: 'POST',
             body: bytes,
@@ -42,6 +42,11 @@ export function eb_post(dsn, client, body) {
             },
           }),
         ).then(settled, settled);
+        if (ctx && typeof ctx.waitUntil === 'function') {
+          try {
+            ctx.waitUntil(sent);
+          } catch {}
+        }
       } catch (e) {
         settled();
         throw e;
@@ -106,8 +111,10 @@ extern "C" {
     /// `sendBeacon` with the auth in the query); returns at once. Started inside a panic hook,
     /// the request survives the trap that follows. (The URL and auth are worked out here, not
     /// in Rust: ~1 KB less of a Rust app's wasm.)
+    /// `ctx`: the request's execution context (a Worker's), whose `waitUntil` keeps the
+    /// request alive until it settles; `undefined` outside a request.
     #[wasm_bindgen(js_name = eb_post)]
-    pub(crate) fn post(dsn: &str, client: &str, body: &[u8]) -> bool;
+    pub(crate) fn post(dsn: &str, client: &str, body: &[u8], ctx: &JsValue) -> bool;
     /// A JavaScript stack taken here, with the frame limit raised so that the panic machinery's
     /// frames do not use up Chromium's default of 10.
     /// Calls `done(true)` once every request started by [`post`] has settled, or
@@ -132,4 +139,47 @@ pub(crate) fn now() -> crate::protocol::Timestamp {
 /// 16 random bytes (for event ids).
 pub(crate) fn random_bytes() -> [u8; 16] {
     super::random_bytes_from(random)
+}
+
+// Feature `worker` only: wasm-bindgen ships every snippet of a crate, used or not, and this one
+// is ~450 B gzip that an app outside a server does not need.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(inline_js = r#"
+const KEPT = ['accept', 'accept-language', 'content-type', 'content-length', 'host', 'referer', 'user-agent', 'cf-ray'];
+const PII = ['cookie', 'authorization', 'cf-connecting-ip', 'x-forwarded-for', 'x-real-ip'];
+const SECRET = ['pass', 'secret', 'token', 'auth', 'key', 'session', 'credential', 'signature', 'sig'];
+export function eb_request(req, pii) {
+  try {
+    const u = new URL(String(req.url));
+    const r = { method: String(req.method), url: u.origin + u.pathname };
+    const q = u.search.slice(1);
+    if (q) {
+      r.query_string = pii ? q : q.split('&').map((p) => {
+        const eq = p.indexOf('=');
+        const name = p.slice(0, eq).toLowerCase();
+        return eq < 0 || !SECRET.some((s) => name.includes(s)) ? p : p.slice(0, eq) + '=[Filtered]';
+      }).join('&');
+    }
+    const headers = {};
+    for (const name of pii ? KEPT.concat(PII) : KEPT) {
+      const v = req.headers.get(name);
+      if (v !== null) headers[name] = v.slice(0, 1024);
+    }
+    r.headers = headers;
+    let cf = '';
+    try {
+      if (req.cf) cf = JSON.stringify({ colo: req.cf.colo, country: req.cf.country, city: req.cf.city });
+    } catch {}
+    return JSON.stringify(r) + '\n' + cf;
+  } catch {
+    return '';
+  }
+}
+"#)]
+extern "C" {
+    /// An incoming request's `request` object as JSON (method, URL without query secrets,
+    /// kept headers; cookies and auth only with `pii`), a newline, and its `cf` geo as a JSON
+    /// object (empty without `cf`); empty when it cannot be read.
+    #[wasm_bindgen(js_name = eb_request)]
+    pub(crate) fn request(req: &JsValue, pii: bool) -> String;
 }

@@ -11,6 +11,8 @@
 mod host;
 #[cfg(not(feature = "npm"))]
 mod panic;
+#[cfg(all(feature = "worker", not(feature = "npm")))]
+pub(crate) mod request;
 #[cfg(not(feature = "npm"))]
 pub(crate) mod rust_api;
 

@@ -60,13 +60,7 @@ fn report(info: &PanicHookInfo<'_>) {
             rust: Some(&frame),
             ..Default::default()
         }];
-        let event = Event {
-            level: "fatal",
-            message: b"",
-            exceptions: &exceptions,
-            context: ("panic", &context),
-            limit: 65_536,
-        };
-        with_scope(|scope| send(target, scope, &event));
+        let event = Event { level: "fatal", message: b"", exceptions: &exceptions, panic: &context, limit: 65_536 };
+        with_scope(|scope, req| send(target, scope, req, &event));
     });
 }

@@ -19,6 +19,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
 
 /// Options of [`init`], with Sentry's names and meanings.
 #[derive(Clone, Debug)]
@@ -101,20 +102,34 @@ impl Target {
 /// `sentry_client` of the requests.
 const CLIENT: &str = concat!("errorbeacon.rust/", env!("CARGO_PKG_VERSION"));
 
+/// A request being handled (feature `worker`, `super::request`); without the feature there is
+/// never one.
+#[cfg(feature = "worker")]
+pub(crate) use super::request::Req;
+#[cfg(not(feature = "worker"))]
+pub(crate) enum Req {}
+#[cfg(not(feature = "worker"))]
+impl Req {
+    fn parts(&self) -> (&[u8], &[u8], &JsValue) {
+        match *self {}
+    }
+}
+
 /// What a capture adds to the target and the scope.
 pub(crate) struct Event<'a> {
     pub level: &'a str,
     pub message: &'a [u8],
     pub exceptions: &'a [Exc<'a>],
-    /// A context written first in `contexts` (`("panic", "\"panic\":{…}")`; empty: none).
-    pub context: (&'a str, &'a [u8]),
+    /// A `panic` context member (`"panic":{…}`; empty: none).
+    pub panic: &'a [u8],
     /// The channel's bytes: 64 KiB inside the panic hook (keepalive), 1 MB otherwise.
     pub limit: usize,
 }
 
-/// Writes the envelope of `e` with `scope` applied and starts its request; returns the event
+/// Writes the envelope of `e` with `scope` (and the request `req`, when it happened in one)
+/// applied and starts its request, kept alive by the request's `waitUntil`; returns the event
 /// id (zero when nothing was sent).
-pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId {
+pub(crate) fn send(t: &Target, scope: Option<&Scope>, req: Option<&Req>, e: &Event<'_>) -> EventId {
     let random = host::random_bytes();
     let mut id = Out::new(32);
     id.hex(&random);
@@ -123,7 +138,18 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId 
     let now = now.bytes();
     let now = now.get(1..now.len().saturating_sub(1)).unwrap_or_default();
     let empty = Scope::new(0);
-    let s = scope_json(scope.unwrap_or(&empty), e.context);
+    let mut contexts = e.panic.to_vec();
+    let undefined = JsValue::UNDEFINED;
+    let (request, cf, ctx) = req.map_or((&b""[..], &b""[..], &undefined), Req::parts);
+    if !cf.is_empty() {
+        if !contexts.is_empty() {
+            contexts.push(b',');
+        }
+        contexts.extend_from_slice(b"\"cloudflare\":");
+        contexts.extend_from_slice(cf);
+    }
+    let s = scope_json(scope.unwrap_or(&empty), &contexts, &["panic", "cloudflare"]);
+    // The request's own data wins over any the scope was given.
     let capture = Capture {
         event_id: id.bytes(),
         timestamp: now,
@@ -136,7 +162,7 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId 
         exceptions: e.exceptions,
         breadcrumbs: &s.breadcrumbs,
         user: &s.user,
-        request: &s.request,
+        request: if request.is_empty() { &s.request } else { request },
         contexts: &s.contexts,
         tags: &s.tags,
         extra: &s.extra,
@@ -149,7 +175,7 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId 
     if write_envelope(&mut out, &capture).too_large {
         return EventId::default();
     }
-    host::post(&t.dsn, CLIENT, out.bytes());
+    host::post(&t.dsn, CLIENT, out.bytes(), ctx);
     EventId(random)
 }
 
@@ -157,11 +183,22 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, e: &Event<'_>) -> EventId 
 struct State {
     target: Option<Target>,
     sample_rate: f64,
+    /// Read by `in_request` (feature `worker`).
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))]
+    send_default_pii: bool,
     scope: Scope,
 }
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// A copy of the app's scope, and `send_default_pii` (a request's scope starts as this).
+#[cfg(feature = "worker")]
+pub(crate) fn app_scope() -> (Scope, bool) {
+    STATE.with(|c| {
+        c.try_borrow().ok().and_then(|c| c.as_ref().map(|s| (s.scope.clone(), s.send_default_pii))).unwrap_or_default()
+    })
 }
 
 /// Starts errorbeacon in this module: what events are sent with, the scope, and (with
@@ -171,7 +208,12 @@ pub fn init(options: Options) -> Guard {
     if options.panics {
         install(target.clone());
     }
-    let state = State { target, sample_rate: options.sample_rate, scope: Scope::new(options.max_breadcrumbs) };
+    let state = State {
+        target,
+        sample_rate: options.sample_rate,
+        send_default_pii: options.send_default_pii,
+        scope: Scope::new(options.max_breadcrumbs),
+    };
     STATE.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
             *c = Some(state);
@@ -180,29 +222,34 @@ pub fn init(options: Options) -> Guard {
     Guard(())
 }
 
-/// Lends the app's scope to `f` (`None` before `init`, after the guard is dropped, or while
-/// it is borrowed).
-pub(crate) fn with_scope<R>(f: impl FnOnce(Option<&Scope>) -> R) -> R {
+/// Lends the scope events get now to `f`, with the request it happens in: the current
+/// request's own scope inside [`in_request`], else the app's (`None` before `init`, after the
+/// guard is dropped, or while it is borrowed).
+pub(crate) fn with_scope<R>(f: impl FnOnce(Option<&Scope>, Option<&Req>) -> R) -> R {
+    #[cfg(feature = "worker")]
+    if let Some(req) = super::request::current() {
+        if let Ok(r) = req.try_borrow() {
+            return f(Some(&r.scope), Some(&r));
+        }
+    }
     STATE.with(|c| match c.try_borrow() {
-        Ok(c) => f(c.as_ref().map(|s| &s.scope)),
-        Err(_) => f(None),
+        Ok(c) => f(c.as_ref().map(|s| &s.scope), None),
+        Err(_) => f(None, None),
     })
 }
 
-/// An error event: kept with the sample rate, then written and sent.
+/// An error event: kept with the sample rate, then written and sent with the current scope.
 fn capture(e: &Event<'_>) -> EventId {
-    STATE
-        .with(|c| {
-            let c = c.try_borrow().ok()?;
-            let s = c.as_ref()?;
-            let t = s.target.as_ref()?;
-            // Kept when a draw falls below the rate (NaN keeps nothing, as `sampleRate` in JS).
-            if s.sample_rate < 1.0 && host::random() >= s.sample_rate || s.sample_rate.is_nan() {
-                return None;
-            }
-            Some(send(t, Some(&s.scope), e))
-        })
-        .unwrap_or_default()
+    let Some((target, rate)) = STATE
+        .with(|c| c.try_borrow().ok().and_then(|c| c.as_ref().and_then(|s| Some((s.target.clone()?, s.sample_rate)))))
+    else {
+        return EventId::default();
+    };
+    // Kept when a draw falls below the rate (NaN keeps nothing, as `sampleRate` in JS).
+    if rate < 1.0 && host::random() >= rate || rate.is_nan() {
+        return EventId::default();
+    }
+    with_scope(|scope, req| send(&target, scope, req, e))
 }
 
 /// The error's type name, from its `Debug` text (`ParseIntError { kind: … }` →
@@ -220,14 +267,19 @@ fn type_name(err: &dyn std::error::Error) -> String {
 /// `linkedErrors` lists them: the deepest source first, the error itself last); returns the
 /// event id.
 pub fn capture_error(err: &dyn std::error::Error) -> EventId {
+    capture_chain(err, "generic", true)
+}
+
+/// [`capture_error`] with the root's mechanism.
+pub(crate) fn capture_chain(err: &dyn std::error::Error, ty: &str, handled: bool) -> EventId {
     let mut chain = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
         if chain.len() > crate::limits::MAX_LINKED_ERRORS {
             break;
         }
-        let mechanism =
-            crate::write::rust::chain_mechanism(chain.len() as u64, !chain.is_empty() || e.source().is_some());
+        let i = chain.len() as u64;
+        let mechanism = crate::write::rust::chain_mechanism(i, i > 0 || e.source().is_some(), ty, handled);
         chain.push((type_name(e), e.to_string(), mechanism));
         next = e.source();
     }
@@ -247,7 +299,7 @@ pub fn capture_error(err: &dyn std::error::Error) -> EventId {
     if let Some(e) = exceptions.last_mut() {
         e.stack = stack.as_bytes();
     }
-    capture(&Event { level: "error", message: b"", exceptions: &exceptions, context: ("", b""), limit: 1_000_000 })
+    capture(&Event { level: "error", message: b"", exceptions: &exceptions, panic: b"", limit: 1_000_000 })
 }
 
 /// Captures a message at a level; returns the event id.
@@ -256,13 +308,20 @@ pub fn capture_message(message: &str, level: Level) -> EventId {
         level: level.as_str(),
         message: message.as_bytes(),
         exceptions: &[],
-        context: ("", b""),
+        panic: b"",
         limit: 1_000_000,
     })
 }
 
-/// Changes the scope every later event gets.
+/// Changes the scope every later event gets: inside [`in_request`], that request's own.
 pub fn configure_scope(f: impl FnOnce(&mut Scope)) {
+    #[cfg(feature = "worker")]
+    if let Some(req) = super::request::current() {
+        if let Ok(mut r) = req.try_borrow_mut() {
+            f(&mut r.scope);
+        }
+        return;
+    }
     STATE.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
             if let Some(s) = c.as_mut() {

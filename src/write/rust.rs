@@ -30,12 +30,15 @@ pub fn panic_location(file: &str, line: u32, column: u32) -> (Vec<u8>, Vec<u8>) 
 }
 
 /// The mechanism of the `i`th error of a `source()` chain (0: the error captured), as
-/// Sentry's `linkedErrors` writes them: the captured one `generic` and handled, each source
-/// `chained` to the one before.
-pub fn chain_mechanism(i: u64, linked: bool) -> Vec<u8> {
+/// Sentry's `linkedErrors` writes them: the captured one of type `ty` (`generic` for
+/// `capture_error`, handled; `cloudflare` for what a request's handler returned, unhandled),
+/// each source `chained` to the one before.
+pub fn chain_mechanism(i: u64, linked: bool, ty: &str, handled: bool) -> Vec<u8> {
     let mut m = Out::new(usize::MAX);
     if i == 0 {
-        m.raw(b"{\"type\":\"generic\",\"handled\":true");
+        m.raw(b"{\"type\":");
+        m.str(ty.as_bytes(), 64);
+        m.raw(if handled { b",\"handled\":true" } else { b",\"handled\":false" });
     } else {
         m.raw(b"{\"type\":\"chained\",\"source\":\"cause\",\"parent_id\":");
         m.num(i - 1);
@@ -88,11 +91,12 @@ mod tests {
 
     #[test]
     fn a_source_chain_links_each_error_to_the_one_before() {
-        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(0, false)).expect("json");
+        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(0, false, "generic", true)).expect("json");
         assert_eq!(m, serde_json::json!({ "type": "generic", "handled": true }));
-        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(0, true)).expect("json");
-        assert_eq!(m["exception_id"], 0);
-        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(2, true)).expect("json");
+        let m: serde_json::Value =
+            serde_json::from_slice(&chain_mechanism(0, true, "cloudflare", false)).expect("json");
+        assert_eq!(m, serde_json::json!({ "type": "cloudflare", "handled": false, "exception_id": 0 }));
+        let m: serde_json::Value = serde_json::from_slice(&chain_mechanism(2, true, "generic", true)).expect("json");
         assert_eq!(m, serde_json::json!({ "type": "chained", "source": "cause", "parent_id": 1, "exception_id": 2 }));
         let s: serde_json::Value = serde_json::from_slice(&sdk(true)).expect("json");
         assert_eq!(s["settings"]["infer_ip"], "auto");

@@ -27,9 +27,9 @@ pub struct ScopeJson {
 /// keeps; this only stops a value built by hand from recursing without end).
 const MAX_DEPTH: usize = 16;
 
-/// The fragments of `scope`; `context` (a `"name":{…}` member, empty: none) is written first
-/// in `contexts`, in place of the scope's context of the same `name`.
-pub fn scope_json(scope: &Scope, context: (&str, &[u8])) -> ScopeJson {
+/// The fragments of `scope`; `first` (`"name":{…}` members, comma-separated; empty: none) is
+/// written first in `contexts`, in place of the scope's contexts named in `replaced`.
+pub fn scope_json(scope: &Scope, first: &[u8], replaced: &[&str]) -> ScopeJson {
     let mut j = ScopeJson { level: scope.level.map(|l| l.as_str()).unwrap_or(""), ..Default::default() };
     let w = |f: &mut dyn FnMut(&mut Out)| {
         let mut out = Out::new(usize::MAX);
@@ -52,7 +52,6 @@ pub fn scope_json(scope: &Scope, context: (&str, &[u8])) -> ScopeJson {
     if let Some(r) = &scope.request {
         j.request = w(&mut |o| request(o, r));
     }
-    let (name, first) = context;
     if !first.is_empty() || !scope.contexts.is_empty() {
         j.contexts = w(&mut |o| {
             o.byte(b'{');
@@ -60,7 +59,7 @@ pub fn scope_json(scope: &Scope, context: (&str, &[u8])) -> ScopeJson {
                 o.raw(first);
             }
             for (k, v) in &scope.contexts {
-                if first.is_empty() || k != name {
+                if !replaced.contains(&k.as_str()) {
                     name_of(o, k);
                     map(o, v, 0);
                 }
@@ -237,7 +236,7 @@ mod tests {
     #[test]
     fn every_fragment_reads_back_as_the_protocol_types_serialize_the_scope() {
         let s = full_scope();
-        let j = scope_json(&s, ("", b""));
+        let j = scope_json(&s, b"", &[]);
         // As JSON: a `Value::Float` is written as the string it holds, and reads back as one.
         let crumbs: serde_json::Value = read(&j.breadcrumbs);
         assert_eq!(crumbs, serde_json::to_value(s.breadcrumbs.iter().collect::<Vec<_>>()).expect("json"));
@@ -254,12 +253,12 @@ mod tests {
     #[test]
     fn a_given_context_comes_first_and_replaces_the_scopes_of_that_name() {
         let s = full_scope();
-        let j = scope_json(&s, ("panic", b"\"panic\":{\"line\":3}"));
+        let j = scope_json(&s, b"\"panic\":{\"line\":3}", &["panic"]);
         let v: serde_json::Value = read(&j.contexts);
         assert_eq!(v["panic"], serde_json::json!({ "line": 3 }));
         assert_eq!(v["os"]["n"], -42);
         assert_eq!(String::from_utf8_lossy(&j.contexts).matches("\"panic\"").count(), 1);
-        let empty = scope_json(&Scope::default(), ("panic", b"\"panic\":{}"));
+        let empty = scope_json(&Scope::default(), b"\"panic\":{}", &["panic"]);
         assert_eq!(empty.contexts, b"{\"panic\":{}}");
         assert!(
             empty.user.is_empty() && empty.tags.is_empty() && empty.breadcrumbs.is_empty() && empty.level.is_empty()
@@ -274,7 +273,7 @@ mod tests {
         }
         let mut s = Scope::default();
         s.set_extra("deep", Some(v));
-        let j = scope_json(&s, ("", b""));
+        let j = scope_json(&s, b"", &[]);
         let _: serde_json::Value = read(&j.extra);
     }
 }

@@ -1,15 +1,25 @@
 // The JavaScript a Rust app's module gets with the crate (src/web/host.rs, shipped by
-// wasm-bindgen as a snippet of the app's package): the ingest URL and auth it works out from
-// the DSN, for fetch and for sendBeacon, and that nothing it meets throws into the app.
+// wasm-bindgen as snippets of the app's package; the `worker` feature's too): the ingest URL
+// and auth it works out from the DSN, for fetch and for sendBeacon, a request's data and
+// waitUntil, and that nothing it meets throws into the app. The snippets are taken from the
+// source as wasm-bindgen takes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
-const dir = fileURLToPath(new URL('../browser/pages/panic-app/snippets/', import.meta.url));
-const snippet = join(dir, readdirSync(dir).find((d) => d.startsWith('errorbeacon-')), 'inline0.js');
-const host = await import(snippet);
+const source = readFileSync(fileURLToPath(new URL('../../src/web/host.rs', import.meta.url)), 'utf8');
+const blocks = [...source.matchAll(/inline_js = r#"([\s\S]*?)"#\)\]/g)].map((m) => m[1]);
+assert.equal(blocks.length, 2, 'the snippet and the worker feature\'s');
+const dir = mkdtempSync(join(tmpdir(), 'eb-snippets-'));
+const host = {};
+for (const [i, js] of blocks.entries()) {
+  const file = join(dir, `inline${i}.mjs`);
+  writeFileSync(file, js);
+  Object.assign(host, await import(pathToFileURL(file).href));
+}
 const body = new TextEncoder().encode('{}\n');
 
 function withGlobals(globals, fn) {
@@ -90,4 +100,36 @@ test('randomness for event ids comes from crypto.getRandomValues, Math.random wh
     const x = host.eb_random();
     assert.ok(x >= 0 && x < 1);
   });
+});
+
+test('a request\'s ctx.waitUntil is handed each envelope\'s request; a ctx without one is ignored', async () => {
+  const kept = [];
+  const ctx = { waitUntil: (p) => kept.push(p) };
+  withGlobals({ fetch: () => Promise.resolve(new Response('{}')) }, () => {
+    assert.equal(host.eb_post('https://k@h/1', 'c', body, ctx), true);
+    assert.equal(host.eb_post('https://k@h/1', 'c', body, { waitUntil: () => { throw new Error('no'); } }), true);
+    assert.equal(host.eb_post('https://k@h/1', 'c', body, 42), true);
+  });
+  assert.equal(kept.length, 1);
+  await kept[0];
+});
+
+test('eb_request: method, URL without query secrets, kept headers; cookies and auth only with pii; cf geo', () => {
+  const req = new Request('https://shop.example/cart?id=3&api_key=k3y#top', {
+    method: 'POST',
+    headers: { 'user-agent': 'UA', cookie: 'session=abc', authorization: 'Bearer x', 'x-custom': 'no' },
+  });
+  Object.defineProperty(req, 'cf', { value: { colo: 'FRA', country: 'DE', city: 'Frankfurt', asn: 1 } });
+  const [request, cf] = host.eb_request(req, false).split('\n');
+  assert.deepEqual(JSON.parse(request), {
+    method: 'POST', url: 'https://shop.example/cart', query_string: 'id=3&api_key=[Filtered]', headers: { 'user-agent': 'UA' },
+  });
+  assert.deepEqual(JSON.parse(cf), { colo: 'FRA', country: 'DE', city: 'Frankfurt' });
+  const pii = JSON.parse(host.eb_request(req, true).split('\n')[0]);
+  assert.equal(pii.query_string, 'id=3&api_key=k3y');
+  assert.equal(pii.headers.cookie, 'session=abc');
+  assert.equal(pii.headers.authorization, 'Bearer x');
+  assert.equal(host.eb_request(new Request('https://h/'), false).split('\n')[1], '', 'no cf: no context');
+  const hostile = new Proxy({}, { get() { throw new Error('hostile'); } });
+  assert.equal(host.eb_request(hostile, false), '');
 });

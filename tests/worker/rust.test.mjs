@@ -78,18 +78,27 @@ test('an Err captured with capture_error: one event with its source() chain and 
   assert.equal(ev.release, 'rust-worker@1.0.0');
   assert.equal(ev.sdk.name, 'errorbeacon.rust');
   assert.match(sink.envelopes[0].auth ?? '', /sentry_key=/);
+  // in_request: the request's data, secrets scrubbed from the query.
+  assert.equal(ev.request.method, 'GET');
+  assert.equal(ev.request.url, `${w.origin}/err`);
+  assert.equal(ev.request.query_string, 'items=5');
+  assert.ok(ev.request.headers.host, JSON.stringify(ev.request));
   relayAll(sink.envelopes.map(({ body }) => body), 'rust-worker-err');
 });
 
 test('a breadcrumb and a tag set before the capture are in its event', async () => {
   sink.envelopes.length = 0;
-  const res = await fetch(`${w.origin}/crumb?items=9`);
+  const res = await fetch(`${w.origin}/crumb?items=9&token=s3cret`, { headers: { cookie: 'session=abc', authorization: 'Bearer x' } });
   assert.equal(res.status, 500);
   await res.text();
   const [ev] = await eventsSoon(1);
   assert.ok(ev, w.log());
   assert.equal(ev.tags.route, 'crumb');
   assert.equal(ev.breadcrumbs.values.at(-1).message, 'reserving 9');
+  assert.equal(ev.request.query_string, 'items=9&token=[Filtered]');
+  assert.equal(ev.request.headers.cookie, undefined, 'no cookies without sendDefaultPii');
+  assert.equal(ev.request.headers.authorization, undefined);
+  assert.doesNotMatch(JSON.stringify(ev), /s3cret|session=abc|Bearer/);
   relayAll(sink.envelopes.map(({ body }) => body), 'rust-worker-crumb');
 });
 
@@ -108,7 +117,32 @@ test('a panic (panic = "abort"): a fatal panic event with the message and the Ru
   assert.match(ev.contexts.panic.file, /src\/lib\.rs$/);
   const crash = ex.stacktrace.frames.at(-1);
   assert.equal(crash.lineno, ev.contexts.panic.line);
+  assert.equal(ev.request.url, `${w.origin}/panic`, 'the in-flight request\'s data');
   relayAll(sink.envelopes.map(({ body }) => body), 'rust-worker-panic');
   const next = await fetch(`${w.origin}/err?items=1`);
   assert.equal(await next.text(), 'reserved 1', 'the Worker answers after the panic');
+});
+
+test('20 concurrent requests, half failing with an Err: each event carries only its own request\'s tag and data', async () => {
+  sink.envelopes.length = 0;
+  const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+  const statuses = await Promise.all(ids.map(async (id) => {
+    const r = await fetch(`${w.origin}/order?id=${id}`);
+    await r.text();
+    return r.status;
+  }));
+  assert.deepEqual(statuses, ids.map((id) => (id % 2 ? 500 : 200)));
+  const evs = await eventsSoon(10);
+  assert.equal(evs.length, 10, w.log());
+  for (const ev of evs) {
+    const ex = ev.exception.values.at(-1);
+    const id = Number(/order (\d+) failed/.exec(ex.value)?.[1]);
+    assert.equal(id % 2, 1, ex.value);
+    assert.equal(ex.mechanism.type, 'cloudflare');
+    assert.equal(ex.mechanism.handled, false, 'an Err the handler returned');
+    assert.equal(ev.tags.order, String(id), `its own tag: ${JSON.stringify(ev.tags)}`);
+    assert.equal(ev.request.query_string, `id=${id}`, 'its own request');
+  }
+  assert.deepEqual(evs.map((e) => Number(e.tags.order)).sort((a, b) => a - b), ids.filter((id) => id % 2));
+  relayAll(sink.envelopes.map(({ body }) => body), 'rust-worker-concurrent');
 });

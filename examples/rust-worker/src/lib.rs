@@ -50,8 +50,8 @@ fn compute_total(items: u32) -> u32 {
     items * 2
 }
 
-#[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+/// Starts errorbeacon once per isolate, with the DSN from the Worker's env.
+fn init_once(env: &Env) {
     INIT.call_once(|| {
         let dsn = env.var("SENTRY_DSN").map(|v| v.to_string()).unwrap_or_default();
         std::mem::forget(errorbeacon::init(errorbeacon::Options {
@@ -60,8 +60,23 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             ..Default::default()
         }));
     });
-    let items: u32 = req.url()?.query_pairs().find(|(k, _)| k == "items").and_then(|(_, v)| v.parse().ok()).unwrap_or(4);
-    let response = match req.path().as_str() {
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    init_once(&env);
+    // The request's own scope and data on its events, delivery kept alive by its waitUntil,
+    // and an `Err` it returns reported.
+    let js_req = wasm_bindgen::JsValue::from(req.inner());
+    let js_ctx: &worker::worker_sys::Context = ctx.as_ref();
+    errorbeacon::in_request(&js_req, js_ctx.as_ref(), handle(req)).await
+}
+
+async fn handle(req: Request) -> Result<Response> {
+    let url = req.url()?;
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let items: u32 = param("items").and_then(|v| v.parse().ok()).unwrap_or(4);
+    match req.path().as_str() {
         "/err" | "/crumb" => {
             if req.path() == "/crumb" {
                 errorbeacon::configure_scope(|s| s.set_tag("route", "crumb"));
@@ -79,12 +94,18 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
                 }
             }
         }
+        // Each request tags its own order, waits a jittered while (other requests run), and the
+        // odd ones fail with an `Err` the wrapper reports.
+        "/order" => {
+            let id: u32 = param("id").and_then(|v| v.parse().ok()).unwrap_or(0);
+            errorbeacon::configure_scope(|s| s.set_tag("order", &id.to_string()));
+            Delay::from(Duration::from_millis(u64::from(id * 7 % 23))).await;
+            if id % 2 == 1 {
+                return Err(Error::RustError(format!("order {id} failed")));
+            }
+            Response::ok(format!("order {id} placed"))
+        }
         "/panic" => Response::ok(format!("total {}", compute_total(items))),
         _ => Response::ok("ok"),
-    };
-    // Delivery outlives the response.
-    ctx.wait_until(async {
-        errorbeacon::flush(Duration::from_secs(2)).await;
-    });
-    response
+    }
 }
