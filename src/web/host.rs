@@ -8,6 +8,40 @@
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
+const mods = [];
+function note(m, url) {
+  try {
+    const M = WebAssembly.Module;
+    const [s] = M.customSections(m, 'build_id');
+    const b = s && new Uint8Array(s);
+    if (!b || !b[0] || b[0] > 64 || mods.length >= 32 || typeof url !== 'string' || !url) return;
+    const id = Array.from(b.subarray(1, 1 + b[0]), (x) => x.toString(16).padStart(2, '0')).join('');
+    let name = '';
+    const [ns] = M.customSections(m, 'name');
+    const n = ns && new Uint8Array(ns);
+    if (n && n[0] === 0) {
+      let i = 1;
+      while (n[i++] & 128);
+      if (n[i] < 128) name = new TextDecoder().decode(n.subarray(i + 1, i + 1 + n[i]));
+    }
+    mods.push(url + '\t' + id + '\t' + name.replace(/[\t\n]/g, ' '));
+  } catch {}
+}
+try {
+  for (const k of ['instantiateStreaming', 'compileStreaming']) {
+    const f = WebAssembly[k];
+    if (typeof f === 'function') {
+      WebAssembly[k] = function (src, ...rest) {
+        const r = f.call(this, src, ...rest);
+        Promise.all([r, src]).then(([m, res]) => note((m && m.module) || m, res && res.url), () => {});
+        return r;
+      };
+    }
+  }
+} catch {}
+export function eb_modules() {
+  return mods.join('\n');
+}
 let inFlight = 0;
 let idle = [];
 function settled() {
@@ -129,6 +163,13 @@ extern "C" {
     /// `crypto`): the host's, never std's, so that it works inside a panic hook and in Workers.
     #[wasm_bindgen(js_name = eb_random)]
     pub(crate) fn random() -> f64;
+    /// The wasm modules loaded from a URL (wasm-bindgen's `init` does, through
+    /// `instantiateStreaming`) since the snippet loaded, which is before the app's own module:
+    /// `url\tbuild id (hex)\tname section's module name` lines, modules with a `build_id` only.
+    /// JavaScriptCore names their frames by the module name: the URL and the debug image are
+    /// found from it (`write::images`).
+    #[wasm_bindgen(js_name = eb_modules)]
+    pub(crate) fn modules() -> String;
 }
 
 /// The current time.

@@ -9,6 +9,7 @@ use super::host;
 use super::panic::install;
 use crate::protocol::{Breadcrumb, EventId, Level, Timestamp};
 use crate::scope::Scope;
+use crate::write::images::Module;
 use crate::write::scope::scope_json;
 use crate::write::{write_envelope, Capture, Exc, Out};
 use crate::Dsn;
@@ -172,11 +173,33 @@ pub(crate) fn send(t: &Target, scope: Option<&Scope>, req: Option<&Req>, e: &Eve
         ..Default::default()
     };
     let mut out = Out::new(e.limit);
+    let listed = host::modules();
+    let modules = modules_of(&listed);
+    let capture = Capture { modules: &modules, ..capture };
     if write_envelope(&mut out, &capture).too_large {
         return EventId::default();
     }
     host::post(&t.dsn, CLIENT, out.bytes(), ctx);
     EventId(random)
+}
+
+/// The modules `host::modules` lists, for debug images.
+fn modules_of(listed: &str) -> Vec<Module<'_>> {
+    listed
+        .lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            let (url, id, name) = (f.next()?, f.next()?, f.next().unwrap_or(""));
+            Some(Module {
+                url: url.as_bytes(),
+                build_id: id.as_bytes(),
+                name: name.as_bytes(),
+                functions: (0, 0),
+                code: (0, 0),
+                own: false,
+            })
+        })
+        .collect()
 }
 
 /// The Rust API's state between calls.

@@ -80,10 +80,6 @@ pub struct Capture<'a> {
     pub sdk_prefix: &'a [u8],
 }
 
-/// Whether events get debug images: in the npm module (which registers the modules it sees
-/// load) and on the host (tests), not in a Rust app's module.
-const IMAGES: bool = cfg!(any(feature = "npm", not(target_arch = "wasm32")));
-
 /// How much of a capture to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Bounds {
@@ -265,9 +261,7 @@ fn write_event(out: &mut Out, c: &Capture<'_>, b: &Bounds) {
         out.key("sdk");
         out.raw(c.sdk);
     }
-    if IMAGES {
-        images.write(out);
-    }
+    images.write(out);
     out.byte(b'}');
 }
 
@@ -309,9 +303,7 @@ fn write_exception<'a>(out: &mut Out, e: &Exc<'a>, sdk_prefix: &[u8], b: &Bounds
     let mark = out.len();
     out.key("stacktrace");
     out.raw(b"{\"frames\":");
-    // A Rust app's module registers no modules: its frames never get debug images, and the
-    // images' code (~1.3 KB of its wasm, 450 B gzip) is compiled out there.
-    let mut images = if IMAGES { Some(images) } else { None };
+    let mut images = Some(images);
     if write_frames_in(out, e.stack, sdk_prefix, b.frames, false, images.as_deref_mut(), e.rust) > 0 {
         out.byte(b'}');
     } else {

@@ -4,13 +4,34 @@
 // module traps; the app's own error reporting keeps working after it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink, events } from './sink.mjs';
 import { runChromium, runFirefox, runWebKit, relayAll } from './browsers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The example module's build id, read independently of the crate. */
+function buildId() {
+  const file = join(ROOT, 'tests/browser/pages/panic-app/panic_app_bg.wasm');
+  const [section] = WebAssembly.Module.customSections(new WebAssembly.Module(readFileSync(file)), 'build_id');
+  const bytes = new Uint8Array(section);
+  return Buffer.from(bytes.subarray(1, 1 + bytes[0])).toString('hex');
+}
+
+/** The panic event's debug image: the module wasm-bindgen's `init` loaded from its URL, with
+ * its build id (issue 27, item 5), seen by the crate's own snippet (no npm package here). */
+function checkImage(panic, engine) {
+  const images = panic.debug_meta?.images ?? [];
+  assert.equal(images.length, 1, `${engine}: ${JSON.stringify(panic.debug_meta)}`);
+  assert.equal(images[0].type, 'wasm');
+  assert.match(images[0].code_file, /^http:\/\/127\.0\.0\.1:\d+\/tests\/browser\/pages\/panic-app\/panic_app_bg\.wasm$/);
+  assert.equal(images[0].code_id, buildId());
+  const wasm = panic.exception.values.at(-1).stacktrace.frames.filter((f) => f.platform === 'native');
+  assert.ok(wasm.length && wasm.every((f) => f.abs_path === images[0].code_file), `${engine}: ${JSON.stringify(wasm)}`);
+  return wasm;
+}
 let sink;
 
 before(async () => {
@@ -48,6 +69,7 @@ function check(engine) {
   const wasm = frames.filter((f) => f.platform === 'native');
   assert.ok(wasm.length >= 3, `${engine}: wasm frames ${JSON.stringify(frames)}`);
   assert.ok(wasm.every((f) => /^0x[0-9a-f]+$/.test(f.instruction_addr) && f.abs_path.endsWith('panic_app_bg.wasm')), JSON.stringify(wasm));
+  for (const f of checkImage(panic, engine)) assert.equal(f.addr_mode, 'rel:0', JSON.stringify(f));
   const names = wasm.map((f) => f.function);
   for (const fn of ['panic_app::compute_total', 'panic_app::charge_card', 'panic_app::reserve_stock']) {
     const f = wasm.find((w) => w.function === fn);
@@ -98,6 +120,9 @@ test('WebKit: a Rust panic arrives as a fatal panic event with its location', as
   const frames = ex.stacktrace.frames;
   assert.ok(frames.at(-1).abs_path.endsWith('src/lib.rs') && frames.at(-1).lineno === panic.contexts.panic.line, JSON.stringify(frames.at(-1)));
   assert.ok(frames.some((f) => f.platform === 'native'), `wasm frames: ${JSON.stringify(frames)}`);
+  // JavaScriptCore names the frames by the name section's module name: they show the URL the
+  // module came from, and its image (no code offsets: no addr_mode).
+  checkImage(panic, 'webkit');
   assert.ok(frames.some((f) => f.abs_path?.endsWith('/tests/browser/pages/panic.js')), 'the page\'s call into the app');
   const err = evs.find((e) => e.exception?.values?.at(-1)?.value === 'field quantity is invalid');
   assert.ok(err, 'capture_error event missing');
