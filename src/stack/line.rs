@@ -43,12 +43,31 @@ pub(crate) fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut i = from;
     loop {
-        i += s.get(i..)?.iter().position(|&b| b == first)?;
+        let Some(at) = s.get(i..).and_then(|t| t.iter().position(|&b| b == first)) else {
+            scanned(s.len().saturating_sub(i));
+            return None;
+        };
+        scanned(at + needle.len());
+        i += at;
         if s.get(i + 1..i + needle.len()) == Some(rest) {
             return Some(i);
         }
         i += 1;
     }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+thread_local! {
+    /// Bytes the searches looked at, for the linear-work property test (`write::tests`).
+    pub(crate) static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` bytes looked at (tests only).
+#[inline(always)]
+fn scanned(n: usize) {
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    SCANNED.with(|c| c.set(c.get() + n));
+    let _ = n;
 }
 
 /// The last `b` in `s`.
@@ -57,9 +76,11 @@ fn rfind(s: &[u8], b: u8) -> Option<usize> {
     while i > 0 {
         i -= 1;
         if s.get(i) == Some(&b) {
+            scanned(s.len() - i);
             return Some(i);
         }
     }
+    scanned(s.len());
     None
 }
 

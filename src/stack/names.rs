@@ -69,7 +69,9 @@ fn strip_disambiguators(s: &str) -> String {
     let mut rest = s;
     while let Some(open) = find_byte(rest, b'[') {
         let after = from(rest, open + 1);
-        let close = find_byte(after, b']');
+        // A disambiguator's `]` is at most 17 bytes on: looked for only there, so that a name of
+        // many `[` costs linear time, not quadratic (a thrown value's own `stack` can hold one).
+        let close = after.bytes().take(17).position(|b| b == b']');
         let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && to(after, c).bytes().all(|b| b.is_ascii_hexdigit()));
         let prev_is_ident = to(rest, open).bytes().last().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
         match close {

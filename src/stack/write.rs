@@ -423,7 +423,9 @@ pub(crate) fn clean_wasm_name<'b>(printed: &'b [u8], buf: &'b mut Vec<u8>) -> (&
     let mut removed = false;
     while let Some(open) = find(rest, b"[", 0) {
         let after = tail(rest, open + 1);
-        let close = find(after, b"]", 0);
+        // A disambiguator's `]` is at most 17 bytes on: looked for only there (linear time for
+        // a name of many `[`, which a thrown value's own `stack` can hold).
+        let close = find(sub(after, 0, after.len().min(17)), b"]", 0);
         let is_hash = close.is_some_and(|c| c > 0 && c <= 16 && sub(after, 0, c).iter().all(u8::is_ascii_hexdigit));
         let prev_is_ident = sub(rest, 0, open).last().is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         match close {
@@ -610,6 +612,63 @@ mod tests {
         }
         assert!(all > 300 && frames > 2000, "{all} stacks, {frames} frames");
         eprintln!("{all} stacks, {frames} frames equal ({raw_symbols} raw symbols left as printed)");
+    }
+
+    /// The work of parsing a stack (the bytes its searches look at, counted in `line::find` and
+    /// `line::rfind`) against its length, for both outputs.
+    fn work_per_byte(stack: &[u8]) -> usize {
+        super::line::SCANNED.with(|c| c.set(0));
+        let mut out = Out::new(usize::MAX);
+        write_frames(&mut out, stack, b"https://h/errorbeacon/", FrameBounds::ALL);
+        let mut table = Vec::new();
+        let mut side = Vec::new();
+        let _ = table_frames(&mut table, &mut side, stack, b"https://h/errorbeacon/");
+        super::line::SCANNED.with(|c| c.get()) / stack.len().max(1)
+    }
+
+    /// Lines of one piece repeated to the line limit (what a thrown value's own `stack` can
+    /// hold): the searches look at each byte a bounded number of times. Before the bound on
+    /// `clean_wasm_name`'s `]` search, a name of many `[` made it quadratic (a 256 KB stack of
+    /// them took 0.9 s).
+    #[test]
+    fn parsing_work_is_linear_in_the_stack_on_adversarial_lines() {
+        for (prefix, piece, suffix) in [
+            ("    at m.wasm.", "a[", " (wasm://wasm/m.wasm-1:wasm-function[1]:0x1)"),
+            ("    at m.wasm.", "[", " (wasm://wasm/m.wasm-1:wasm-function[1]:0x1)"),
+            ("", "a@", "x@http://h/a.js:1:1"),
+            ("", "@", "http://h/a.js:1:1"),
+            ("    at ", "(", " (http://h/a.js:1:1)"),
+            ("    at f ", ")", "(http://h/a.js:1:1)"),
+            ("    at f (http://h/a.js", ":1", ")"),
+            ("    at f (http://h/", "/", "a.js:1:1)"),
+            ("    at f (", "node_modules/", "a.js:1:1)"),
+            ("    at eval (eval at ", "eval at f (", " (http://h/a.js:1:1), <anonymous>:1:1)"),
+            ("    at f (", ":wasm-function", "[1]:0x1)"),
+            ("    at f (", ".wasm.", "x.wasm:wasm-function[1]:0x1)"),
+            ("", "f", "@"),
+            ("    at ", "__errorbeacon", " (http://h/a.js:1:1)"),
+        ] {
+            let n = (crate::limits::MAX_LINE_BYTES - prefix.len() - suffix.len()) / piece.len();
+            let line = [prefix, &piece.repeat(n), suffix, "\n"].concat();
+            let stack = line.repeat(crate::limits::MAX_STACK_BYTES / line.len());
+            let w = work_per_byte(stack.as_bytes());
+            assert!(w <= 64, "{piece:?}: {w} bytes looked at per byte of the stack");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of the pieces lines are made of, each repeated many times: linear work.
+        #[test]
+        fn parsing_work_is_linear_in_the_stack(
+            parts in proptest::collection::vec((proptest::sample::select(vec![
+                "    at ", "at ", "(", ")", "[", "]", "@", ":", "/", "a", "0", " ", ".wasm.", ":wasm-function[",
+                "wasm://wasm/m.wasm-1", "http://h/", "eval at ", ", ", "\n", "::h", "node_modules/", "__wbg_",
+            ]), 1..400usize), 1..12),
+        ) {
+            let stack: String = parts.iter().map(|(p, n)| p.repeat(*n)).collect();
+            let w = work_per_byte(stack.as_bytes());
+            proptest::prop_assert!(w <= 64, "{} bytes looked at per byte: {:?}", w, &stack.get(..200));
+        }
     }
 
     proptest::proptest! {
