@@ -11,6 +11,7 @@
 #   apt:    Debian's chromium, chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's MiniBrowser)
 #           and xvfb: the real browsers the browser tests drive
 #   cargo:  worker-build (crates.io), for the example Rust Worker
+#   cargo:  cargo-fuzz (crates.io), for the fuzz targets
 #   cargo:  geckodriver (crates.io), the WebDriver server wasm-bindgen-test drives Firefox with
 #
 # Why these choices (measured on this machine kind, see the toolchain notes):
@@ -29,6 +30,8 @@ RELAY_VERSION=0.10.1
 GECKODRIVER_VERSION=0.37.1
 # worker-build, as a Rust Worker's project builds with it (examples/rust-worker, scripts/build-rust-worker.sh).
 WORKER_BUILD_VERSION=0.8.7
+# cargo-fuzz, for the fuzz targets (fuzz/, scripts/fuzz.sh) on the pinned nightly.
+CARGO_FUZZ_VERSION=0.13.2
 SENTRY_SDK_VERSION=2.75.0
 T0=$(date +%s.%N)
 STEP_T0=$T0
@@ -186,6 +189,16 @@ else
   cargo install worker-build --locked --version "$WORKER_BUILD_VERSION"
   command -v worker-build >/dev/null 2>&1 || die "cargo install finished but worker-build is missing"
   step_done "worker-build" "$WORKER_BUILD_VERSION installed"
+fi
+
+# 8. cargo-fuzz (crates.io), for the fuzz targets; they build on the pinned nightly above.
+step_start
+if [ "$( (cargo fuzz --version 2>/dev/null || true) | awk '{print $NF}')" = "$CARGO_FUZZ_VERSION" ]; then
+  step_done "cargo-fuzz" "$CARGO_FUZZ_VERSION present"
+else
+  cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+  command -v cargo-fuzz >/dev/null 2>&1 || die "cargo install finished but cargo-fuzz is missing"
+  step_done "cargo-fuzz" "$CARGO_FUZZ_VERSION installed"
 fi
 
 STEP_T0=$T0

@@ -4,11 +4,12 @@
 #   scripts/test.sh
 #
 # Steps: setup.sh, cargo fmt --check, cargo clippy (-D warnings), cargo test (host, the inbox's
-# tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, the inbox UI in
+# tests included), the binding's wasm-bindgen-tests in Chromium and Firefox, a bounded fuzz run of
+# every target (scripts/fuzz.sh 30), the inbox UI in
 # Chromium (node --test tests/inbox/), the Rust-wasm app size check (bench/rust-app), build-pkg.sh
 # (which checks the package's sizes against size-limits.json), the example app (build-example.sh,
 # used by the Node and browser tests), node --test tests/node/ (Node, and Deno and Bun as child
-# processes), tests/worker/ (errorbeacon/worker in workerd), the browser tests.
+# processes), tests/worker/ (errorbeacon/worker and the Rust Worker in workerd), the browser tests.
 # A failing step does not stop the independent ones after it (so one run shows
 # every problem), but steps that need its output are skipped. Exit status is non-zero if anything failed.
 set -euo pipefail
@@ -70,6 +71,9 @@ run_step "cargo clippy (wasm32, npm)" cargo clippy --target wasm32-unknown-unkno
 run_step "cargo clippy (wasm32, worker)" cargo clippy --target wasm32-unknown-unknown --lib --features worker -- -D warnings || true
 run_step "cargo test (host)" cargo test --workspace --features demangle || true
 run_step "wasm-bindgen-test" scripts/test-wasm.sh || true
+# A bounded coverage-guided run of every fuzz target (fuzz/, issue 28); a crash fails CI and is
+# kept under tests/fuzz-regressions/ for `cargo test`.
+run_step "fuzz (30 s per target)" scripts/fuzz.sh 30 || true
 # The inbox's web UI in headless Chromium, against the debug binary cargo test built.
 if run_step "build inbox" cargo build -p errorbeacon-inbox; then
   run_step "inbox UI (Chromium)" node --test tests/inbox/ || true

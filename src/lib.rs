@@ -40,6 +40,13 @@ pub use stack::{parse_stack, parse_stack_with, ParseOptions};
 /// host's tests and benchmarks; not part of the API (`../shared/API.md`).
 #[doc(hidden)]
 pub use stack::{table, table_frames, write_frames, write_synthetic_frames, FrameBounds, TABLE_RECORD};
+/// The bytes the stack parser's searches looked at since the last call (fuzz targets only:
+/// their per-input work bound).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn take_scanned_bytes() -> usize {
+    stack::line::SCANNED.with(|c| c.replace(0))
+}
 #[cfg(all(target_arch = "wasm32", feature = "worker", not(feature = "npm")))]
 pub use web::request::{in_request, InRequest};
 #[cfg(all(target_arch = "wasm32", not(feature = "npm")))]

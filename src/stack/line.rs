@@ -56,16 +56,17 @@ pub(crate) fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(any(all(test, not(target_arch = "wasm32")), fuzzing))]
 thread_local! {
-    /// Bytes the searches looked at, for the linear-work property test (`write::tests`).
+    /// Bytes the searches looked at, for the linear-work property test (`write::tests`) and
+    /// the fuzz targets (`fuzz/`).
     pub(crate) static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Counts `n` bytes looked at (tests only).
 #[inline(always)]
 fn scanned(n: usize) {
-    #[cfg(all(test, not(target_arch = "wasm32")))]
+    #[cfg(any(all(test, not(target_arch = "wasm32")), fuzzing))]
     SCANNED.with(|c| c.set(c.get() + n));
     let _ = n;
 }
