@@ -173,3 +173,16 @@ pub fn delivery(data: &[u8]) {
         let _ = flat.next_wakeup();
     }
 }
+
+/// `X-Sentry-Rate-Limits` and `Retry-After` as the host reads them, on any text: bounded
+/// results (a limit the header states is at most its seconds, and never overflows).
+pub fn rate_limits(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let limits = errorbeacon::delivery::parse_rate_limits(&text);
+    assert!(limits.len() <= text.len() + 1, "{} limits from {} bytes", limits.len(), text.len());
+    for l in &limits {
+        assert!(l.categories.len() <= text.len(), "categories out of nothing");
+    }
+    let now = errorbeacon::Timestamp(1_796_642_640_000);
+    let _ = errorbeacon::delivery::parse_retry_after(&text, now);
+}

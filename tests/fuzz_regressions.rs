@@ -14,6 +14,7 @@ fn check(target: &str, data: &[u8]) {
         "envelope_reader" => checks::envelope_reader(data),
         "dsn" => checks::dsn(data),
         "delivery" => checks::delivery(data),
+        "rate_limits" => checks::rate_limits(data),
         other => panic!("tests/fuzz-regressions/{other}: no such fuzz target"),
     }
 }
@@ -50,4 +51,5 @@ fn the_checks_pass_on_real_inputs() {
         b"{\"event_id\":\"0123456789abcdef0123456789abcdef\"}\n{\"type\":\"event\",\"length\":2}\n{}\n",
     );
     checks::delivery(&[0, 5, 3, 1, 7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 3, 2, 1, 0, 0, 0, 0]);
+    checks::rate_limits(b"60:error;default:organization:quota, 2.5::key, 1e9:transaction");
 }

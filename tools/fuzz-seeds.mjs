@@ -51,5 +51,6 @@ for (const e of [
   '{}\n{"type":"attachment"}\nabc\n{"type":"event"}\n{"a":1}\n',
   '{"sent_at":"2026-12-07T18:00:00.000Z"}\n{"type":"client_report","length":40}\n{"timestamp":1,"discarded_events":[]}\n',
 ]) put('envelope_reader', e);
+for (const h of ['60:error;default:organization:quota', '2.5::key, 10:transaction:project', '120', 'Wed, 21 Oct 2026 07:28:00 GMT']) put('rate_limits', h);
 put('delivery', Buffer.from([0, 5, 3, 1, 7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 3, 2, 1, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0]));
 console.log(`fuzz-seeds: ${n} stacks`);
