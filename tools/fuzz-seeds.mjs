@@ -52,5 +52,13 @@ for (const e of [
   '{"sent_at":"2026-12-07T18:00:00.000Z"}\n{"type":"client_report","length":40}\n{"timestamp":1,"discarded_events":[]}\n',
 ]) put('envelope_reader', e);
 for (const h of ['60:error;default:organization:quota', '2.5::key, 10:transaction:project', '120', 'Wed, 21 Oct 2026 07:28:00 GMT']) put('rate_limits', h);
+{
+  // The inbox: an event body as sent (first byte: the encoding, 0 = identity), gzip-compressed too.
+  const { gzipSync, deflateSync, brotliCompressSync } = await import('node:zlib');
+  const event = Buffer.from('{"event_id":"0123456789abcdef0123456789abcdef","platform":"javascript","exception":{"values":[{"type":"Error","value":"x","stacktrace":{"frames":[{"function":"f","abs_path":"http://h/a.js","lineno":1,"colno":2}]}}]}}');
+  for (const [i, b] of [[0, event], [1, gzipSync(event)], [2, deflateSync(event)], [3, brotliCompressSync(event)]]) {
+    put('inbox', Buffer.concat([Buffer.from([i]), b]));
+  }
+}
 put('delivery', Buffer.from([0, 5, 3, 1, 7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 3, 2, 1, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0]));
 console.log(`fuzz-seeds: ${n} stacks`);

@@ -13,8 +13,9 @@
 //!
 //! Nothing is stored unless the whole request is accepted.
 
-mod auth;
-mod body;
+// Public for the fuzz targets (fuzz/fuzz_targets/inbox.rs).
+pub mod auth;
+pub mod body;
 pub mod ratelimit;
 
 pub use auth::{key_from_auth, key_from_query};
