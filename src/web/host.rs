@@ -4,6 +4,10 @@
 //! reaches the app. The snippet ships as it is written (apps' bundlers may not minify it), so
 //! its comments are here: `inFlight` counts requests started and not yet settled, and `idle`
 //! holds who waits for them (`flush`); a hostile or missing `fetch` loses the event, never the app.
+//! At import (which the app's wasm-bindgen glue does before it loads the app's module) the
+//! snippet wraps `WebAssembly.instantiateStreaming` and `compileStreaming` to note each module
+//! loaded from a URL with a `build_id` (`mods`: URL, build id, name section's module name; at
+//! most 32), for the events' debug images (`eb_modules`).
 
 use wasm_bindgen::prelude::*;
 
