@@ -180,26 +180,24 @@ else
   step_done "geckodriver" "$GECKODRIVER_VERSION installed"
 fi
 
-# 7. worker-build (crates.io), for the example Rust Worker; it is told to use the wasm-bindgen,
-# esbuild and wasm-opt installed above (scripts/build-rust-worker.sh) instead of downloading them.
-step_start
-if [ "$( (worker-build --version 2>/dev/null || true) | awk '{print $NF}')" = "$WORKER_BUILD_VERSION" ]; then
-  step_done "worker-build" "$WORKER_BUILD_VERSION present"
-else
-  cargo install worker-build --locked --version "$WORKER_BUILD_VERSION"
-  command -v worker-build >/dev/null 2>&1 || die "cargo install finished but worker-build is missing"
-  step_done "worker-build" "$WORKER_BUILD_VERSION installed"
-fi
-
-# 8. cargo-fuzz (crates.io), for the fuzz targets; they build on the pinned nightly above.
-step_start
-if [ "$( (cargo fuzz --version 2>/dev/null || true) | awk '{print $NF}')" = "$CARGO_FUZZ_VERSION" ]; then
-  step_done "cargo-fuzz" "$CARGO_FUZZ_VERSION present"
-else
-  cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
-  command -v cargo-fuzz >/dev/null 2>&1 || die "cargo install finished but cargo-fuzz is missing"
-  step_done "cargo-fuzz" "$CARGO_FUZZ_VERSION installed"
-fi
+# 7–8. worker-build and cargo-fuzz (crates.io): the example Rust Worker (told to use the
+# wasm-bindgen, esbuild and wasm-opt installed above, scripts/build-rust-worker.sh) and the fuzz
+# targets (built on the pinned nightly above). `cargo_tool NAME VERSION VERSION-COMMAND...`
+# installs NAME at VERSION unless the command's last word already says it.
+cargo_tool() {
+  local name=$1 version=$2
+  shift 2
+  step_start
+  if [ "$( ("$@" 2>/dev/null || true) | awk '{print $NF}')" = "$version" ]; then
+    step_done "$name" "$version present"
+  else
+    cargo install "$name" --locked --version "$version"
+    command -v "$name" >/dev/null 2>&1 || die "cargo install finished but $name is missing"
+    step_done "$name" "$version installed"
+  fi
+}
+cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build --version
+cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo fuzz --version
 
 STEP_T0=$T0
 step_done "total" ""

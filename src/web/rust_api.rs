@@ -263,16 +263,21 @@ pub(crate) fn with_scope<R>(f: impl FnOnce(Option<&Scope>, Option<&Req>) -> R) -
 
 /// An error event: kept with the sample rate, then written and sent with the current scope.
 fn capture(e: &Event<'_>) -> EventId {
-    let Some((target, rate)) = STATE
-        .with(|c| c.try_borrow().ok().and_then(|c| c.as_ref().and_then(|s| Some((s.target.clone()?, s.sample_rate)))))
-    else {
-        return EventId::default();
-    };
-    // Kept when a draw falls below the rate (NaN keeps nothing, as `sampleRate` in JS).
-    if rate < 1.0 && host::random() >= rate || rate.is_nan() {
-        return EventId::default();
-    }
-    with_scope(|scope, req| send(&target, scope, req, e))
+    // The target is borrowed, not cloned per capture; `with_scope` borrows the state again,
+    // shared, which a `RefCell` allows.
+    STATE
+        .with(|c| {
+            let c = c.try_borrow().ok()?;
+            let s = c.as_ref()?;
+            let target = s.target.as_ref()?;
+            // Kept when a draw falls below the rate (NaN keeps nothing, as `sampleRate` in JS).
+            let rate = s.sample_rate;
+            if rate < 1.0 && host::random() >= rate || rate.is_nan() {
+                return None;
+            }
+            Some(with_scope(|scope, req| send(target, scope, req, e)))
+        })
+        .unwrap_or_default()
 }
 
 /// The error's type name, from its `Debug` text (`ParseIntError { kind: … }` →
